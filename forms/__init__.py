@@ -1,0 +1,1 @@
+"""Task forms: one WTForms class per step of the pathway, and the registry of form keys."""

@@ -1,0 +1,87 @@
+"""Legal aid for eligible victims (justice, through legal-aid institutions)."""
+
+from flask_babel import lazy_gettext as _l
+from wtforms.validators import ValidationError
+
+from .base import TaskForm
+from .fields import (
+    ChoiceField,
+    CountField,
+    EventDateField,
+    MultiChoiceField,
+    NotesField,
+    ShortTextField,
+    YesNoField,
+)
+
+ELIGIBILITY_GROUNDS = [
+    ("crime_victim", _l("Victim in a criminal case")),
+    ("financial_hardship", _l("Financial hardship")),
+    ("minor", _l("Minor")),
+    ("disability", _l("Disability")),
+]
+PROCEEDINGS = [
+    ("criminal_case", _l("Criminal case against the traffickers")),
+    ("compensation", _l("Civil compensation")),
+    ("marriage", _l("Annulment or divorce of a forced marriage")),
+    ("custody", _l("Custody of children")),
+    ("documents", _l("Identity and household registration")),
+    ("labour", _l("Unpaid wages or labour rights")),
+]
+REPRESENTATION_STATUSES = [
+    ("ongoing", _l("Ongoing")),
+    ("concluded", _l("Concluded")),
+    ("withdrawn", _l("Withdrawn by the victim")),
+]
+
+
+class LegalEligibilityForm(TaskForm):
+    """The legal-aid institution's decision on the victim's application."""
+
+    form_key = "legal_eligibility"
+    department = "justice"
+    title = _l("Decide on legal aid")
+    purpose = _l("Decide whether the victim is eligible for legal aid.")
+
+    legal_application_date = EventDateField(_l("Date of the application"))
+    legal_aid_centre = ShortTextField(_l("Legal-aid institution"))
+    legal_aid_eligible = YesNoField(_l("Eligible for legal aid"))
+    eligibility_ground = ChoiceField(_l("Ground of eligibility"), ELIGIBILITY_GROUNDS,
+                                     required=None)
+    ineligibility_reason = ShortTextField(_l("Reason for refusal"), required=None,
+                                          max_length=300)
+
+    def validate_eligibility_ground(self, field):
+        """An eligible victim has a ground; a refused one has none."""
+        _only_if(self.legal_aid_eligible.data, True, field, _l("Give the ground of eligibility."))
+
+    def validate_ineligibility_reason(self, field):
+        """A refusal is explained."""
+        _only_if(self.legal_aid_eligible.data, False, field, _l("Explain the refusal."))
+
+
+def _only_if(decision, expected, field, missing_message):
+    if decision is None:
+        return
+    if decision is expected and not field.data:
+        raise ValidationError(str(missing_message))
+    if decision is not expected and field.data:
+        raise ValidationError(str(_l("Leave this empty for this decision.")))
+
+
+class LegalRepresentationForm(TaskForm):
+    """The lawyer assigned and the proceedings they take on."""
+
+    form_key = "legal_representation"
+    department = "justice"
+    title = _l("Represent the victim")
+    purpose = _l("Assign a legal-aid lawyer and record the proceedings and their outcome.")
+
+    lawyer_assigned_date = EventDateField(_l("Lawyer assigned on"))
+    lawyer_name = ShortTextField(_l("Lawyer"), max_length=120)
+    legal_proceedings = MultiChoiceField(_l("Proceedings"), PROCEEDINGS, required=True)
+    representation_status = ChoiceField(_l("Status of the representation"),
+                                        REPRESENTATION_STATUSES)
+    compensation_awarded = CountField(_l("Compensation awarded (yuan)"), maximum=100_000_000,
+                                      required=False)
+    representation_notes = NotesField(_l("Representation notes"))

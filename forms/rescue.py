@@ -1,0 +1,172 @@
+"""Rescue and identification (police), and placement of children whose parents are not found."""
+
+from flask_babel import lazy_gettext as _l
+from wtforms.validators import ValidationError
+
+from .base import TaskForm
+from .fields import (
+    AgeField,
+    ChoiceField,
+    EventDateField,
+    EventTimeField,
+    MultiChoiceField,
+    MustBeYes,
+    NotesField,
+    ShortTextField,
+    YesNoField,
+)
+
+SEARCH_OUTCOMES = [
+    ("found", _l("Child found")),
+    ("searching", _l("Still missing, search continues")),
+    ("criminal_case", _l("Filed as a trafficking case")),
+]
+AGE_EVIDENCE = [
+    ("documents", _l("Identity documents")),
+    ("household_register", _l("Household register (hukou)")),
+    ("bone_age", _l("Bone-age assessment")),
+    ("statement", _l("Statement of the victim or family")),
+    ("estimate", _l("Estimate by the officer")),
+]
+IDENTITY_DOCUMENTS = [
+    ("id_card", _l("Resident identity card")),
+    ("hukou", _l("Household register (hukou)")),
+    ("birth_certificate", _l("Birth certificate")),
+    ("passport", _l("Passport or foreign ID")),
+]
+DNA_CONSENT_GIVERS = [
+    ("guardian", _l("Legal guardian")),
+    ("victim", _l("The child, with the guardian present")),
+    ("both", _l("Both the guardian and the child")),
+]
+TRACING_METHODS = [
+    ("hukou_records", _l("Household register records")),
+    ("dna_database", _l("Anti-trafficking DNA database")),
+    ("missing_child_platform", _l("National missing-child platform")),
+    ("local_police", _l("Police of the home area")),
+    ("village_committee", _l("Village or community committee")),
+]
+PLACEMENT_TYPES = [
+    ("welfare_home", _l("Child welfare institution")),
+    ("foster_family", _l("Foster family")),
+    ("kinship_care", _l("Relatives (kinship care)")),
+    ("rescue_station", _l("Rescue-management station (temporary)")),
+]
+
+
+class RapidSearchForm(TaskForm):
+    """The first hours of the search for a missing child."""
+
+    form_key = "rescue_rapid_search"
+    department = "police"
+    title = _l("Search for the missing child")
+    purpose = _l("Start the rapid search for a missing child and record what was done.")
+
+    missing_since = EventTimeField(_l("Missing since"))
+    last_seen_place = ShortTextField(_l("Place last seen"))
+    search_started_at = EventTimeField(_l("Search started at"))
+    alert_issued = YesNoField(_l("Alert issued on the national missing-child platform"))
+    checkpoints_notified = YesNoField(_l("Stations, ports and checkpoints notified"))
+    parents_dna_sampled = YesNoField(_l("Parents' blood samples taken for the DNA database"))
+    search_outcome = ChoiceField(_l("Outcome of the search"), SEARCH_OUTCOMES)
+    search_notes = NotesField(_l("Search notes"))
+
+    def validate_search_started_at(self, field):
+        """The search cannot start before the child went missing."""
+        if field.data and self.missing_since.data and field.data < self.missing_since.data:
+            raise ValidationError(str(_l("The search cannot start before the disappearance.")))
+
+
+class IdentificationForm(TaskForm):
+    """Who the victim is: identity, confirmed age, documents."""
+
+    form_key = "rescue_identification"
+    department = "police"
+    title = _l("Identify the victim")
+    purpose = _l("Establish the victim's identity and age, which decide the next steps.")
+
+    identification_date = EventDateField(_l("Date of identification"))
+    identity_established = YesNoField(_l("Identity established"))
+    age = AgeField(_l("Confirmed age"))
+    age_evidence = ChoiceField(_l("Age based on"), AGE_EVIDENCE)
+    identity_documents = MultiChoiceField(_l("Identity documents found"), IDENTITY_DOCUMENTS)
+    trafficking_confirmed = YesNoField(_l("Confirmed as a victim of trafficking"))
+    # Sensitive: police only.
+    identification_notes = NotesField(_l("Identification notes"))
+
+
+class DnaSamplingForm(TaskForm):
+    """DNA sampling of an unidentified child and comparison with the national database."""
+
+    form_key = "rescue_dna_sampling"
+    department = "police"
+    title = _l("Take a DNA sample")
+    purpose = _l("Compare the child's DNA with the national anti-trafficking database "
+                 "to find the parents.")
+
+    dna_consent = YesNoField(_l("Consent to DNA sampling recorded"))
+    dna_consent_by = ChoiceField(_l("Consent given by"), DNA_CONSENT_GIVERS, required=None)
+    dna_sample_date = EventDateField(_l("Date the sample was taken"), required=None)
+    dna_match_reference = ShortTextField(_l("Database comparison reference"), required=False,
+                                         max_length=40)
+    parents_found = YesNoField(_l("Parents found"))
+    dna_notes = NotesField(_l("DNA sampling notes"), max_length=500)
+
+    def validate_dna_consent_by(self, field):
+        """Who consented is recorded with the consent, and only then."""
+        _require_with_consent(self.dna_consent.data, field)
+
+    def validate_dna_sample_date(self, field):
+        """No sample is taken without consent."""
+        _require_with_consent(self.dna_consent.data, field)
+
+
+def _require_with_consent(consent, field):
+    if consent and not field.data:
+        raise ValidationError(str(_l("Required when consent was given.")))
+    if consent is False and field.data:
+        raise ValidationError(str(_l("Leave this empty: no sample without consent.")))
+
+
+class FamilyTracingForm(TaskForm):
+    """Tracing the family of an identified child, and checking it is safe to go back."""
+
+    form_key = "rescue_family_tracing"
+    department = "police"
+    title = _l("Trace the family")
+    purpose = _l("Find the child's parents and check that returning the child to them is safe.")
+
+    tracing_start_date = EventDateField(_l("Tracing started on"))
+    tracing_methods = MultiChoiceField(_l("Tracing methods used"), TRACING_METHODS,
+                                       required=True)
+    parents_found = YesNoField(_l("Parents found"))
+    family_contact_date = EventDateField(_l("Family contacted on"), required=False)
+    family_safety_concern = YesNoField(
+        _l("Concern that the family took part in the sale or would harm the child"))
+    tracing_notes = NotesField(_l("Tracing notes"))
+
+    def validate_family_contact_date(self, field):
+        """Contact cannot come before the tracing started."""
+        start = self.tracing_start_date.data
+        if field.data and start and field.data < start:
+            raise ValidationError(str(_l("This date is before the tracing started.")))
+
+
+class ChildPlacementForm(TaskForm):
+    """Placement by civil affairs of a child whose parents cannot be found."""
+
+    form_key = "rescue_child_placement"
+    department = "civil_affairs"
+    title = _l("Place the child")
+    purpose = _l("Place a child whose parents cannot be found in safe care, "
+                 "never with the family that bought the child.")
+
+    placement_date = EventDateField(_l("Date of placement"))
+    placement_type = ChoiceField(_l("Type of placement"), PLACEMENT_TYPES)
+    placement_institution = ShortTextField(_l("Institution or foster family (name)"))
+    not_with_buying_family = YesNoField(
+        _l("I confirm the child is not placed with the family that bought the child"),
+        [MustBeYes(_l("A child may never be placed with the family that bought the child."))],
+    )
+    guardianship_arranged = YesNoField(_l("Guardianship arranged by civil affairs"))
+    placement_notes = NotesField(_l("Placement notes"))

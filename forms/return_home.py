@@ -1,0 +1,104 @@
+"""Return home (civil affairs, police): the plan, then repatriation, handover or reunion."""
+
+from flask_babel import lazy_gettext as _l
+from wtforms.validators import ValidationError
+
+from .base import TaskForm
+from .choices import PROVINCE_CHOICES
+from .fields import (
+    ChoiceField,
+    EventDateField,
+    NotesField,
+    ShortTextField,
+    YesNoField,
+)
+
+ESCORTS = [
+    ("police", _l("Police")),
+    ("civil_affairs", _l("Civil affairs staff")),
+    ("receiving_staff", _l("Staff of the receiving side")),
+    ("family", _l("Family")),
+]
+REUNITED_WITH = [
+    ("parents", _l("Parents")),
+    ("spouse", _l("Spouse")),
+    ("relatives", _l("Other relatives")),
+    ("guardian", _l("Other guardian")),
+    ("independent", _l("Lives independently")),
+]
+
+
+class ReturnPlanForm(TaskForm):
+    """How and when the victim goes home, with their consent to share the case."""
+
+    form_key = "return_plan"
+    department = "civil_affairs"
+    title = _l("Plan the return home")
+    purpose = _l("Plan the journey home and obtain consent to share the case with the "
+                 "receiving side.")
+
+    return_destination = ShortTextField(_l("Destination (county or city)"))
+    planned_travel_date = EventDateField(_l("Planned travel date"), planned=True)
+    return_family_contacted = YesNoField(_l("Family or receiving agency contacted"))
+    return_escort_required = YesNoField(_l("Escort required"))
+    return_escort_by = ChoiceField(_l("Escorted by"), ESCORTS, required=None)
+    origin_data_consent = YesNoField(
+        _l("Victim (or guardian) consents to sharing the case with the province "
+           "or country of origin"))
+    return_plan_notes = NotesField(_l("Return plan notes"))
+
+    def validate_return_escort_by(self, field):
+        """An escort, if required, is named."""
+        if self.return_escort_required.data and not field.data:
+            raise ValidationError(str(_l("Say who escorts the victim.")))
+        if self.return_escort_required.data is False and field.data:
+            raise ValidationError(str(_l("Leave this empty: no escort is required.")))
+
+
+class RepatriationForm(TaskForm):
+    """Safe repatriation across the border, with the police."""
+
+    form_key = "return_repatriation"
+    department = "police"
+    title = _l("Repatriate across the border")
+    purpose = _l("Hand the victim over safely to the authorities of their country.")
+
+    repatriation_date = EventDateField(_l("Date of repatriation"))
+    border_port = ShortTextField(_l("Border port"), max_length=120)
+    receiving_authority = ShortTextField(_l("Receiving authority"))
+    travel_document_issued = YesNoField(_l("Travel document issued"))
+    consulate_notified = YesNoField(_l("Embassy or consulate notified"))
+    repatriation_record_number = ShortTextField(_l("Handover record number"), max_length=40)
+    repatriation_notes = NotesField(_l("Repatriation notes"))
+
+
+class ProvinceHandoverForm(TaskForm):
+    """Handover to civil affairs of the province of origin."""
+
+    form_key = "return_province_handover"
+    department = "civil_affairs"
+    title = _l("Hand over to the home province")
+    purpose = _l("Hand the victim over to the province of origin, which receives them home.")
+
+    province_handover_date = EventDateField(_l("Date of handover"))
+    receiving_province = ChoiceField(_l("Receiving province"), PROVINCE_CHOICES)
+    receiving_agency = ShortTextField(_l("Receiving agency"))
+    handover_escort = ChoiceField(_l("Escorted by"), ESCORTS)
+    case_file_shared = YesNoField(
+        _l("Case file shared with the receiving province (only with consent)"))
+    handover_notes = NotesField(_l("Handover notes"))
+
+
+class ReunionForm(TaskForm):
+    """Return of the victim to their family in this province."""
+
+    form_key = "return_reunion"
+    department = "civil_affairs"
+    title = _l("Reunite with the family")
+    purpose = _l("Bring the victim home to their family and check the conditions at home.")
+
+    reunion_date = EventDateField(_l("Date of reunion"))
+    reunion_place = ShortTextField(_l("Place (county or city)"))
+    reunited_with = ChoiceField(_l("Reunited with"), REUNITED_WITH)
+    home_conditions_checked = YesNoField(_l("Conditions at home checked"))
+    reunion_notes = NotesField(_l("Reunion notes"))

@@ -1,0 +1,25 @@
+"""Database models: plain Flask-SQLAlchemy, importing nothing of ours."""
+
+from .base import db
+from .cases import Case, CaseStatus
+from .people import DEPARTMENTS, Department, Membership, Role, User
+from .processes import DiagramVersion, PathwayVersion, ProcessInstance
+from .tasks import HumanTask, TaskStatus
+from .timeline import TimelineEvent
+
+__all__ = [
+    "DEPARTMENTS",
+    "Case",
+    "CaseStatus",
+    "Department",
+    "DiagramVersion",
+    "HumanTask",
+    "Membership",
+    "PathwayVersion",
+    "ProcessInstance",
+    "Role",
+    "TaskStatus",
+    "TimelineEvent",
+    "User",
+    "db",
+]

@@ -1,0 +1,34 @@
+"""The victim's case file."""
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .base import UTCDateTime, db, utcnow
+
+
+class CaseStatus(enum.StrEnum):
+    """Whether the pathway is still running for this victim."""
+
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class Case(db.Model):
+    """One rescued victim (or missing-child report), known outside police files by a pseudonym."""
+
+    __tablename__ = "cases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Pseudonymous: carries nothing about the victim, safe to show to every department.
+    number: Mapped[str] = mapped_column(String(20), unique=True)
+    status: Mapped[CaseStatus] = mapped_column(
+        db.Enum(CaseStatus, native_enum=False, length=10), default=CaseStatus.OPEN, index=True
+    )
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    opened_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Sensitive (police and civil affairs only): the victim's name or the alias used in care.
+    victim_name: Mapped[str] = mapped_column(String(120), info={"sensitive": True})

@@ -1,0 +1,34 @@
+"""The append-only timeline of what happened to each case."""
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, String, event
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import UTCDateTime, db, utcnow
+from .people import Department, User
+
+
+class TimelineEvent(db.Model):
+    """One event in a case's life; rows are never updated or deleted."""
+
+    __tablename__ = "timeline_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    event_type: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
+    task_id: Mapped[int | None] = mapped_column(ForeignKey("human_tasks.id"))
+    # Sensitive: submitted form data; shown per department by the web layer's access rules.
+    data: Mapped[dict] = mapped_column(JSON, default=dict, info={"sensitive": True})
+
+    actor: Mapped[User | None] = relationship()
+    department: Mapped[Department | None] = relationship()
+
+
+@event.listens_for(TimelineEvent, "before_update")
+@event.listens_for(TimelineEvent, "before_delete")
+def _refuse_change(mapper, connection, target):
+    raise ValueError("timeline events are append-only")

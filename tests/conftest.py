@@ -1,0 +1,66 @@
+"""Fixtures: one app and database per session; case tables emptied before each test.
+
+The database is a file (SQLite) or TEST_DATABASE_URL (PostgreSQL), never in memory, so that
+timer workers and concurrent completions in other processes see the same data.
+"""
+
+import os
+
+import pytest
+from sqlalchemy import delete, select
+
+from models import Case, HumanTask, ProcessInstance, TimelineEvent, User, db
+from webapp import create_app, demo
+from webapp.config import TestConfig
+
+CASE_TABLES = (TimelineEvent, HumanTask, ProcessInstance, Case)
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    """TEST_DATABASE_URL, or a fresh SQLite file."""
+    return os.environ.get("TEST_DATABASE_URL") or (
+        f"sqlite:///{tmp_path_factory.mktemp('db') / 'homecoming.sqlite'}"
+    )
+
+
+@pytest.fixture(scope="session")
+def app(database_url):
+    """The app on the test database, seeded with departments, users and the pathway."""
+    config = type("SessionConfig", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": database_url})
+    app = create_app(config)
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        demo.seed_users(TestConfig.DEMO_PASSWORD, demo.seed_departments())
+        demo.deploy_pathway()
+        db.session.commit()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.drop_all()
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def app_context(app):
+    """An app context per test, on a database without cases."""
+    with app.app_context():
+        for model in CASE_TABLES:
+            db.session.execute(delete(model))
+        db.session.commit()
+        yield
+        db.session.rollback()
+        db.session.remove()
+
+
+@pytest.fixture
+def users() -> dict[str, User]:
+    """The demo accounts by username: one per department code, manager, reviewer, admin."""
+    return {u.username: u for u in db.session.scalars(select(User))}
+
+
+@pytest.fixture
+def worker_env(database_url) -> dict[str, str]:
+    """Environment for a `flask --app webapp …` subprocess on the test database."""
+    return {**os.environ, "DATABASE_URL": database_url, "FLASK_APP": "webapp"}

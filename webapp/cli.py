@@ -1,0 +1,157 @@
+"""`flask` commands: demo seed, workflows check|deploy, timers run, cases open|inbox|…"""
+
+import json
+import os
+import socket
+import sys
+from pathlib import Path
+
+import click
+from flask import current_app
+from sqlalchemy import select
+
+from models import DEPARTMENTS, Case, TimelineEvent, User, db
+from workflows import engine, timers
+from workflows.checks import check_files
+from workflows.errors import WorkflowError
+from workflows.parsing import diagram_files
+
+from . import demo
+
+demo_cli = click.Group("demo", help="Demo data for local use.")
+workflows_cli = click.Group("workflows", help="Check and deploy the BPMN diagrams.")
+timers_cli = click.Group("timers", help="The timer worker.")
+cases_cli = click.Group("cases", help="Casework from the command line.")
+
+
+def register_cli(app) -> None:
+    """Attach the command groups to the app."""
+    for group in (demo_cli, workflows_cli, timers_cli, cases_cli):
+        app.cli.add_command(group)
+
+
+@demo_cli.command("seed")
+def seed_command():
+    """Create the tables, departments, accounts, the pathway and a few demo cases."""
+    db.create_all()
+    demo.seed(current_app.config["DEMO_PASSWORD"])
+    db.session.commit()
+    click.echo("demo data ready")
+
+
+@workflows_cli.command("check")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def check_command(paths):
+    """Check the diagrams (default: all of workflows/diagrams); exit 1 on any problem."""
+    files = {p.name: p.read_bytes() for p in paths} if paths else diagram_files()
+    problems = check_files(files, {code for code, _, _ in DEPARTMENTS})
+    for problem in problems:
+        click.echo(f"{problem.severity}: {problem}")
+    errors = [p for p in problems if p.severity == "error"]
+    click.echo(f"{len(files)} diagrams, {len(errors)} errors")
+    sys.exit(1 if errors else 0)
+
+
+@workflows_cli.command("deploy")
+@click.option("--comment", default="deployed from workflows/diagrams", help="Why.")
+def deploy_command(comment):
+    """Deploy workflows/diagrams as a new version (unchanged diagrams deploy nothing)."""
+    try:
+        version = demo.deploy_pathway(comment=comment)
+    except WorkflowError as exc:
+        raise click.ClickException(str(exc)) from exc
+    db.session.commit()
+    click.echo(f"pathway version {version.id} ({version.content_hash[:12]})")
+
+
+@timers_cli.command("run")
+@click.option("--until-idle", is_flag=True, help="Exit when no timer is due.")
+@click.option("--batch", default=20, show_default=True, help="Instances claimed at a time.")
+@click.option("--poll", default=5.0, show_default=True, help="Seconds between polls.")
+def timers_run_command(until_idle, batch, poll):
+    """Fire due timers until stopped (several workers may run at once)."""
+    worker = f"{socket.gethostname()}:{os.getpid()}"
+    fired = timers.run(worker, db.session.commit, until_idle=until_idle, batch=batch, poll=poll)
+    click.echo(f"{worker} fired {fired} timers")
+
+
+def _user(username: str) -> User:
+    user = db.session.scalar(select(User).filter_by(username=username))
+    if user is None:
+        raise click.ClickException(f"no user {username!r}")
+    return user
+
+
+def _run(action):
+    """Run a domain action, commit, and turn domain errors into a clear CLI error."""
+    try:
+        result = action()
+    except WorkflowError as exc:
+        db.session.rollback()
+        raise click.ClickException(f"{type(exc).__name__}: {exc}") from exc
+    except LookupError as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from exc
+    db.session.commit()
+    return result
+
+
+as_option = click.option("--as", "username", required=True, help="Acting user.")
+data_option = click.option("--data", default="{}", help="Form data as a JSON object.")
+
+
+@cases_cli.command("open")
+@as_option
+@data_option
+@click.option("--name", required=True, help="Victim's name or care alias (sensitive).")
+def open_command(username, data, name):
+    """Open a case with the intake form's data."""
+    case = _run(lambda: engine.open_case(json.loads(data), _user(username), name))
+    click.echo(case.number)
+
+
+@cases_cli.command("inbox")
+@as_option
+def inbox_command(username):
+    """The ready tasks of the user's departments."""
+    user = _user(username)
+    for code in sorted(user.department_codes()):
+        for task in db.session.scalars(engine.inbox(code)):
+            due = task.due_at.isoformat(timespec="minutes") if task.due_at else "-"
+            click.echo(f"{task.id}\t{task.case.number}\t{code}\t{task.form_key}\tdue {due}")
+
+
+@cases_cli.command("claim")
+@click.argument("task_id", type=int)
+@as_option
+def claim_command(task_id, username):
+    """Claim a task."""
+    _run(lambda: engine.claim_task(task_id, _user(username)))
+    click.echo(f"task {task_id} claimed")
+
+
+@cases_cli.command("complete")
+@click.argument("task_id", type=int)
+@as_option
+@data_option
+def complete_command(task_id, username, data):
+    """Complete a task with its form's data."""
+    _run(lambda: engine.complete_task(task_id, json.loads(data), _user(username)))
+    click.echo(f"task {task_id} completed")
+
+
+@cases_cli.command("show")
+@click.argument("number")
+def show_command(number):
+    """A case's status and timeline."""
+    case = db.session.scalar(select(Case).filter_by(number=number))
+    if case is None:
+        raise click.ClickException(f"no case {number}")
+    click.echo(f"{case.number}\t{case.status}")
+    events = db.session.scalars(
+        select(TimelineEvent).filter_by(case_id=case.id).order_by(TimelineEvent.id)
+    )
+    for event in events:
+        code = event.department.code if event.department else "-"
+        click.echo(f"{event.created_at:%Y-%m-%d %H:%M}\t{event.event_type}\t{code}\t"
+                   f"{event.data.get('step', '')}")

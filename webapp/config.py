@@ -1,0 +1,33 @@
+"""Configuration classes, chosen by the app factory; secrets only from the environment."""
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+INSTANCE = Path(__file__).resolve().parent.parent / "instance"
+
+
+class Config:
+    """Local use: SQLite under instance/, or DATABASE_URL (PostgreSQL in production)."""
+
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "DATABASE_URL", f"sqlite:///{INSTANCE / 'homecoming.sqlite'}"
+    )
+    SECRET_KEY = os.environ.get("SECRET_KEY") or secrets.token_hex(32)
+    PERMANENT_SESSION_LIFETIME = timedelta(minutes=30)
+    BABEL_DEFAULT_LOCALE = "zh"
+    BABEL_TRANSLATION_DIRECTORIES = str(Path(__file__).parent / "translations")
+    HOME_PROVINCE = os.environ.get("HOMECOMING_PROVINCE", "fujian")
+    FOLLOW_UP_INTERVAL = os.environ.get("HOMECOMING_FOLLOW_UP_INTERVAL", "P30D")
+    DEMO_PASSWORD = os.environ.get("HOMECOMING_DEMO_PASSWORD", "homecoming-demo")
+
+
+class TestConfig(Config):
+    """Tests: a throwaway database, no CSRF, follow-up timers due after one second."""
+
+    TESTING = True
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    SECRET_KEY = "test"
+    WTF_CSRF_ENABLED = False
+    FOLLOW_UP_INTERVAL = "PT1S"

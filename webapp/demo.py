@@ -1,0 +1,78 @@
+"""Demo departments, accounts and cases at different stages, for `make run`."""
+
+from sqlalchemy import select
+
+from forms.examples import EXAMPLES
+from models import DEPARTMENTS, Case, Department, Membership, Role, User, db
+from workflows import engine
+from workflows.parsing import diagram_files
+from workflows.pathways import deploy
+
+from .passwords import hash_password
+
+OVERSIGHT_ROLES = {"manager": Role.MANAGER, "reviewer": Role.REVIEWER, "admin": Role.ADMIN}
+
+
+def seed_departments() -> dict[str, Department]:
+    """The nine departments of the action plan, created once."""
+    existing = {d.code: d for d in db.session.scalars(select(Department))}
+    for code, name_en, name_zh in DEPARTMENTS:
+        if code not in existing:
+            existing[code] = Department(code=code, name_en=name_en, name_zh=name_zh)
+            db.session.add(existing[code])
+    db.session.flush()
+    return existing
+
+
+def seed_users(password: str, departments: dict[str, Department]) -> dict[str, User]:
+    """One social worker per department (named by its code) plus manager, reviewer, admin."""
+    users = {u.username: u for u in db.session.scalars(select(User))}
+    password_hash = hash_password(password)
+    wanted = [(code, departments[code], Role.SOCIAL_WORKER) for code in departments]
+    wanted += [(name, departments["joint_office"], role) for name, role in OVERSIGHT_ROLES.items()]
+    for username, department, role in wanted:
+        if username in users:
+            continue
+        user = User(username=username, display_name=username.replace("_", " ").title(),
+                    password_hash=password_hash)
+        user.memberships.append(Membership(department=department, role=role))
+        db.session.add(user)
+        users[username] = user
+    db.session.flush()
+    return users
+
+
+def deploy_pathway(actor=None, comment="diagrams shipped with the app"):
+    """Deploy the diagrams in workflows/diagrams (no-op when unchanged)."""
+    codes = {code for code, _, _ in DEPARTMENTS}
+    return deploy(diagram_files(), codes, actor=actor, comment=comment)
+
+
+def advance_case(case: Case, users: dict[str, User], steps: int, answers=None) -> None:
+    """Complete up to `steps` ready tasks of a case with the example answers."""
+    answers = answers or {}
+    for _ in range(steps):
+        task = db.session.scalars(engine.open_tasks(case)).first()
+        if task is None:
+            return
+        data = {**EXAMPLES[task.form_key], **answers.get(task.form_key, {})}
+        engine.complete_task(task.id, data, users[task.department.code])
+
+
+def seed(password: str) -> None:
+    """Everything `make run` needs; safe to run twice."""
+    departments = seed_departments()
+    users = seed_users(password, departments)
+    deploy_pathway(users["manager"])
+    if db.session.scalar(select(Case.id).limit(1)) is not None:
+        return
+    stories = [
+        ("Lin Xiaomei", {}, 0, {}),
+        ("Chen Hua", {"age": 9}, 4, {"rescue_identification": {"age": 9}}),
+        ("Nguyen Thi Lan", {"age": 24, "origin_country": "VN", "origin_province": ""}, 6,
+         {"rescue_identification": {"age": 24}, "aid_shelter": {"willing_to_return": True}}),
+        ("Wang Fang", {"age": 19}, 12, {"rescue_identification": {"age": 19}}),
+    ]
+    for name, intake, steps, answers in stories:
+        case = engine.open_case({**EXAMPLES["case_open"], **intake}, users["police"], name)
+        advance_case(case, users, steps, answers)

@@ -1,0 +1,223 @@
+"""The domain verbs of casework. Each takes the acting user, flushes, and never commits."""
+
+import secrets
+from collections.abc import Mapping
+from datetime import UTC, datetime
+
+from flask import current_app
+from sqlalchemy import select, update
+
+from forms.registry import get_form_class
+from models import Case, CaseStatus, HumanTask, ProcessInstance, TaskStatus, User, db
+
+from . import timeline
+from .errors import FormInvalid, NotYourDepartment, TaskAlreadyCompleted, TaskClaimedByOther
+from .instances import advance, load, lock_instance, save
+from .pathways import latest_version, pathway
+from .routing import sync_tasks, workflow_task
+from .serialization import new_workflow
+
+CASE_OPEN_FORM = "case_open"
+NUMBER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+# Completing one of these hands the victim over to another province or country.
+HANDOVER_FIELDS = {
+    "return_province_handover": "receiving_province",
+    "return_repatriation": "receiving_authority",
+}
+
+
+class TaskNotFound(LookupError):
+    """No task with that id."""
+
+
+def validated_data(form_key: str, data: Mapping) -> dict:
+    """The task form's clean data for `data`, or FormInvalid with every field's errors."""
+    form = get_form_class(form_key).from_data(data)
+    if not form.validate():
+        raise FormInvalid({name: list(errors) for name, errors in form.errors.items()})
+    return form.workflow_data()
+
+
+def _new_case_number() -> str:
+    year = datetime.now(UTC).year
+    return f"HC-{year}-" + "".join(secrets.choice(NUMBER_ALPHABET) for _ in range(6))
+
+
+def open_case(data: Mapping, actor: User, victim_name: str, version=None) -> Case:
+    """Register a rescued victim or a missing-child report and start its pathway."""
+    if "police" not in actor.department_codes():
+        raise NotYourDepartment("only the police open cases")
+    case_data = validated_data(CASE_OPEN_FORM, data)
+    version = version or latest_version()
+    config = current_app.config
+    case_data |= {
+        "home_province": config["HOME_PROVINCE"],
+        "follow_up_interval": config["FOLLOW_UP_INTERVAL"],
+    }
+    case = Case(number=_new_case_number(), opened_by_id=actor.id, victim_name=victim_name)
+    db.session.add(case)
+    db.session.flush()
+    department = next(m.department for m in actor.memberships if m.department
+                      and m.department.code == "police")
+    timeline.record(case, "case_opened", actor, department, data=case_data)
+    definition = pathway(version)
+    workflow = new_workflow(definition.specs, case_data)
+    advance(workflow)
+    instance = ProcessInstance(case_id=case.id, pathway_version=version, state="")
+    db.session.add(instance)
+    save(instance, workflow)
+    after_step(case, instance, workflow, definition, actor, from_department=department)
+    return case
+
+
+def get_task(task_id: int) -> HumanTask:
+    """A task row by id, or TaskNotFound."""
+    task = db.session.get(HumanTask, task_id)
+    if task is None:
+        raise TaskNotFound(f"no task {task_id}")
+    return task
+
+
+def _check_actor(task: HumanTask, actor: User) -> None:
+    if task.department.code not in actor.department_codes():
+        raise NotYourDepartment(f"this task belongs to {task.department.code}")
+
+
+def _set_status(task: HumanTask, status: TaskStatus, actor: User) -> None:
+    """Compare-and-set READY -> status: exactly one of any concurrent callers wins."""
+    result = db.session.execute(
+        update(HumanTask)
+        .where(HumanTask.id == task.id, HumanTask.status == TaskStatus.READY)
+        .values(status=status, completed_by_id=actor.id, completed_at=datetime.now(UTC))
+    )
+    if result.rowcount != 1:
+        raise TaskAlreadyCompleted(f"task {task.id} was already completed")
+    db.session.refresh(task)
+
+
+def complete_task(task_id: int, data: Mapping, actor: User) -> HumanTask:
+    """Validate the form, run the task, advance the workflow, sync rows, write the timeline."""
+    task = get_task(task_id)
+    instance = lock_instance(task.instance_id)
+    db.session.refresh(task)
+    if task.status != TaskStatus.READY:
+        raise TaskAlreadyCompleted(f"task {task.id} was already completed")
+    _check_actor(task, actor)
+    if task.claimed_by_id not in (None, actor.id):
+        raise TaskClaimedByOther(f"task {task.id} is claimed by {task.claimed_by.display_name}")
+    clean = validated_data(task.form_key, data)
+    _set_status(task, TaskStatus.COMPLETED, actor)
+    workflow, definition = load(instance)
+    spiff_task = workflow_task(workflow, task)
+    spiff_task.data.update(clean)
+    spiff_task.run()
+    advance(workflow)
+    save(instance, workflow)
+    case = task.case
+    timeline.record(case, "task_completed", actor, task.department, task,
+                    form_key=task.form_key, step=task.name, data=clean)
+    if task.form_key in HANDOVER_FIELDS:
+        timeline.record(case, "case_handed_over", actor, task.department, task,
+                        to=clean.get(HANDOVER_FIELDS[task.form_key]), form_key=task.form_key)
+    after_step(case, instance, workflow, definition, actor, from_department=task.department)
+    return task
+
+
+def after_step(case, instance, workflow, definition, actor, from_department) -> None:
+    """Rows for newly ready tasks, their timeline events, hand-overs and closure."""
+    new_tasks = sync_tasks(instance, workflow, definition)
+    for row in new_tasks:
+        timeline.record(case, "task_ready", None, row.department, row, step=row.name,
+                        form_key=row.form_key)
+    receivers = {row.department.code: row.department for row in new_tasks}
+    for code, department in sorted(receivers.items()):
+        if from_department is None or code != from_department.code:
+            timeline.record(case, "case_handed_over", actor, department,
+                            source=from_department.code if from_department else None, to=code)
+    if instance.completed and case.status == CaseStatus.OPEN:
+        case.status = CaseStatus.CLOSED
+        case.closed_at = datetime.now(UTC)
+        timeline.record(case, "case_closed", actor, None, reason="pathway completed")
+    db.session.flush()
+
+
+def claim_task(task_id: int, actor: User) -> HumanTask:
+    """Take a ready task so colleagues see who is working on it."""
+    task = get_task(task_id)
+    _check_actor(task, actor)
+    result = db.session.execute(
+        update(HumanTask)
+        .where(HumanTask.id == task_id, HumanTask.status == TaskStatus.READY,
+               HumanTask.claimed_by_id.is_(None))
+        .values(claimed_by_id=actor.id, claimed_at=datetime.now(UTC))
+    )
+    db.session.refresh(task)
+    if result.rowcount != 1:
+        if task.status != TaskStatus.READY:
+            raise TaskAlreadyCompleted(f"task {task.id} was already completed")
+        if task.claimed_by_id != actor.id:
+            raise TaskClaimedByOther(f"task {task.id} is claimed by {task.claimed_by.display_name}")
+        return task
+    timeline.record(task.case, "task_claimed", actor, task.department, task, step=task.name)
+    return task
+
+
+def release_task(task_id: int, actor: User) -> HumanTask:
+    """Give a claimed task back to the department's inbox."""
+    task = get_task(task_id)
+    _check_actor(task, actor)
+    if task.claimed_by_id not in (None, actor.id):
+        raise TaskClaimedByOther(f"task {task.id} is claimed by {task.claimed_by.display_name}")
+    if task.claimed_by_id is not None:
+        task.claimed_by_id = None
+        task.claimed_at = None
+        timeline.record(task.case, "task_released", actor, task.department, task, step=task.name)
+        db.session.flush()
+    return task
+
+
+def inbox(department_code: str, *, user: User | None = None, unclaimed=False, overdue=False):
+    """A select of the department's ready tasks, oldest due first."""
+    query = (
+        select(HumanTask)
+        .join(HumanTask.department)
+        .where(HumanTask.status == TaskStatus.READY)
+        .filter_by(code=department_code)
+        .order_by(HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.id)
+    )
+    if user is not None:
+        query = query.where(HumanTask.claimed_by_id == user.id)
+    if unclaimed:
+        query = query.where(HumanTask.claimed_by_id.is_(None))
+    if overdue:
+        query = query.where(HumanTask.due_at < datetime.now(UTC))
+    return query
+
+
+def close_case(case: Case, actor: User, reason: str) -> None:
+    """Stop a case's pathway early (e.g. the victim died or moved abroad), cancelling its tasks."""
+    if case.status == CaseStatus.CLOSED:
+        return
+    instance = db.session.scalar(select(ProcessInstance).filter_by(case_id=case.id))
+    instance = lock_instance(instance.id)
+    workflow, _ = load(instance)
+    workflow.cancel()
+    save(instance, workflow)
+    db.session.execute(
+        update(HumanTask)
+        .where(HumanTask.instance_id == instance.id, HumanTask.status == TaskStatus.READY)
+        .values(status=TaskStatus.CANCELLED)
+    )
+    case.status = CaseStatus.CLOSED
+    case.closed_at = datetime.now(UTC)
+    timeline.record(case, "case_closed", actor, None, reason=reason)
+    db.session.flush()
+
+
+def open_tasks(case: Case):
+    """A select of the case's ready tasks, oldest first."""
+    return (
+        select(HumanTask)
+        .where(HumanTask.case_id == case.id, HumanTask.status == TaskStatus.READY)
+        .order_by(HumanTask.id)
+    )

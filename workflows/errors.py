@@ -1,0 +1,59 @@
+"""Domain errors raised by the engine; the web layer and CLI turn them into answers."""
+
+
+class WorkflowError(Exception):
+    """Base class of every error the engine raises on purpose."""
+
+
+class TaskAlreadyCompleted(WorkflowError):
+    """The task was completed (or cancelled) by someone else first; nothing was changed."""
+
+
+class NotYourDepartment(WorkflowError):
+    """The actor does not belong to the department that owns the task."""
+
+
+class TaskClaimedByOther(WorkflowError):
+    """A colleague holds the task; release it first."""
+
+
+class FormInvalid(WorkflowError):
+    """The submitted data failed the task form's validation; `errors` maps field to messages."""
+
+    def __init__(self, errors: dict[str, list[str]]):
+        super().__init__("the form has errors: " + ", ".join(sorted(errors)))
+        self.errors = errors
+
+
+class ScriptRejected(WorkflowError):
+    """A condition, timer expression or script uses something the restricted engine forbids."""
+
+
+class ScriptFailed(WorkflowError):
+    """A diagram expression or script raised, or ran past its time or size budget."""
+
+
+class DiagramInvalid(WorkflowError):
+    """A diagram failed its checks; `problems` lists each one."""
+
+    def __init__(self, problems):
+        super().__init__("; ".join(str(p) for p in problems))
+        self.problems = problems
+
+
+class WorkflowStuck(WorkflowError):
+    """The workflow reached an error state (e.g. a gateway with no matching flow)."""
+
+
+class Problem:
+    """One thing wrong with a diagram: the file, the element (if any) and what is wrong."""
+
+    def __init__(self, file: str, element: str | None, message: str, severity: str = "error"):
+        self.file, self.element, self.message, self.severity = file, element, message, severity
+
+    def __str__(self):
+        where = f"{self.file}: {self.element}" if self.element else self.file
+        return f"{where}: {self.message}"
+
+    def __repr__(self):
+        return f"Problem({str(self)!r})"

@@ -1,0 +1,77 @@
+"""Loading, advancing and saving a case's workflow under a row lock."""
+
+from datetime import UTC, datetime
+
+from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import StandardLoopTask
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import select
+
+from models import ProcessInstance, db
+
+from .errors import WorkflowStuck
+from .pathways import pathway
+from .serialization import dump_state, load_state
+
+
+def lock_instance(instance_id: int) -> ProcessInstance:
+    """The instance row, locked for this transaction (FOR UPDATE; SQLite's BEGIN IMMEDIATE)."""
+    return db.session.scalars(
+        select(ProcessInstance)
+        .where(ProcessInstance.id == instance_id)
+        .with_for_update(of=ProcessInstance)
+        .execution_options(populate_existing=True)
+    ).one()
+
+
+def load(instance: ProcessInstance):
+    """The instance's workflow and the pathway version it runs on."""
+    version = pathway(instance.pathway_version)
+    return load_state(instance.state, version.specs), version
+
+
+def advance(workflow) -> None:
+    """Run engine steps, fail loudly on an error state, drop finished loop rounds."""
+    workflow.do_engine_steps()
+    errors = workflow.get_tasks(state=TaskState.ERROR)
+    if errors:
+        names = ", ".join(t.task_spec.bpmn_id or t.task_spec.name for t in errors)
+        raise WorkflowStuck(f"the workflow stopped with an error at {names}")
+    _drop_finished_rounds(workflow)
+
+
+def _drop_finished_rounds(workflow) -> None:
+    """Forget the called processes of finished loop rounds.
+
+    SpiffWorkflow keeps every finished round and its task walker loses one level of depth per
+    round, stalling silently near round 1,000; the timeline already holds each round's data.
+    """
+    for task_id, subprocess in list(workflow.subprocesses.items()):
+        task = workflow.get_task_from_id(task_id)
+        parent = task.parent
+        if (
+            subprocess.completed
+            and task.state == TaskState.COMPLETED
+            and parent is not None
+            and isinstance(parent.task_spec, StandardLoopTask)
+        ):
+            workflow.delete_subprocess(task)
+
+
+def next_timer_at(workflow) -> datetime | None:
+    """The earliest due time among the workflow's waiting timers."""
+    times = []
+    for event in workflow.waiting_events():
+        value = event.value
+        if isinstance(value, dict):  # cycle timers keep {'cycles': n, 'next': iso}
+            value = value.get("next")
+        if isinstance(value, str):
+            times.append(datetime.fromisoformat(value).astimezone(UTC))
+    return min(times, default=None)
+
+
+def save(instance: ProcessInstance, workflow) -> None:
+    """Write the workflow back into its row (the version column guards the write)."""
+    instance.state = dump_state(workflow)
+    instance.completed = workflow.is_completed()
+    instance.next_timer_at = next_timer_at(workflow)
+    db.session.flush()

@@ -1,0 +1,77 @@
+"""Diagram bytes -> hardened XML -> SpiffWorkflow specs.
+
+Uploads come from browsers, so XML is parsed from bytes (never by path: lxml silently
+decompresses gzip files), with entities, DTDs and the network off, after a size bound.
+"""
+
+from pathlib import Path
+
+from lxml import etree
+from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.camunda.parser.CamundaParser import CamundaParser
+
+from .errors import DiagramInvalid, Problem
+
+DIAGRAM_DIR = Path(__file__).parent / "diagrams"
+MAX_DIAGRAM_BYTES = 2 * 1024 * 1024
+GZIP_MAGIC = b"\x1f\x8b"
+
+
+def _xml_parser() -> etree.XMLParser:
+    return etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        huge_tree=False,
+        remove_pis=True,
+    )
+
+
+def read_xml(data: bytes, filename: str) -> etree._ElementTree:
+    """Parse one diagram's bytes safely, or raise DiagramInvalid saying why not."""
+    if len(data) > MAX_DIAGRAM_BYTES:
+        limit = MAX_DIAGRAM_BYTES // 1024
+        raise DiagramInvalid([Problem(filename, None, f"file is larger than {limit} KB")])
+    if data.startswith(GZIP_MAGIC):
+        raise DiagramInvalid([Problem(filename, None, "compressed files are not accepted")])
+    try:
+        root = etree.fromstring(data, _xml_parser())
+    except etree.XMLSyntaxError as exc:
+        raise DiagramInvalid([Problem(filename, None, f"not well-formed XML: {exc}")]) from exc
+    tree = root.getroottree()
+    if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
+        raise DiagramInvalid([Problem(filename, None, "DOCTYPE declarations are not accepted")])
+    return tree
+
+
+def diagram_files(directory: Path = DIAGRAM_DIR) -> dict[str, bytes]:
+    """The .bpmn files of a folder, by file name."""
+    return {path.name: path.read_bytes() for path in sorted(directory.glob("*.bpmn"))}
+
+
+def bpmn_parser(files: dict[str, bytes]) -> CamundaParser:
+    """A CamundaParser holding every given diagram, each read through `read_xml`."""
+    parser = CamundaParser()
+    for filename, data in files.items():
+        try:
+            parser.add_bpmn_xml(read_xml(data, filename), filename=filename)
+        except ValidationException as exc:
+            raise DiagramInvalid([validation_problem(exc, filename)]) from exc
+    return parser
+
+
+def validation_problem(exc: ValidationException, filename: str | None = None) -> Problem:
+    """A SpiffWorkflow ValidationException as a Problem."""
+    file = Path(exc.file_name).name if getattr(exc, "file_name", "") else filename or "?"
+    element = getattr(exc, "id", None) or getattr(exc, "name", None) or None
+    return Problem(file, element, str(exc).splitlines()[0])
+
+
+def build_specs(files: dict[str, bytes], process_id: str):
+    """Parse the files and return the spec of `process_id` and of the processes it calls."""
+    parser = bpmn_parser(files)
+    try:
+        return parser.get_spec(process_id), parser.get_subprocess_specs(process_id)
+    except ValidationException as exc:
+        raise DiagramInvalid([validation_problem(exc)]) from exc

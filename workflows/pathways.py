@@ -1,0 +1,120 @@
+"""Deployed pathway versions: diagrams stored once by hash, specs parsed once per version."""
+
+import hashlib
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+
+from sqlalchemy import select
+
+from models import DiagramVersion, PathwayVersion, db
+
+from .checks import check_files
+from .errors import DiagramInvalid
+from .parsing import build_specs, read_xml
+from .serialization import dump_specs, load_specs
+
+CAMUNDA_NS = "http://camunda.org/schema/1.0/bpmn"
+BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+CASE_PROCESS = "case"
+
+
+@dataclass(frozen=True)
+class Pathway:
+    """A version's parsed specs and each user task's due period, by (process id, element id)."""
+
+    spec: object
+    subprocess_specs: dict
+    due_periods: dict
+
+    @property
+    def specs(self):
+        """The pair SpiffWorkflow's workflow constructor takes."""
+        return self.spec, self.subprocess_specs
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _due_periods(files: dict[str, bytes]) -> dict[str, str]:
+    """`camunda:dueDate` of every user task (no SpiffWorkflow parser reads it)."""
+    due = {}
+    for filename, data in files.items():
+        for process in read_xml(data, filename).getroot().iter(f"{{{BPMN_NS}}}process"):
+            for task in process.iter(f"{{{BPMN_NS}}}userTask"):
+                period = task.get(f"{{{CAMUNDA_NS}}}dueDate")
+                if period:
+                    due[f"{process.get('id')}/{task.get('id')}"] = period.strip().strip("\"'")
+    return due
+
+
+def _process_ids(data: bytes, filename: str) -> list[str]:
+    root = read_xml(data, filename).getroot()
+    return [p.get("id") for p in root.iter(f"{{{BPMN_NS}}}process")]
+
+
+def deploy(files: dict[str, bytes], departments, actor=None, comment="", process_id=CASE_PROCESS):
+    """Check the diagrams and store them as a new version (or return the identical one)."""
+    problems = [p for p in check_files(files, departments) if p.severity == "error"]
+    if problems:
+        raise DiagramInvalid(problems)
+    digest = _sha256(b"".join(_sha256(files[name]).encode() for name in sorted(files)))
+    existing = db.session.scalar(select(PathwayVersion).filter_by(content_hash=digest))
+    if existing is not None:
+        return existing
+    spec, subprocess_specs = build_specs(files, process_id)
+    payload = json.loads(dump_specs(spec, subprocess_specs))
+    payload["due_periods"] = _due_periods(files)
+    version = PathwayVersion(
+        process_id=process_id,
+        content_hash=digest,
+        spec_json=json.dumps(payload),
+        comment=comment,
+        deployed_by_id=actor.id if actor is not None else None,
+    )
+    for filename, data in sorted(files.items()):
+        version.diagrams.append(_diagram_version(filename, data))
+    db.session.add(version)
+    db.session.flush()
+    return version
+
+
+def _diagram_version(filename: str, data: bytes) -> DiagramVersion:
+    digest = _sha256(data)
+    stored = db.session.scalar(select(DiagramVersion).filter_by(content_hash=digest))
+    if stored is None:
+        stored = DiagramVersion(
+            content_hash=digest,
+            filename=filename,
+            process_id=",".join(_process_ids(data, filename)),
+            xml=data.decode("utf-8"),
+        )
+        db.session.add(stored)
+    return stored
+
+
+def latest_version(process_id: str = CASE_PROCESS) -> PathwayVersion:
+    """The newest deployed version of a top-level process."""
+    version = db.session.scalar(
+        select(PathwayVersion)
+        .filter_by(process_id=process_id)
+        .order_by(PathwayVersion.id.desc())
+        .limit(1)
+    )
+    if version is None:
+        raise LookupError(f"no version of {process_id!r} is deployed")
+    return version
+
+
+def pathway(version: PathwayVersion) -> Pathway:
+    """The parsed specs of a stored version (cached by content hash)."""
+    return _pathway(version.content_hash, version.spec_json)
+
+
+@lru_cache(maxsize=32)
+def _pathway(content_hash: str, spec_json: str) -> Pathway:
+    spec, subprocess_specs = load_specs(spec_json)
+    return Pathway(spec, subprocess_specs, json.loads(spec_json)["due_periods"])
+
+

@@ -1,0 +1,82 @@
+"""Lanes to departments, and keeping the human-task rows in step with the workflow."""
+
+from datetime import UTC, datetime
+from uuid import UUID
+
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.camunda.specs.user_task import UserTask
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import select
+
+from models import Department, HumanTask, TaskStatus, db
+
+from .errors import WorkflowStuck
+
+
+class UnknownDepartment(WorkflowStuck):
+    """A user task's lane names no department: nobody would ever see the task."""
+
+
+def ready_user_tasks(workflow):
+    """READY user tasks of the workflow and all its called processes."""
+    ready = workflow.get_tasks(state=TaskState.READY)
+    return [t for t in ready if isinstance(t.task_spec, UserTask)]
+
+
+def department_for(task) -> Department:
+    """The department owning a workflow task: the lane it sits in."""
+    lane = task.task_spec.lane
+    department = db.session.scalar(select(Department).filter_by(code=lane)) if lane else None
+    if department is None:
+        bpmn_id = task.task_spec.bpmn_id
+        raise UnknownDepartment(f"task {bpmn_id!r} is in lane {lane!r}: no such department")
+    return department
+
+
+def due_at(task, pathway, now: datetime) -> datetime | None:
+    """When a task becomes due, from its `camunda:dueDate` period."""
+    period = pathway.due_periods.get(f"{task.workflow.spec.name}/{task.task_spec.bpmn_id}")
+    if not period:
+        return None
+    parsed = TimerEventDefinition.parse_iso_duration(period)
+    return now + TimerEventDefinition.get_timedelta_from_start(parsed, now)
+
+
+def sync_tasks(instance, workflow, pathway) -> list[HumanTask]:
+    """Create rows for newly ready user tasks and cancel rows the workflow no longer has ready.
+
+    Returns the new rows.
+    """
+    now = datetime.now(UTC)
+    ready = {str(t.id): t for t in ready_user_tasks(workflow)}
+    rows = db.session.scalars(
+        select(HumanTask).filter_by(instance_id=instance.id, status=TaskStatus.READY)
+    ).all()
+    for row in rows:
+        if row.workflow_task_id not in ready:
+            row.status = TaskStatus.CANCELLED
+    known = {row.workflow_task_id for row in rows}
+    created = []
+    for task_id, task in ready.items():
+        if task_id in known:
+            continue
+        row = HumanTask(
+            case_id=instance.case_id,
+            instance_id=instance.id,
+            workflow_task_id=task_id,
+            bpmn_id=task.task_spec.bpmn_id,
+            process_id=task.workflow.spec.name,
+            name=task.task_spec.bpmn_name or task.task_spec.bpmn_id,
+            form_key=task.task_spec.form.key,
+            department=department_for(task),
+            due_at=due_at(task, pathway, now),
+        )
+        db.session.add(row)
+        created.append(row)
+    db.session.flush()
+    return created
+
+
+def workflow_task(workflow, row: HumanTask):
+    """The workflow task behind a human-task row."""
+    return workflow.get_task_from_id(UUID(row.workflow_task_id))

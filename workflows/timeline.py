@@ -1,0 +1,17 @@
+"""The only writer of timeline events."""
+
+from models import TimelineEvent, db
+
+
+def record(case, event_type: str, actor=None, department=None, task=None, **data):
+    """Append one event to a case's timeline (flushed with the caller's transaction)."""
+    event = TimelineEvent(
+        case_id=case.id,
+        event_type=event_type,
+        actor_id=actor.id if actor is not None else None,
+        department_id=department.id if department is not None else None,
+        task_id=task.id if task is not None else None,
+        data=data,
+    )
+    db.session.add(event)
+    return event

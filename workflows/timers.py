@@ -1,0 +1,91 @@
+"""Firing due timers exactly once, from any number of worker processes.
+
+A worker claims due instances with one atomic UPDATE (rows locked with SKIP LOCKED where the
+database has it) and a lease; it then fires each under the instance's row lock. A crashed
+worker's lease runs out and another worker takes the instance over; firing is safe to repeat
+because a fired timer is part of the saved workflow state.
+"""
+
+import time
+from datetime import UTC, datetime, timedelta
+
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import or_, select, update
+
+from models import Case, ProcessInstance, db
+
+from . import timeline
+from .engine import after_step
+from .instances import advance, load, lock_instance, save
+
+LEASE = timedelta(minutes=5)
+
+
+def _due(now: datetime):
+    return (
+        ProcessInstance.completed.is_(False),
+        ProcessInstance.next_timer_at <= now,
+        or_(ProcessInstance.timer_lease_until.is_(None), ProcessInstance.timer_lease_until < now),
+    )
+
+
+def claim_due(worker: str, now: datetime, limit: int = 20, lease: timedelta = LEASE) -> list[int]:
+    """Lease up to `limit` instances with a due timer to `worker`; returns their ids."""
+    candidates = (
+        select(ProcessInstance.id)
+        .where(*_due(now))
+        .order_by(ProcessInstance.next_timer_at)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    rows = db.session.execute(
+        update(ProcessInstance)
+        .where(ProcessInstance.id.in_(candidates.scalar_subquery()), *_due(now))
+        .values(timer_lease_owner=worker, timer_lease_until=now + lease)
+        .returning(ProcessInstance.id)
+        .execution_options(synchronize_session=False)
+    )
+    return [row[0] for row in rows]
+
+
+def _waiting_timers(workflow):
+    return [
+        t for t in workflow.get_tasks(state=TaskState.WAITING)
+        if isinstance(getattr(t.task_spec, "event_definition", None), TimerEventDefinition)
+    ]
+
+
+def fire(instance_id: int, worker: str) -> int:
+    """Fire the due timers of one leased instance; returns how many fired."""
+    instance = lock_instance(instance_id)
+    if instance.timer_lease_owner != worker:
+        return 0
+    instance.timer_lease_owner = instance.timer_lease_until = None
+    workflow, definition = load(instance)
+    waiting = _waiting_timers(workflow)
+    workflow.refresh_timers()
+    advance(workflow)
+    fired = [t for t in waiting if t.state == TaskState.COMPLETED]
+    save(instance, workflow)
+    case = db.session.get(Case, instance.case_id)
+    for task in fired:
+        timeline.record(case, "timer_fired", None, None, element=task.task_spec.bpmn_id,
+                        name=task.task_spec.bpmn_name, process=task.workflow.spec.name)
+    after_step(case, instance, workflow, definition, None, from_department=None)
+    return len(fired)
+
+
+def run(worker: str, commit, *, until_idle=False, batch=20, poll=5.0) -> int:
+    """The worker loop: claim, commit, fire each in its own transaction; returns timers fired."""
+    fired = 0
+    while True:
+        ids = claim_due(worker, datetime.now(UTC), batch)
+        commit()
+        for instance_id in ids:
+            fired += fire(instance_id, worker)
+            commit()
+        if not ids:
+            if until_idle:
+                return fired
+            time.sleep(poll)
