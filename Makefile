@@ -17,7 +17,7 @@ $(STAMP): setup.cfg pyproject.toml
 	touch $@
 
 $(MO): webapp/translations/zh/LC_MESSAGES/messages.po $(STAMP)
-	$(VENV)/bin/pybabel compile -q -d webapp/translations
+	$(VENV)/bin/pybabel compile --statistics -d webapp/translations
 
 run: install
 	$(PY) -m flask --app webapp demo seed

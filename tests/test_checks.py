@@ -1,4 +1,4 @@
-"""Diagram checks: the shipped pathway passes; each broken fixture is refused by file and element."""
+"""Diagram checks: the shipped pathway passes; each broken fixture is refused by name."""
 
 import gzip
 import os
@@ -106,9 +106,6 @@ def test_forbidden_expression_is_refused_naming_the_element(name, element, words
     assert words in message
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "checks.py:21 KNOWN_NAMES is dir(builtins), not the restricted engine's builtins: a "
-    "condition calling open/getattr/map passes the check and fails at run time (NameError)"))
 @pytest.mark.parametrize("name", ["open", "getattr", "map"])
 def test_builtin_missing_at_run_time_is_refused(name):
     file, where, _, message = _only_problem("v.bpmn", _with_condition(f"{name}(age) != 0"))
@@ -119,14 +116,13 @@ def test_builtin_missing_at_run_time_is_refused(name):
 def test_xxe_is_refused_and_reads_nothing():
     file, element, severity, message = _only_problem("xxe.bpmn")
     assert (file, element, severity) == ("xxe.bpmn", None, "error")
-    assert message.startswith("not well-formed XML: ")
-    assert "external entity 'xxe'" in message
+    assert message == "DOCTYPE and entity declarations are not accepted"
     assert PASSWD_LINE not in message
 
 
 def test_xxe_in_text_is_refused_as_doctype():
     assert _only_problem("xxe_documentation.bpmn") == (
-        "xxe_documentation.bpmn", None, "error", "DOCTYPE declarations are not accepted")
+        "xxe_documentation.bpmn", None, "error", "DOCTYPE and entity declarations are not accepted")
 
 
 def test_billion_laughs_is_refused_quickly():
@@ -134,8 +130,7 @@ def test_billion_laughs_is_refused_quickly():
     file, element, _, message = _only_problem("billion_laughs.bpmn")
     assert time.monotonic() - started < 1
     assert (file, element) == ("billion_laughs.bpmn", None)
-    assert "entity amplification" in message
-    assert "lollol" not in message
+    assert message == "DOCTYPE and entity declarations are not accepted"
 
 
 def test_not_well_formed_is_refused():
@@ -187,6 +182,6 @@ def test_cli_refuses_xxe_without_printing_the_file_it_names():
     result = _cli(FIXTURES / "xxe.bpmn")
     assert result.returncode == 1, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0].startswith("error: xxe.bpmn: not well-formed XML: ")
+    assert lines[0] == "error: xxe.bpmn: DOCTYPE and entity declarations are not accepted"
     assert lines[1:] == ["1 diagrams, 1 errors"]
     assert PASSWD_LINE not in result.stdout + result.stderr

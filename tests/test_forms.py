@@ -15,8 +15,8 @@ from werkzeug.datastructures import MultiDict
 from wtforms.fields import SubmitField
 
 from forms.base import FormNotValidated, TaskForm
-from forms.examples import EXAMPLES
 from forms.choices import COUNTRIES, PROVINCES
+from forms.examples import EXAMPLES
 from forms.fields import MultiChoiceField, YesNoField, china_today
 from forms.registry import FORMS, UnknownFormKey, case_fields, form_choices, get_form_class
 from models.people import DEPARTMENTS

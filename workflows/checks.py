@@ -1,7 +1,6 @@
 """The diagram checks: the CLI, the modeler and deployment all call `check_files`."""
 
 import ast
-import builtins
 
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 
@@ -9,7 +8,7 @@ from forms.registry import FORMS, case_fields
 
 from .errors import DiagramInvalid, Problem, ScriptRejected
 from .parsing import bpmn_parser, read_xml
-from .scripting import ISO_LITERAL, compile_expression, compile_script
+from .scripting import BUILTIN_NAMES, ISO_LITERAL, compile_expression, compile_script
 
 BPMN = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
 CAMUNDA = "{http://camunda.org/schema/1.0/bpmn}"
@@ -18,7 +17,6 @@ FLOW_NODES = {
     "exclusiveGateway", "parallelGateway", "inclusiveGateway", "eventBasedGateway",
     "startEvent", "endEvent", "intermediateCatchEvent", "intermediateThrowEvent",
 }
-KNOWN_NAMES = set(dir(builtins))
 
 
 def check_files(files: dict[str, bytes], departments) -> list[Problem]:
@@ -29,12 +27,11 @@ def check_files(files: dict[str, bytes], departments) -> list[Problem]:
             trees[filename] = read_xml(data, filename)
         except DiagramInvalid as exc:
             problems.extend(exc.problems)
-    if problems:
-        return problems
-    try:
-        bpmn_parser(files)
-    except DiagramInvalid as exc:
-        problems.extend(exc.problems)
+    if not problems:  # SpiffWorkflow's own parse needs every file
+        try:
+            bpmn_parser(files)
+        except DiagramInvalid as exc:
+            problems.extend(exc.problems)
     process_ids = {p.get("id") for t in trees.values() for p in t.iter(f"{BPMN}process")}
     fields = case_fields() | _script_outputs(trees)
     for filename, tree in trees.items():
@@ -139,5 +136,5 @@ def _check_expression(filename, element_id, source, is_script, fields):
     assigned = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)
                 and isinstance(n.ctx, ast.Store)}
     for name in sorted({n.id for n in ast.walk(tree) if isinstance(n, ast.Name)
-                        and isinstance(n.ctx, ast.Load)} - fields - assigned - KNOWN_NAMES):
+                        and isinstance(n.ctx, ast.Load)} - fields - assigned - BUILTIN_NAMES):
         yield Problem(filename, element_id, f"{name!r} is not a known case field")

@@ -2,9 +2,9 @@
 
 Diagrams are edited by managers in a browser, so their Python must not reach the host:
 RestrictedPython rejects dunder access and imports at compile time, this module also rejects
-loops without a bound (`while`), functions (unbounded recursion), and replaces `**`, `*` and `<<`
-with guards that cap the size of their result; every iteration counts against a budget and a
-wall-clock deadline.
+loops without a bound (`while`), functions (unbounded recursion), and replaces `**`, `*`, `<<`
+and `+` with guards that cap the size of their result; every iteration counts against a budget
+and a wall-clock deadline.
 """
 
 import ast
@@ -49,7 +49,7 @@ _FORBIDDEN_NODES = {
     ast.Raise: "raise is not allowed",
     ast.Delete: "del is not allowed",
 }
-_GUARDED_OPS = {ast.Pow: "_pow_", ast.Mult: "_mul_", ast.LShift: "_lshift_"}
+_GUARDED_OPS = {ast.Pow: "_pow_", ast.Mult: "_mul_", ast.LShift: "_lshift_", ast.Add: "_add_"}
 _AMPLIFYING_METHODS = {"ljust", "rjust", "center", "zfill", "expandtabs", "format", "format_map"}
 
 
@@ -72,7 +72,7 @@ class _Policy(RestrictingNodeTransformer):
         return ast.fix_missing_locations(ast.copy_location(call, node))
 
     def visit_AugAssign(self, node):
-        if type(node.op) in _GUARDED_OPS:
+        if type(node.op) in _GUARDED_OPS and not isinstance(node.op, ast.Add):
             self.error(node, "augmented **, * and << are not allowed")
         return super().visit_AugAssign(node)
 
@@ -98,6 +98,16 @@ def _mul(left, right):
         if sized and len(seq) * count > MAX_RESULT_LENGTH:
             raise ScriptFailed("result too large")
     return _check_size(left * right)
+
+
+def _add(left, right):
+    return _check_size(left + right)
+
+
+def _sum(values, start=0):
+    if not isinstance(start, int | float):
+        raise ScriptRejected("sum() adds numbers only")
+    return sum(values, start)
 
 
 def _lshift(left, right):
@@ -134,11 +144,12 @@ _BUILTINS = {
     name: __builtins__[name] if isinstance(__builtins__, dict) else getattr(__builtins__, name)
     for name in (
         "abs", "all", "any", "bool", "dict", "divmod", "enumerate", "float", "int", "isinstance",
-        "len", "list", "max", "min", "round", "set", "sorted", "str", "sum", "tuple", "zip",
+        "len", "list", "max", "min", "round", "set", "sorted", "str", "tuple", "zip",
         "True", "False", "None",
     )
 }
-_BUILTINS["range"] = _limited_range
+_BUILTINS |= {"range": _limited_range, "sum": _sum}
+BUILTIN_NAMES = frozenset(_BUILTINS)
 
 
 class _Budget:
@@ -187,6 +198,7 @@ def _globals(data: dict) -> dict:
         "_pow_": _pow,
         "_mul_": _mul,
         "_lshift_": _lshift,
+        "_add_": _add,
         "_inplacevar_": _inplacevar,
     }
     env.update(data)

@@ -1,0 +1,122 @@
+"""Engine cost: raw SpiffWorkflow in memory vs the app's engine with persistence, and growth.
+
+Run: `.venv/bin/python benchmarks/engine.py [--rounds 1000]` (SQLite in a temp file, or
+DATABASE_URL). Prints figures and ratios measured in one run; aims: app overhead within 3x of
+the raw step, and the 1,000th follow-up round no more than 2x the 10th.
+"""
+
+import argparse
+import os
+import tempfile
+import time
+from statistics import median
+
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.camunda.specs.user_task import UserTask
+from SpiffWorkflow.util.task import TaskState
+
+from forms.examples import EXAMPLES
+from forms.registry import get_form_class
+from models import db
+from webapp import create_app, demo
+from webapp.config import TestConfig
+from workflows import engine
+from workflows.parsing import build_specs, diagram_files
+from workflows.scripting import script_engine
+
+ANSWERS = {"age": 30, "willing_to_return": True, "legal_aid_requested": False,
+           "identity_established": True}
+START = {**EXAMPLES["case_open"], "age": 30, "sex": "male", "origin_province": "fujian",
+         "home_province": "fujian", "follow_up_interval": "PT0S"}
+
+
+def _answers(form_key, **extra):
+    form = get_form_class(form_key).from_data({**EXAMPLES[form_key], **ANSWERS, **extra})
+    assert form.validate(), form.errors
+    return form.workflow_data()
+
+
+def raw_steps() -> list[float]:
+    """Seconds per user-task completion of one case, SpiffWorkflow alone, in memory."""
+    spec, subs = build_specs(diagram_files(), "case")
+    workflow = BpmnWorkflow(spec, subs, script_engine=script_engine())
+    workflow.task_tree.data.update(_answers("case_open") | START)
+    workflow.do_engine_steps()
+    times = []
+    while True:
+        ready = [t for t in workflow.get_tasks(state=TaskState.READY)
+                 if isinstance(t.task_spec, UserTask)]
+        if not ready:
+            return times
+        task = ready[0]
+        extra = {"case_can_close": True} if task.task_spec.form.key == "follow_up_visit" else {}
+        data = _answers(task.task_spec.form.key, **extra)
+        started = time.perf_counter()
+        task.data.update(data)
+        task.run()
+        workflow.refresh_timers()
+        workflow.do_engine_steps()
+        times.append(time.perf_counter() - started)
+
+
+def _complete_next(case, users, **extra):
+    task = db.session.scalars(engine.open_tasks(case)).first()
+    data = {**EXAMPLES[task.form_key], **ANSWERS, **extra}
+    started = time.perf_counter()
+    engine.complete_task(task.id, data, users[task.department.code])
+    db.session.commit()
+    return task.form_key, time.perf_counter() - started
+
+
+def app_run(rounds: int):
+    """Seconds per completion through the engine, and per follow-up round at checkpoints."""
+    users = {u.username: u for u in db.session.scalars(db.select(demo.User))}
+    case = engine.open_case(START, users["police"], "Benchmark")
+    db.session.commit()
+    path, key = [], None
+    while key != "return_reunion":
+        key, seconds = _complete_next(case, users)
+        path.append(seconds)
+    checkpoints = {10: [], 100: [], 1000: []}
+    for round_no in range(1, rounds + 1):
+        _, seconds = _complete_next(case, users, case_can_close=False)
+        for mark, samples in checkpoints.items():
+            if mark - 2 <= round_no <= mark + 2:
+                samples.append(seconds)
+    return path, {mark: samples for mark, samples in checkpoints.items() if samples}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=1000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        url = os.environ.get("DATABASE_URL") or f"sqlite:///{tmp}/bench.sqlite"
+        config = type("BenchConfig", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": url,
+                                                     "FOLLOW_UP_INTERVAL": "PT0S"})
+        app = create_app(config)
+        with app.app_context():
+            db.drop_all()
+            db.create_all()
+            demo.seed_users("bench", demo.seed_departments())
+            demo.deploy_pathway()
+            db.session.commit()
+            raw = raw_steps()
+            path, rounds = app_run(args.rounds)
+            db.session.remove()
+            db.drop_all()
+    raw_ms, app_ms = median(raw) * 1000, median(path) * 1000
+    print(f"database: {url.split(':')[0]}")
+    print(f"raw SpiffWorkflow step, in memory:  median {raw_ms:7.2f} ms over {len(raw)} tasks")
+    print(f"app engine step, with persistence: median {app_ms:7.2f} ms over {len(path)} tasks")
+    print(f"app / raw ratio:                   {app_ms / raw_ms:7.1f}x   (aim <= 3x)")
+    medians = {mark: median(samples) * 1000 for mark, samples in rounds.items()}
+    for mark, value in medians.items():
+        print(f"follow-up round ~{mark:>4}:             median {value:7.2f} ms")
+    if 10 in medians and 1000 in medians:
+        growth = medians[1000] / medians[10]
+        print(f"round 1000 / round 10:             {growth:7.1f}x   (aim <= 2x)")
+
+
+if __name__ == "__main__":
+    main()
