@@ -269,6 +269,12 @@ def test_labels_are_english_outside_an_app():
     assert str(FORMS["case_open"].title) == "Open a case"
 
 
+@pytest.fixture(autouse=True)
+def app_context():
+    """Form tests need no database and run outside the app (replaces conftest's fixture)."""
+    yield
+
+
 @pytest.fixture
 def translated_app(tmp_path):
     """A factory of Flask apps in a given locale, using the zh catalogue compiled into tmp_path."""

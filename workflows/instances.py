@@ -40,21 +40,21 @@ def advance(workflow) -> None:
 
 
 def _drop_finished_rounds(workflow) -> None:
-    """Forget the called processes of finished loop rounds.
+    """Forget finished rounds of loops: their called processes and their task entries.
 
-    SpiffWorkflow keeps every finished round and its task walker loses one level of depth per
-    round, stalling silently near round 1,000; the timeline already holds each round's data.
+    SpiffWorkflow keeps every finished round, and its task walker loses one level of depth per
+    round, stalling silently near round 1,000; the state would also grow with every round.
+    The timeline already holds each round's data, and the loop task keeps the round count.
     """
-    for task_id, subprocess in list(workflow.subprocesses.items()):
-        task = workflow.get_task_from_id(task_id)
-        parent = task.parent
-        if (
-            subprocess.completed
-            and task.state == TaskState.COMPLETED
-            and parent is not None
-            and isinstance(parent.task_spec, StandardLoopTask)
-        ):
-            workflow.delete_subprocess(task)
+    loops = [t for t in workflow.get_tasks() if isinstance(t.task_spec, StandardLoopTask)]
+    for loop in loops:
+        for round_task in loop.children:
+            if round_task.state != TaskState.COMPLETED or round_task is workflow.last_task:
+                continue
+            if round_task.id in workflow.subprocesses:
+                workflow.delete_subprocess(round_task)
+            loop._children.remove(round_task.id)
+            del round_task.workflow.tasks[round_task.id]
 
 
 def next_timer_at(workflow) -> datetime | None:
