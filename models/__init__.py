@@ -5,9 +5,10 @@ from .cases import Case, CaseStatus
 from .people import DEPARTMENTS, Department, Membership, Role, User
 from .processes import DiagramVersion, PathwayVersion, ProcessInstance
 from .tasks import HumanTask, TaskStatus
-from .timeline import TimelineEvent
+from .timeline import AuditEvent, TimelineEvent
 
 __all__ = [
+    "AuditEvent",
     "DEPARTMENTS",
     "Case",
     "CaseStatus",

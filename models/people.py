@@ -2,6 +2,7 @@
 
 import enum
 
+from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -41,7 +42,7 @@ class Department(db.Model):
     name_zh: Mapped[str] = mapped_column(String(120))
 
 
-class User(db.Model):
+class User(UserMixin, db.Model):
     """A person who logs in."""
 
     __tablename__ = "users"
@@ -63,6 +64,11 @@ class User(db.Model):
     def department_codes(self) -> set[str]:
         """Codes of the departments this user belongs to."""
         return {m.department.code for m in self.memberships if m.department is not None}
+
+    @property
+    def is_active(self) -> bool:
+        """Flask-Login: deactivated accounts cannot log in."""
+        return self.active
 
 
 class Membership(db.Model):

@@ -32,3 +32,23 @@ class TimelineEvent(db.Model):
 @event.listens_for(TimelineEvent, "before_delete")
 def _refuse_change(mapper, connection, target):
     raise ValueError("timeline events are append-only")
+
+
+class AuditEvent(db.Model):
+    """Who read or changed (or tried to) which victim's file, and when; append-only."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    action: Mapped[str] = mapped_column(String(40))
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    allowed: Mapped[bool] = mapped_column(default=True)
+    detail: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+@event.listens_for(AuditEvent, "before_update")
+@event.listens_for(AuditEvent, "before_delete")
+def _refuse_audit_change(mapper, connection, target):
+    raise ValueError("audit events are append-only")

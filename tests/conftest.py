@@ -9,11 +9,11 @@ import os
 import pytest
 from sqlalchemy import delete, select
 
-from models import Case, HumanTask, ProcessInstance, TimelineEvent, User, db
+from models import AuditEvent, Case, HumanTask, ProcessInstance, TimelineEvent, User, db
 from webapp import create_app, demo
 from webapp.config import TestConfig
 
-CASE_TABLES = (TimelineEvent, HumanTask, ProcessInstance, Case)
+CASE_TABLES = (AuditEvent, TimelineEvent, HumanTask, ProcessInstance, Case)
 
 
 @pytest.fixture(scope="session")
@@ -64,3 +64,23 @@ def users() -> dict[str, User]:
 def worker_env(database_url) -> dict[str, str]:
     """Environment for a `flask --app webapp …` subprocess on the test database."""
     return {**os.environ, "DATABASE_URL": database_url, "FLASK_APP": "webapp"}
+
+
+@pytest.fixture
+def client(app):
+    """A test client (CSRF is off in TestConfig; one test turns it on)."""
+    return app.test_client()
+
+
+@pytest.fixture
+def login(client):
+    """Log the client in as a demo account; returns the client."""
+
+    def as_user(username: str):
+        response = client.post(
+            "/login", data={"username": username, "password": TestConfig.DEMO_PASSWORD}
+        )
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return client
+
+    return as_user

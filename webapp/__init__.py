@@ -7,7 +7,10 @@ from models import db
 from .cli import register_cli
 from .config import INSTANCE, Config
 from .database import configure_sqlite
-from .extensions import babel, migrate
+from .errors import register_error_pages
+from .extensions import babel, csrf, login_manager, migrate
+from .templating import register_template_helpers
+from .views import auth, cases, inbox, intake, tasks
 
 
 def create_app(config: type[Config] | None = None) -> Flask:
@@ -17,8 +20,14 @@ def create_app(config: type[Config] | None = None) -> Flask:
     app.config.from_object(config or Config)
     db.init_app(app)
     migrate.init_app(app, db)
-    babel.init_app(app)
+    babel.init_app(app, locale_selector=auth.select_locale)
+    csrf.init_app(app)
+    login_manager.init_app(app)
     with app.app_context():
         configure_sqlite(db.engine)
+    for blueprint in (auth.bp, inbox.bp, tasks.bp, intake.bp, cases.bp):
+        app.register_blueprint(blueprint)
+    register_template_helpers(app)
+    register_error_pages(app)
     register_cli(app)
     return app

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 from flask import current_app
+from flask_migrate import upgrade
 from sqlalchemy import select
 
 from models import DEPARTMENTS, Case, TimelineEvent, User, db
@@ -17,6 +18,7 @@ from workflows.errors import WorkflowError
 from workflows.parsing import diagram_files
 
 from . import demo
+from .extensions import MIGRATIONS
 
 demo_cli = click.Group("demo", help="Demo data for local use.")
 workflows_cli = click.Group("workflows", help="Check and deploy the BPMN diagrams.")
@@ -32,8 +34,8 @@ def register_cli(app) -> None:
 
 @demo_cli.command("seed")
 def seed_command():
-    """Create the tables, departments, accounts, the pathway and a few demo cases."""
-    db.create_all()
+    """Migrate the database, then add departments, accounts, the pathway and demo cases."""
+    upgrade(directory=str(MIGRATIONS))
     demo.seed(current_app.config["DEMO_PASSWORD"])
     db.session.commit()
     click.echo("demo data ready")

@@ -1,0 +1,99 @@
+"""The one place that decides who may see or do what, and audits every look at a victim's file.
+
+A reviewer (joint office) sees every case read-only; a manager sees cases and diagrams; a social
+worker sees only cases that have touched their department, and of those only the data of the
+steps their department needs. Every read and write of a case writes an AuditEvent, including
+refusals, which are committed on their own so that the refusal's rollback cannot erase them.
+"""
+
+from typing import NoReturn
+
+from flask import abort
+from sqlalchemy import select
+
+from forms.registry import FORMS
+from models import AuditEvent, Case, HumanTask, Role, User, db
+
+# Whose data each department reads besides its own steps: what its work needs, nothing more.
+NEEDS = {
+    "police": {"case_open", "rescue_rapid_search", "rescue_identification", "rescue_dna_sampling",
+               "rescue_family_tracing", "rescue_child_placement", "aid_shelter", "return_plan",
+               "return_province_handover", "follow_up_visit"},
+    "civil_affairs": {"case_open", "rescue_identification", "rescue_family_tracing",
+                      "rescue_child_placement", "aid_special_file", "aid_womens_support",
+                      "school_enrolment", "training_enrolment", "training_job_referral",
+                      "return_repatriation", "disability_assessment"},
+    "health": {"case_open", "aid_shelter", "disability_assessment"},
+    "justice": {"case_open", "rescue_identification", "aid_shelter"},
+    "education": {"case_open", "aid_shelter", "school_adaptation"},
+    "hr_social_security": {"case_open", "aid_shelter", "aid_womens_support"},
+    "womens_federation": {"case_open", "aid_shelter", "training_enrolment"},
+    "disabled_persons_federation": {"case_open", "aid_shelter", "care_medical"},
+}
+NAME_READERS = {"police", "civil_affairs"}
+OVERSIGHT = (Role.REVIEWER, Role.MANAGER)
+
+
+def oversees(user: User) -> bool:
+    """Reviewers and managers read every case (never write)."""
+    return any(user.has_role(role) for role in OVERSIGHT)
+
+
+def case_departments(case: Case) -> set[str]:
+    """Departments a case has touched: the opener (police) and every task's department."""
+    rows = db.session.scalars(
+        select(HumanTask).where(HumanTask.case_id == case.id).distinct()
+    )
+    return {"police"} | {row.department.code for row in rows}
+
+
+def may_see_case(user: User, case: Case) -> bool:
+    """Whether the user may open the case at all."""
+    if oversees(user):
+        return True
+    return user.has_role(Role.SOCIAL_WORKER) and bool(
+        user.department_codes() & case_departments(case)
+    )
+
+
+def may_read_step(user: User, form_key: str) -> bool:
+    """Whether the user may read the data submitted with a step's form."""
+    if oversees(user):
+        return True
+    form = FORMS.get(form_key)
+    owner = form.department if form else None
+    return any(code == owner or form_key in NEEDS.get(code, ()) for code in
+               user.department_codes())
+
+
+def may_read_victim_name(user: User) -> bool:
+    """The victim's name is for police and civil affairs (and oversight) only."""
+    return oversees(user) or bool(user.department_codes() & NAME_READERS)
+
+
+def audit(user: User | None, action: str, case: Case | None, allowed=True, **detail):
+    """Record an access in the caller's transaction."""
+    db.session.add(AuditEvent(actor_id=user.id if user else None, action=action,
+                              case_id=case.id if case else None, allowed=allowed,
+                              detail=detail))
+
+
+def deny(user: User | None, action: str, case: Case | None, **detail) -> NoReturn:
+    """Roll back, record the refusal in its own commit, and answer 403."""
+    case_id = case.id if case is not None else None
+    db.session.rollback()
+    db.session.add(AuditEvent(actor_id=user.id if user else None, action=action,
+                              case_id=case_id, allowed=False, detail=detail))
+    db.session.commit()
+    abort(403)
+
+
+def case_for(user: User, number: str, action: str) -> Case:
+    """The case with that number if the user may see it (audited); 404 or 403 otherwise."""
+    case = db.session.scalar(select(Case).filter_by(number=number))
+    if case is None:
+        abort(404)
+    if not may_see_case(user, case):
+        deny(user, action, case)
+    audit(user, action, case)
+    return case

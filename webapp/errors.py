@@ -1,0 +1,32 @@
+"""403, 404 and 500 pages that say what happened and leak nothing."""
+
+from flask import render_template
+from flask_babel import gettext as _
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from models import db
+
+
+def register_error_pages(app) -> None:
+    """Render HTTP errors with the site's layout."""
+
+    @app.errorhandler(HTTPException)
+    def http_error(error):
+        messages = {
+            403: (_("Not allowed"), _("Your account may not see or do this.")),
+            404: (_("Not found"), _("There is nothing at this address.")),
+            405: (_("Not allowed"), _("This address does not accept that request.")),
+            400: (_("Bad request"), _("The request was not understood; please try again.")),
+        }
+        title, message = messages.get(error.code, (error.name, ""))
+        return render_template("errors/error.html", code=error.code, title=title,
+                               message=message), error.code
+
+    @app.errorhandler(InternalServerError)
+    def server_error(error):
+        db.session.rollback()
+        return render_template(
+            "errors/error.html", code=500, title=_("Something went wrong"),
+            message=_("Nothing was saved. Please try again; if it happens again, tell the "
+                      "system administrator the time it happened."),
+        ), 500

@@ -1,0 +1,34 @@
+"""Helpers every template may call: translated names of departments and steps."""
+
+from flask_babel import format_datetime, format_timedelta, get_locale
+from flask_login import current_user
+from sqlalchemy import select
+
+from forms.registry import FORMS
+from models import Department, db
+
+
+def department_name(code: str) -> str:
+    """A department's name in the user's language."""
+    department = db.session.scalar(select(Department).filter_by(code=code))
+    if department is None:
+        return code
+    return department.name_zh if str(get_locale()) == "zh" else department.name_en
+
+
+def step_title(form_key: str) -> str:
+    """A step's title (its form's), translated."""
+    form = FORMS.get(form_key)
+    return str(form.title) if form else form_key
+
+
+def register_template_helpers(app) -> None:
+    """Expose the helpers to Jinja."""
+    app.jinja_env.globals.update(
+        department_name=department_name,
+        step_title=step_title,
+        format_datetime=format_datetime,
+        format_timedelta=format_timedelta,
+        current_locale=lambda: str(get_locale()),
+        current_user=current_user,
+    )

@@ -1,0 +1,77 @@
+"""Logging in and out, and choosing the interface language."""
+
+from flask import Blueprint, has_request_context, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import select
+
+from forms.account import LoginForm
+from models import User, db
+
+from ..extensions import login_manager
+from ..passwords import check_password, hash_password
+
+bp = Blueprint("auth", __name__)
+LOCALES = ("zh", "en")
+# Verifying against a real hash for unknown users keeps the answer time the same.
+_DUMMY_HASH = hash_password("not a password")
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    """Flask-Login: the account behind a session."""
+    return db.session.get(User, int(user_id))
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    """The login page; a wrong username or password gets the same generic error."""
+    form = LoginForm(request.form)
+    error = None
+    if request.method == "POST" and form.validate():
+        user = db.session.scalar(select(User).filter_by(username=form.username.data))
+        password_hash = user.password_hash if user is not None else _DUMMY_HASH
+        if check_password(password_hash, form.password.data) and user and user.active:
+            session.clear()
+            session.permanent = True
+            login_user(user)
+            return redirect(_safe_next(request.args.get("next")) or url_for("inbox.index"))
+        error = _("Unknown username or wrong password.")
+    return render_template("auth/login.html", form=form, error=error), 401 if error else 200
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only same-site paths are followed after login."""
+    if target and target.startswith("/") and not target.startswith("//"):
+        return target
+    return None
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    """End the session."""
+    logout_user()
+    session.clear()
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/locale", methods=["POST"])
+def set_locale():
+    """Switch the interface language; remembered on the account and in the session."""
+    locale = request.form.get("locale")
+    if locale in LOCALES:
+        session["locale"] = locale
+        if current_user.is_authenticated:
+            current_user.locale = locale
+            db.session.commit()
+    return redirect(_safe_next(request.form.get("next")) or url_for("inbox.index"))
+
+
+def select_locale() -> str:
+    """Flask-Babel's locale selector: the user's choice, else the browser's, else Chinese."""
+    if not has_request_context():
+        return "zh"
+    if current_user.is_authenticated and current_user.locale in LOCALES:
+        return current_user.locale
+    return session.get("locale") or request.accept_languages.best_match(LOCALES) or "zh"
