@@ -7,6 +7,8 @@ timer workers and concurrent completions in other processes see the same data.
 import os
 
 import pytest
+from flask import g, has_app_context
+from flask.testing import FlaskClient
 from sqlalchemy import delete, select
 
 from models import AuditEvent, Case, HumanTask, ProcessInstance, TimelineEvent, User, db
@@ -66,9 +68,25 @@ def worker_env(database_url) -> dict[str, str]:
     return {**os.environ, "DATABASE_URL": database_url, "FLASK_APP": "webapp"}
 
 
+class FreshGlobalsClient(FlaskClient):
+    """Each request starts with an empty `g`, as it would in its own app context.
+
+    Requests share the test's app context (and database session, so SQLite's single writer
+    is never contended), but per-request caches such as the locale and the logged-in user
+    must not leak from one request to the next.
+    """
+
+    def open(self, *args, **kwargs):
+        """Clear `g`, then make the request."""
+        if has_app_context():
+            vars(g).clear()
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def client(app):
     """A test client (CSRF is off in TestConfig; one test turns it on)."""
+    app.test_client_class = FreshGlobalsClient
     return app.test_client()
 
 

@@ -1,5 +1,8 @@
 """Loading, advancing and saving a case's workflow under a row lock."""
 
+import hashlib
+import threading
+from collections import OrderedDict
 from datetime import UTC, datetime
 
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import StandardLoopTask
@@ -23,10 +26,42 @@ def lock_instance(instance_id: int) -> ProcessInstance:
     ).one()
 
 
+class _RecentlySaved:
+    """Workflows this process saved, by instance and a digest of the saved state.
+
+    A load whose stored state has the same digest takes the live object instead of
+    deserializing it again. Keyed by content, a rolled-back save or another process's write
+    never matches a stale object; an entry is taken out on use, since the caller changes it.
+    """
+
+    def __init__(self, size: int = 128):
+        self.size, self.entries, self.lock = size, OrderedDict(), threading.Lock()
+
+    @staticmethod
+    def key(instance_id: int, state: str):
+        return instance_id, hashlib.blake2b(state.encode(), digest_size=16).digest()
+
+    def take(self, instance_id: int, state: str):
+        with self.lock:
+            return self.entries.pop(self.key(instance_id, state), None)
+
+    def put(self, instance_id: int, state: str, workflow) -> None:
+        with self.lock:
+            self.entries[self.key(instance_id, state)] = workflow
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+
+
+_recent = _RecentlySaved()
+
+
 def load(instance: ProcessInstance):
     """The instance's workflow and the pathway version it runs on."""
     version = pathway(instance.pathway_version)
-    return load_state(instance.state, version.specs), version
+    workflow = _recent.take(instance.id, instance.state)
+    if workflow is None:
+        workflow = load_state(instance.state, version.specs)
+    return workflow, version
 
 
 def advance(workflow) -> None:
@@ -75,3 +110,4 @@ def save(instance: ProcessInstance, workflow) -> None:
     instance.completed = workflow.is_completed()
     instance.next_timer_at = next_timer_at(workflow)
     db.session.flush()
+    _recent.put(instance.id, instance.state, workflow)

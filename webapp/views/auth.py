@@ -1,6 +1,17 @@
 """Logging in and out, and choosing the interface language."""
 
-from flask import Blueprint, has_request_context, redirect, render_template, request, session, url_for
+import time
+
+from flask import (
+    Blueprint,
+    current_app,
+    has_request_context,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
@@ -34,6 +45,7 @@ def login():
         if check_password(password_hash, form.password.data) and user and user.active:
             session.clear()
             session.permanent = True
+            session["last_seen"] = time.time()
             login_user(user)
             return redirect(_safe_next(request.args.get("next")) or url_for("inbox.index"))
         error = _("Unknown username or wrong password.")
@@ -45,6 +57,20 @@ def _safe_next(target: str | None) -> str | None:
     if target and target.startswith("/") and not target.startswith("//"):
         return target
     return None
+
+
+@bp.before_app_request
+def expire_idle_session():
+    """Log out a session idle for longer than PERMANENT_SESSION_LIFETIME (checked here,
+    not only by the cookie's expiry, which the browser is trusted to honour)."""
+    if not current_user.is_authenticated:
+        return
+    now, last_seen = time.time(), session.get("last_seen", 0)
+    if now - last_seen > current_app.permanent_session_lifetime.total_seconds():
+        logout_user()
+        session.clear()
+    else:
+        session["last_seen"] = now
 
 
 @bp.route("/logout", methods=["POST"])
