@@ -5,16 +5,48 @@ STAMP   := $(VENV)/.stamp-install
 PORT    ?= 5000
 PG_URL  ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 MO      := webapp/translations/zh/LC_MESSAGES/messages.mo
+# Browser assets: npm ci into node_modules/ when the lock changes, then copy bpmn-js's ready
+# bundles into the git-ignored static folder (the CSS expects bpmn-font/css and bpmn-font/font).
+NPM_STAMP    := node_modules/.stamp-npm-ci
+BPMN_DIST    := node_modules/bpmn-js/dist
+VENDOR       := webapp/static/vendor/bpmn-js
+VENDOR_STAMP := webapp/static/vendor/.stamp-bpmn-js
+# Real-browser tests use Debian's Chromium (Playwright never downloads a browser here).
+CHROMIUM     := /usr/bin/chromium
 
-.PHONY: run test install lint check-diagrams
+.PHONY: run test install lint check-diagrams vendor browser
 
-install: $(STAMP) $(MO)
+install: $(STAMP) $(MO) vendor
 
 $(STAMP): setup.cfg pyproject.toml
 	python3 -m venv $(VENV)
 	$(VENV)/bin/pip install -q --upgrade pip
 	$(VENV)/bin/pip install -q -e '.[test]'
 	touch $@
+
+vendor: $(VENDOR_STAMP)
+
+$(NPM_STAMP): package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+	touch $@
+
+$(VENDOR_STAMP): $(NPM_STAMP)
+	rm -rf $(VENDOR)
+	mkdir -p $(VENDOR)
+	cp $(BPMN_DIST)/bpmn-navigated-viewer.production.min.js \
+	   $(BPMN_DIST)/bpmn-modeler.production.min.js \
+	   $(BPMN_DIST)/assets/diagram-js.css \
+	   $(BPMN_DIST)/assets/bpmn-js.css $(VENDOR)/
+	cp -R $(BPMN_DIST)/assets/bpmn-font $(VENDOR)/
+	cp node_modules/camunda-bpmn-moddle/resources/camunda.json $(VENDOR)/camunda-moddle.json
+	touch $@
+
+browser: $(CHROMIUM)
+
+$(CHROMIUM):
+	apt-get update
+	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+		chromium fonts-liberation fonts-noto-cjk
 
 $(MO): webapp/translations/zh/LC_MESSAGES/messages.po $(STAMP)
 	$(VENV)/bin/pybabel compile --statistics -d webapp/translations
@@ -30,7 +62,7 @@ lint: install
 check-diagrams: install
 	DATABASE_URL=sqlite:// $(PY) -m flask --app webapp workflows check
 
-test: lint check-diagrams
+test: lint check-diagrams browser
 	$(PY) -m pytest -q
 	@if $(PY) -m webapp.pgcheck "$(PG_URL)"; then \
 		echo "== the suite again on PostgreSQL =="; \

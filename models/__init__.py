@@ -8,8 +8,8 @@ from .tasks import HumanTask, TaskStatus
 from .timeline import AuditEvent, TimelineEvent
 
 __all__ = [
-    "AuditEvent",
     "DEPARTMENTS",
+    "AuditEvent",
     "Case",
     "CaseStatus",
     "Department",
