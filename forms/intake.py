@@ -1,9 +1,10 @@
 """Opening a case (police): a rescued victim, or a report of a missing child."""
 
 from flask_babel import lazy_gettext as _l
+from wtforms import Form
 from wtforms.validators import ValidationError
 
-from .base import TaskForm
+from .base import TaskForm, TaskMeta
 from .choices import CHINA, COUNTRY_CHOICES, PROVINCE_CHOICES
 from .fields import (
     AgeField,
@@ -74,3 +75,16 @@ class CaseOpenForm(TaskForm):
             raise ValidationError(str(_l("Choose the province of a victim from China.")))
         if field.data and self.origin_country.data and not from_china:
             raise ValidationError(str(_l("Leave the province empty for a victim from abroad.")))
+
+
+class VictimNameForm(Form):
+    """The victim's name or care alias: kept on the case only, never in the workflow's data."""
+
+    Meta = TaskMeta
+
+    # Sensitive: police and civil affairs only.
+    victim_name = ShortTextField(
+        _l("Victim's name or care alias"), max_length=120,
+        description=_l("Only the police and civil affairs see it; everyone else sees the "
+                       "case number."),
+    )

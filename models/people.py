@@ -62,8 +62,10 @@ class User(UserMixin, db.Model):
         return any(m.role == role for m in self.memberships)
 
     def department_codes(self) -> set[str]:
-        """Codes of the departments this user belongs to."""
-        return {m.department.code for m in self.memberships if m.department is not None}
+        """Departments whose casework this user does (social-worker memberships only:
+        managers, reviewers and admins belong to the joint office but do no casework)."""
+        return {m.department.code for m in self.memberships
+                if m.department is not None and m.role == Role.SOCIAL_WORKER}
 
     @property
     def is_active(self) -> bool:

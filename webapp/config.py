@@ -17,6 +17,7 @@ class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY") or secrets.token_hex(32)
     PERMANENT_SESSION_LIFETIME = timedelta(minutes=30)
     BABEL_DEFAULT_LOCALE = "zh"
+    BABEL_DEFAULT_TIMEZONE = os.environ.get("HOMECOMING_TIMEZONE", "Asia/Shanghai")
     BABEL_TRANSLATION_DIRECTORIES = str(Path(__file__).parent / "translations")
     HOME_PROVINCE = os.environ.get("HOMECOMING_PROVINCE", "fujian")
     FOLLOW_UP_INTERVAL = os.environ.get("HOMECOMING_FOLLOW_UP_INTERVAL", "P30D")

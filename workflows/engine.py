@@ -166,6 +166,8 @@ def release_task(task_id: int, actor: User) -> HumanTask:
     """Give a claimed task back to the department's inbox."""
     task = get_task(task_id)
     _check_actor(task, actor)
+    if task.status != TaskStatus.READY:
+        raise TaskAlreadyCompleted(f"task {task.id} was already completed")
     if task.claimed_by_id not in (None, actor.id):
         raise TaskClaimedByOther(f"task {task.id} is claimed by {task.claimed_by.display_name}")
     if task.claimed_by_id is not None:

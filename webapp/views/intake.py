@@ -1,11 +1,48 @@
 """Opening a case: the police register a rescued victim or a missing-child report."""
 
-from flask import Blueprint
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from forms.intake import CaseOpenForm, VictimNameForm
+from models import db
+from workflows import engine
+from workflows.errors import FormInvalid
+
+from ..access import audit, deny
+from ..form_errors import show_errors
 
 bp = Blueprint("intake", __name__, url_prefix="/cases/new")
 
 
+def _page(form: CaseOpenForm, name_form: VictimNameForm, status: int = 200):
+    problem = None
+    if status == 422:
+        problem = _("Nothing was saved: please correct the answers marked below.")
+    return render_template("intake/new.html", form=form, name_form=name_form,
+                           problem=problem), status
+
+
 @bp.route("", methods=["GET", "POST"])
+@login_required
 def new():
-    """Placeholder until the intake page lands."""
-    raise NotImplementedError
+    """The intake form (police only); a valid answer opens the case and starts its pathway."""
+    if "police" not in current_user.department_codes():
+        deny(current_user, "case_opened", None)
+    form, name_form = CaseOpenForm(request.form), VictimNameForm(request.form)
+    if request.method == "GET":
+        return _page(form, name_form)
+    if not name_form.validate():
+        form.validate()  # list the case form's own errors in the same answer
+        return _page(form, name_form, 422)
+    try:
+        case = engine.open_case(request.form, current_user, name_form.victim_name.data)
+    except FormInvalid as error:
+        db.session.rollback()
+        show_errors(form, error.errors)
+        return _page(form, name_form, 422)
+    audit(current_user, "case_opened", case)
+    db.session.commit()
+    flash(_("Case %(number)s opened. Use this number, never the victim's name, when you "
+            "speak or write about the case.", number=case.number), "success")
+    return redirect(url_for("cases.show", number=case.number))

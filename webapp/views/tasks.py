@@ -1,23 +1,129 @@
 """A task's page: what the step is for, what the case holds, its form; claim and release."""
 
-from flask import Blueprint
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from forms.registry import get_form_class
+from models import HumanTask, TaskStatus, db
+from workflows import engine
+from workflows.errors import FormInvalid, TaskAlreadyCompleted, TaskClaimedByOther
+
+from ..access import audit, deny, may_read_victim_name
+from ..case_summary import readable_steps
+from ..form_errors import show_errors
+from ..templating import step_title
 
 bp = Blueprint("tasks", __name__, url_prefix="/tasks")
+CONFLICTS = (TaskAlreadyCompleted, TaskClaimedByOther)
 
 
-@bp.route("/<int:task_id>")
+def _task(task_id: int, action: str) -> HumanTask:
+    """The task if the user works in its department; 404, or an audited 403, otherwise."""
+    task = db.session.get(HumanTask, task_id)
+    if task is None:
+        abort(404)
+    if task.department.code not in current_user.department_codes():
+        deny(current_user, action, task.case, task_id=task.id)
+    return task
+
+
+def _page(task: HumanTask, form, status: int = 200, problem: str | None = None):
+    """The task page, audited as a look at the case; sent only once the audit is committed."""
+    audit(current_user, "task_viewed", task.case, task_id=task.id)
+    page = render_template(
+        "tasks/show.html", task=task, step=get_form_class(task.form_key), form=form,
+        problem=problem, steps=readable_steps(current_user, task.case),
+        show_name=may_read_victim_name(current_user),
+    )
+    db.session.commit()
+    return page, status
+
+
+def _conflict(task: HumanTask, error: Exception) -> str:
+    """Why a colleague got in the way, read after the rollback."""
+    if isinstance(error, TaskClaimedByOther):
+        holder = task.claimed_by.display_name if task.claimed_by else _("a colleague")
+        return _("This step is claimed by %(name)s.", name=holder)
+    if task.status == TaskStatus.CANCELLED:
+        return _("This step was cancelled because the case was closed.")
+    return _("This step was already completed by someone else.")
+
+
+def _names(task: HumanTask) -> dict[str, str]:
+    return {"step": step_title(task.form_key), "number": task.case.number}
+
+
+def _back(task: HumanTask) -> str:
+    """Back to the task page if the button was on it, else to the inbox."""
+    if request.form.get("back") == "task":
+        return url_for("tasks.show", task_id=task.id)
+    return url_for("inbox.index")
+
+
+@bp.get("/<int:task_id>")
+@login_required
 def show(task_id):
-    """Placeholder until the task page lands."""
-    raise NotImplementedError
+    """The step's purpose, what the case holds, and the form (read-only once done)."""
+    task = _task(task_id, "task_viewed")
+    form = get_form_class(task.form_key)() if task.status == TaskStatus.READY else None
+    return _page(task, form)
 
 
-@bp.route("/<int:task_id>/claim", methods=["POST"])
+@bp.post("/<int:task_id>")
+@login_required
+def complete(task_id):
+    """Record the step's answers; errors and conflicts show the form again as it was typed."""
+    task = _task(task_id, "task_completed")
+    form = get_form_class(task.form_key)(request.form)
+    try:
+        engine.complete_task(task.id, request.form, current_user)
+    except FormInvalid as error:
+        db.session.rollback()
+        show_errors(form, error.errors)
+        return _page(task, form, 422, _("Nothing was saved: please correct the answers marked "
+                                        "below."))
+    except CONFLICTS as error:
+        db.session.rollback()
+        problem = " ".join([_conflict(task, error), _(
+            "Nothing you typed was saved; it is still below so that you can copy it.")])
+        return _page(task, form, 409, problem)
+    audit(current_user, "task_completed", task.case, task_id=task.id)
+    db.session.commit()
+    flash(_("Step completed: %(step)s (case %(number)s).", **_names(task)), "success")
+    return redirect(url_for("inbox.index"))
+
+
+@bp.post("/<int:task_id>/claim")
+@login_required
 def claim(task_id):
-    """Placeholder."""
-    raise NotImplementedError
+    """Take the task, so that colleagues see who is working on it."""
+    task = _task(task_id, "task_claimed")
+    try:
+        engine.claim_task(task.id, current_user)
+    except CONFLICTS as error:
+        db.session.rollback()
+        flash(_conflict(task, error), "error")
+    else:
+        audit(current_user, "task_claimed", task.case, task_id=task.id)
+        db.session.commit()
+        flash(_("You claimed %(step)s (case %(number)s).", **_names(task)), "success")
+    return redirect(_back(task))
 
 
-@bp.route("/<int:task_id>/release", methods=["POST"])
+@bp.post("/<int:task_id>/release")
+@login_required
 def release(task_id):
-    """Placeholder."""
-    raise NotImplementedError
+    """Give the task back to the department's inbox."""
+    task = _task(task_id, "task_released")
+    try:
+        engine.release_task(task.id, current_user)
+    except CONFLICTS as error:
+        db.session.rollback()
+        flash(_conflict(task, error), "error")
+    else:
+        audit(current_user, "task_released", task.case, task_id=task.id)
+        db.session.commit()
+        flash(_("You released %(step)s (case %(number)s); it is back in the inbox.",
+                **_names(task)), "success")
+    return redirect(_back(task))

@@ -1,0 +1,69 @@
+"""What a case already holds, as one user may read it: the answers of earlier steps, labelled."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+
+from forms.fields import NotesField
+from forms.registry import FORMS
+from models import Case, TimelineEvent, User, db
+from workflows.engine import CASE_OPEN_FORM
+
+from .access import may_read_step
+
+STEP_EVENTS = ("case_opened", "task_completed")
+
+
+@dataclass(frozen=True)
+class RecordedStep:
+    """One recorded step: its form key, the department that recorded it, when, its answers."""
+
+    form_key: str
+    department: str | None
+    recorded_at: datetime
+    answers: list[tuple[str, str]]
+
+
+def readable_steps(user: User, case: Case) -> list[RecordedStep]:
+    """The case's recorded steps whose data the user may read, oldest first."""
+    events = db.session.scalars(
+        select(TimelineEvent)
+        .where(TimelineEvent.case_id == case.id, TimelineEvent.event_type.in_(STEP_EVENTS))
+        .order_by(TimelineEvent.id)
+    )
+    steps = []
+    for event in events:
+        form_key = event.data.get("form_key", CASE_OPEN_FORM)
+        if form_key not in FORMS or not may_read_step(user, form_key):
+            continue
+        # Free-text notes may hold what only the recording department should know.
+        own = FORMS[form_key].department in user.department_codes()
+        department = event.department.code if event.department else None
+        steps.append(RecordedStep(form_key, department, event.created_at,
+                                  answers(form_key, event.data.get("data", {}), notes=own)))
+    return steps
+
+
+def answers(form_key: str, data: Mapping, notes: bool) -> list[tuple[str, str]]:
+    """(label, answer) of each answered field of a step's stored data, in form order."""
+    form = FORMS[form_key].from_data(data)
+    rows = []
+    for field in form:
+        if isinstance(field, NotesField) and not notes:
+            continue
+        text = shown_value(field)
+        if text:
+            rows.append((str(field.label.text), text))
+    return rows
+
+
+def shown_value(field) -> str:
+    """A stored answer as people read it: the labels of chosen options, else the typed text."""
+    if hasattr(field, "iter_choices"):
+        return ", ".join(str(label) for value, label, selected, *_ in field.iter_choices()
+                         if selected and value != "")
+    if field.data is None or field.data == "":
+        return ""
+    return str(field._value())

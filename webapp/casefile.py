@@ -1,0 +1,207 @@
+"""A case as its page shows it: facts, phases, and the timeline each reader may see."""
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from forms.choices import PROVINCES
+from forms.registry import FORMS
+from models import AuditEvent, Case, HumanTask, TimelineEvent, User, db
+from workflows import progress
+from workflows.engine import CASE_OPEN_FORM
+
+from . import access
+from .case_summary import answers
+from .templating import department_name, step_title
+
+NUMBER_PATTERN = re.compile(r"HC-\d{4}-[A-Z0-9]{6}")
+PHASE_NAMES = {
+    "case": _l("Whole pathway"),
+    "rescue": _l("Rescue and identification"),
+    "temporary_aid": _l("Temporary aid"),
+    "care": _l("Medical and psychological care"),
+    "legal_aid": _l("Legal aid"),
+    "schooling": _l("Schooling"),
+    "disability_support": _l("Disability support"),
+    "return_home": _l("Return home"),
+    "job_training": _l("Job training"),
+    "follow_up": _l("Follow-up visits"),
+    "closure": _l("Case closure"),
+}
+# Events that carry a step's submitted data (under "data").
+DATA_EVENTS = {"case_opened", "task_completed"}
+
+
+def phase_name(process_id: str | None, fallback: str | None = None) -> str:
+    """A phase's name in the user's language (a diagram's own name for phases added later)."""
+    name = PHASE_NAMES.get(process_id or "")
+    return str(name) if name else (fallback or process_id or "")
+
+
+def case_number(text: str | None) -> str | None:
+    """The typed text as a case number (trimmed, upper case), or None if it is not one."""
+    number = (text or "").strip().upper()
+    return number if NUMBER_PATTERN.fullmatch(number) else None
+
+
+def find_case(user: User, number: str) -> Case | None:
+    """The case if the user may see it; a refused look-up is audited in its own commit."""
+    case = db.session.scalar(select(Case).filter_by(number=number))
+    if case is None or access.may_see_case(user, case):
+        return case
+    db.session.rollback()
+    db.session.add(AuditEvent(actor_id=user.id, action="case_found", case_id=case.id,
+                              allowed=False, detail={"number": number}))
+    db.session.commit()
+    return None
+
+
+@dataclass
+class Entry:
+    """One timeline event as a reader sees it."""
+
+    event: TimelineEvent
+    phase: str | None
+    summary: str
+    departments: set[str]
+    details: list[tuple[str, str]] = field(default_factory=list)
+    restricted: bool = False
+
+
+@dataclass
+class CasePage:
+    """Everything the case page shows besides the case row itself."""
+
+    entries: list[Entry]
+    spans: list[progress.PhaseSpan]
+    departments: list[str]
+    phases: list[str]
+    show_name: bool
+    department: str | None
+    phase: str | None
+    next_timer_at: datetime | None
+
+
+def case_page(case: Case, user: User, department: str | None, phase: str | None) -> CasePage:
+    """The timeline (filtered by department and phase), phase durations and filter choices."""
+    marks = progress.case_progress(case)
+    entries = timeline(case, user)
+    departments = sorted({code for entry in entries for code in entry.departments})
+    instance = progress.instance_of(case)
+    order = [p.process_id for p in progress.phases(instance)]
+    present = {entry.phase for entry in entries}
+    phases = [pid for pid in order if pid in present]
+    department = department if department in departments else None
+    phase = phase if phase in phases else None
+    shown = [e for e in entries
+             if (department is None or department in e.departments)
+             and (phase is None or e.phase == phase)]
+    return CasePage(shown, progress.phase_spans(case, marks), departments, phases,
+                    access.may_read_victim_name(user), department, phase,
+                    None if instance.completed else instance.next_timer_at)
+
+
+def timeline(case: Case, user: User) -> list[Entry]:
+    """Every event of the case in order, with step data only where the reader may read it."""
+    events = db.session.scalars(
+        select(TimelineEvent).filter_by(case_id=case.id).order_by(TimelineEvent.id)
+    ).all()
+    tasks = {row.id: row for row in db.session.scalars(select(HumanTask).filter_by(
+        case_id=case.id))}
+    entries, phase, ready_in = [], None, {}
+    for event in events:
+        task = tasks.get(event.task_id)
+        data = event.data or {}
+        if task is not None:
+            phase = task.process_id
+            ready_in[task.department.code] = phase
+        elif event.event_type == "case_handed_over":
+            # A hand-over belongs to the phase of the step it made ready for the receiver.
+            phase = ready_in.get(data.get("to"), phase)
+        else:
+            phase = data.get("process", phase)
+        entries.append(_entry(event, task, phase, user))
+    return entries
+
+
+def _entry(event: TimelineEvent, task: HumanTask | None, phase: str | None,
+           user: User) -> Entry:
+    codes = {event.department.code} if event.department else set()
+    data = event.data or {}
+    if event.event_type == "case_handed_over" and data.get("source"):
+        codes.add(data["source"])
+    case_level = event.event_type in ("case_opened", "case_closed")
+    entry = Entry(event, None if case_level else phase, _summary(event, task), codes)
+    form_key = data.get("form_key", CASE_OPEN_FORM)
+    if event.event_type in DATA_EVENTS and form_key in FORMS:
+        if access.may_read_step(user, form_key):
+            # Free-text notes stay with the department that wrote them, as on the task page.
+            own = FORMS[form_key].department in user.department_codes()
+            entry.details = answers(form_key, data.get("data", {}), notes=own)
+        else:
+            entry.restricted = True
+    return entry
+
+
+def _summary(event: TimelineEvent, task: HumanTask | None) -> str:
+    data = event.data or {}
+    step = step_title(task.form_key) if task else data.get("step", "")
+    kind = event.event_type
+    if kind == "case_opened":
+        return _("Case opened")
+    if kind == "task_ready":
+        return _("Step ready: %(step)s", step=step)
+    if kind == "task_claimed":
+        return _("Step claimed: %(step)s", step=step)
+    if kind == "task_released":
+        return _("Step released: %(step)s", step=step)
+    if kind == "task_completed":
+        return _("Step completed: %(step)s", step=step)
+    if kind == "timer_fired":
+        return _("Waiting time over: %(phase)s", phase=phase_name(data.get("process")))
+    if kind == "case_handed_over":
+        return _handover(data)
+    if kind == "case_closed":
+        reason = data.get("reason") or ""
+        if reason == "pathway completed":
+            reason = _("every step of the pathway is done")
+        return _("Case closed: %(reason)s", reason=reason)
+    return kind
+
+
+def _handover(data: dict) -> str:
+    target = data.get("to") or ""
+    if data.get("form_key") == "return_province_handover":
+        province = next((str(p.name) for p in PROVINCES if p.code == target), target)
+        return _("Victim handed over to the province of %(province)s", province=province)
+    if data.get("form_key") == "return_repatriation":
+        return _("Victim handed over abroad to %(authority)s", authority=target)
+    if data.get("source"):
+        return _("Handed over from %(source)s to %(target)s",
+                 source=department_name(data["source"]), target=department_name(target))
+    return _("Handed over to %(target)s", target=department_name(target))
+
+
+def diagram_phases(case: Case) -> list[tuple[str, str, str | None]]:
+    """(process id, name, state) of the top process and every phase, for the picker."""
+    instance = progress.instance_of(case)
+    marks = progress.case_progress(case)
+    top = marks.get(progress.CASE_PROCESS, {})
+    rows = [(progress.CASE_PROCESS, phase_name(progress.CASE_PROCESS), None)]
+    rows += [(p.process_id, phase_name(p.process_id, p.name), top.get(p.element_id))
+             for p in progress.phases(instance)]
+    return rows
+
+
+def diagram_data(case: Case) -> dict:
+    """The XML of every process of the case's pathway version, and the progress marks."""
+    instance = progress.instance_of(case)
+    return {
+        "top": progress.CASE_PROCESS,
+        "diagrams": progress.diagrams_by_process(instance),
+        "marks": progress.case_progress(case),
+    }
