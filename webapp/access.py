@@ -66,6 +66,23 @@ def may_read_step(user: User, form_key: str) -> bool:
                user.department_codes())
 
 
+def may_read_notes(user: User, form_key: str) -> bool:
+    """Free-text notes stay with the department that wrote them: they may hold what only it
+    should know."""
+    form = FORMS.get(form_key)
+    return form is not None and form.department in user.department_codes()
+
+
+def may_work_on(user: User, task: HumanTask) -> bool:
+    """Social workers of the task's department claim and complete it; nobody else."""
+    return task.department.code in user.department_codes()
+
+
+def may_open_cases(user: User) -> bool:
+    """The police register rescued victims and missing-child reports."""
+    return "police" in user.department_codes()
+
+
 def may_read_victim_name(user: User) -> bool:
     """The victim's name is for police and civil affairs (and oversight) only."""
     return oversees(user) or bool(user.department_codes() & NAME_READERS)

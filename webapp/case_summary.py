@@ -11,7 +11,7 @@ from forms.registry import FORMS
 from models import Case, TimelineEvent, User, db
 from workflows.engine import CASE_OPEN_FORM
 
-from .access import may_read_step
+from .access import may_read_notes, may_read_step
 
 STEP_EVENTS = ("case_opened", "task_completed")
 
@@ -38,11 +38,10 @@ def readable_steps(user: User, case: Case) -> list[RecordedStep]:
         form_key = event.data.get("form_key", CASE_OPEN_FORM)
         if form_key not in FORMS or not may_read_step(user, form_key):
             continue
-        # Free-text notes may hold what only the recording department should know.
-        own = FORMS[form_key].department in user.department_codes()
         department = event.department.code if event.department else None
+        notes = may_read_notes(user, form_key)
         steps.append(RecordedStep(form_key, department, event.created_at,
-                                  answers(form_key, event.data.get("data", {}), notes=own)))
+                                  answers(form_key, event.data.get("data", {}), notes=notes)))
     return steps
 
 

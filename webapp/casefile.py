@@ -139,9 +139,8 @@ def _entry(event: TimelineEvent, task: HumanTask | None, phase: str | None,
     form_key = data.get("form_key", CASE_OPEN_FORM)
     if event.event_type in DATA_EVENTS and form_key in FORMS:
         if access.may_read_step(user, form_key):
-            # Free-text notes stay with the department that wrote them, as on the task page.
-            own = FORMS[form_key].department in user.department_codes()
-            entry.details = answers(form_key, data.get("data", {}), notes=own)
+            notes = access.may_read_notes(user, form_key)
+            entry.details = answers(form_key, data.get("data", {}), notes=notes)
         else:
             entry.restricted = True
     return entry

@@ -7,6 +7,8 @@ from sqlalchemy import select
 from forms.registry import FORMS
 from models import Department, db
 
+from .access import may_open_cases
+
 
 def department_name(code: str) -> str:
     """A department's name in the user's language."""
@@ -31,4 +33,5 @@ def register_template_helpers(app) -> None:
         format_timedelta=format_timedelta,
         current_locale=lambda: str(get_locale()),
         current_user=current_user,
+        may_open_cases=may_open_cases,
     )

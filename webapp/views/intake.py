@@ -9,7 +9,7 @@ from models import db
 from workflows import engine
 from workflows.errors import FormInvalid
 
-from ..access import audit, deny
+from ..access import audit, deny, may_open_cases
 from ..form_errors import show_errors
 
 bp = Blueprint("intake", __name__, url_prefix="/cases/new")
@@ -27,7 +27,7 @@ def _page(form: CaseOpenForm, name_form: VictimNameForm, status: int = 200):
 @login_required
 def new():
     """The intake form (police only); a valid answer opens the case and starts its pathway."""
-    if "police" not in current_user.department_codes():
+    if not may_open_cases(current_user):
         deny(current_user, "case_opened", None)
     form, name_form = CaseOpenForm(request.form), VictimNameForm(request.form)
     if request.method == "GET":

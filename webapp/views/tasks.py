@@ -9,7 +9,7 @@ from models import HumanTask, TaskStatus, db
 from workflows import engine
 from workflows.errors import FormInvalid, TaskAlreadyCompleted, TaskClaimedByOther
 
-from ..access import audit, deny, may_read_victim_name
+from ..access import audit, deny, may_read_victim_name, may_work_on
 from ..case_summary import readable_steps
 from ..form_errors import show_errors
 from ..templating import step_title
@@ -23,7 +23,7 @@ def _task(task_id: int, action: str) -> HumanTask:
     task = db.session.get(HumanTask, task_id)
     if task is None:
         abort(404)
-    if task.department.code not in current_user.department_codes():
+    if not may_work_on(current_user, task):
         deny(current_user, action, task.case, task_id=task.id)
     return task
 
@@ -94,36 +94,32 @@ def complete(task_id):
     return redirect(url_for("inbox.index"))
 
 
-@bp.post("/<int:task_id>/claim")
-@login_required
-def claim(task_id):
-    """Take the task, so that colleagues see who is working on it."""
-    task = _task(task_id, "task_claimed")
+def _claim_or_release(task_id: int, action: str, verb, done_message):
+    """Run engine.claim_task or release_task, audit, commit, say what happened, go back."""
+    task = _task(task_id, action)
     try:
-        engine.claim_task(task.id, current_user)
+        verb(task.id, current_user)
     except CONFLICTS as error:
         db.session.rollback()
         flash(_conflict(task, error), "error")
     else:
-        audit(current_user, "task_claimed", task.case, task_id=task.id)
+        audit(current_user, action, task.case, task_id=task.id)
         db.session.commit()
-        flash(_("You claimed %(step)s (case %(number)s).", **_names(task)), "success")
+        flash(done_message(**_names(task)), "success")
     return redirect(_back(task))
+
+
+@bp.post("/<int:task_id>/claim")
+@login_required
+def claim(task_id):
+    """Take the task, so that colleagues see who is working on it."""
+    return _claim_or_release(task_id, "task_claimed", engine.claim_task, lambda **names: _(
+        "You claimed %(step)s (case %(number)s).", **names))
 
 
 @bp.post("/<int:task_id>/release")
 @login_required
 def release(task_id):
     """Give the task back to the department's inbox."""
-    task = _task(task_id, "task_released")
-    try:
-        engine.release_task(task.id, current_user)
-    except CONFLICTS as error:
-        db.session.rollback()
-        flash(_conflict(task, error), "error")
-    else:
-        audit(current_user, "task_released", task.case, task_id=task.id)
-        db.session.commit()
-        flash(_("You released %(step)s (case %(number)s); it is back in the inbox.",
-                **_names(task)), "success")
-    return redirect(_back(task))
+    return _claim_or_release(task_id, "task_released", engine.release_task, lambda **names: _(
+        "You released %(step)s (case %(number)s); it is back in the inbox.", **names))
