@@ -1,13 +1,19 @@
 """The `flask` commands carry a case from rescue to closure, with clear errors."""
 
 import json
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import create_engine, select, text
 
 from forms.examples import EXAMPLES
 from models import DEPARTMENTS, Case, CaseStatus, db
+from webapp.passwords import check_password
+
+ROOT = Path(__file__).resolve().parent.parent
 
 ANSWERS = {"age": 32, "identity_established": True, "willing_to_return": True,
            "legal_aid_requested": False, "case_can_close": True}
@@ -85,3 +91,27 @@ def test_cli_errors_are_clear_and_change_nothing(flask_cli):
                       "--data", _data("rescue_identification"))
     assert again.exit_code == 1 and "already completed" in again.output
     assert flask_cli("cases", "open", "--as", "nobody", "--name", "X").exit_code == 1
+
+
+def test_demo_seed_builds_a_ready_to_use_database(tmp_path, worker_env):
+    """`flask demo seed` (what `make run` does): migrated schema, nine departments, twelve
+    accounts, the pathway deployed and demo cases at different stages; twice is harmless."""
+    url = f"sqlite:///{tmp_path / 'demo.sqlite'}"
+    env = {**worker_env, "DATABASE_URL": url, "HOMECOMING_DEMO_PASSWORD": "demo-pass"}
+    for _ in range(2):
+        subprocess.run([sys.executable, "-m", "flask", "demo", "seed"], cwd=ROOT, env=env,
+                       check=True, capture_output=True, timeout=300)
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            counts = {table: connection.execute(text(f"SELECT count(*) FROM {table}")).scalar()
+                      for table in ("departments", "users", "pathway_versions", "cases")}
+            assert counts == {"departments": 9, "users": 12, "pathway_versions": 1, "cases": 4}
+            stages = connection.execute(text(
+                "SELECT count(*) FROM human_tasks GROUP BY case_id ORDER BY 1")).scalars().all()
+            hash_ = connection.execute(text(
+                "SELECT password_hash FROM users WHERE username = 'police'")).scalar()
+    finally:
+        engine.dispose()
+    assert len(set(stages)) >= 3  # cases at different stages
+    assert check_password(hash_, "demo-pass")
