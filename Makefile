@@ -11,6 +11,10 @@ NPM_STAMP    := node_modules/.stamp-npm-ci
 BPMN_DIST    := node_modules/bpmn-js/dist
 VENDOR       := webapp/static/vendor/bpmn-js
 VENDOR_STAMP := webapp/static/vendor/.stamp-bpmn-js
+# The diagram editor (bpmn-js + properties panel + the Homecoming group), bundled by esbuild.
+MODELER_SRC  := $(wildcard webapp/static/modeler/*.js)
+MODELER      := webapp/static/vendor/modeler
+MODELER_STAMP := webapp/static/vendor/.stamp-modeler
 # Real-browser tests use Debian's Chromium (Playwright never downloads a browser here).
 CHROMIUM     := /usr/bin/chromium
 
@@ -24,7 +28,7 @@ $(STAMP): setup.cfg pyproject.toml
 	$(VENV)/bin/pip install -q -e '.[test]'
 	touch $@
 
-vendor: $(VENDOR_STAMP)
+vendor: $(VENDOR_STAMP) $(MODELER_STAMP)
 
 $(NPM_STAMP): package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund
@@ -39,6 +43,13 @@ $(VENDOR_STAMP): $(NPM_STAMP)
 	   $(BPMN_DIST)/assets/bpmn-js.css $(VENDOR)/
 	cp -R $(BPMN_DIST)/assets/bpmn-font $(VENDOR)/
 	cp node_modules/camunda-bpmn-moddle/resources/camunda.json $(VENDOR)/camunda-moddle.json
+	touch $@
+
+$(MODELER_STAMP): $(NPM_STAMP) $(MODELER_SRC)
+	rm -rf $(MODELER)
+	node_modules/.bin/esbuild webapp/static/modeler/modeler.js --bundle --minify --log-level=warning \
+		--outfile=$(MODELER)/modeler.bundle.js
+	cp node_modules/@bpmn-io/properties-panel/dist/assets/properties-panel.css $(MODELER)/
 	touch $@
 
 browser: $(CHROMIUM)

@@ -3,7 +3,7 @@
 from .base import db
 from .cases import Case, CaseStatus
 from .people import DEPARTMENTS, Department, Membership, Role, User
-from .processes import DiagramVersion, PathwayVersion, ProcessInstance
+from .processes import DiagramDraft, DiagramVersion, PathwayVersion, ProcessInstance
 from .tasks import HumanTask, TaskStatus
 from .timeline import AuditEvent, TimelineEvent
 
@@ -13,6 +13,7 @@ __all__ = [
     "Case",
     "CaseStatus",
     "Department",
+    "DiagramDraft",
     "DiagramVersion",
     "HumanTask",
     "Membership",

@@ -44,6 +44,7 @@ class PathwayVersion(db.Model):
     deployed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     deployed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     diagrams: Mapped[list[DiagramVersion]] = relationship(secondary=pathway_diagrams)
+    deployed_by = relationship("User", lazy="joined")
 
 
 class ProcessInstance(db.Model):
@@ -66,3 +67,16 @@ class ProcessInstance(db.Model):
     pathway_version: Mapped[PathwayVersion] = relationship(lazy="joined")
 
     __mapper_args__: ClassVar[dict] = {"version_id_col": version}
+
+
+class DiagramDraft(db.Model):
+    """A manager's unfinished edit of one process's diagram, saved even while it has problems."""
+
+    __tablename__ = "diagram_drafts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    process_id: Mapped[str] = mapped_column(String(100), unique=True)
+    filename: Mapped[str] = mapped_column(String(200))
+    xml: Mapped[str] = mapped_column(db.Text)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -83,6 +83,11 @@ def may_open_cases(user: User) -> bool:
     return "police" in user.department_codes()
 
 
+def may_edit_diagrams(user: User) -> bool:
+    """Managers see, edit, deploy and migrate the diagrams; nobody else."""
+    return user.has_role(Role.MANAGER)
+
+
 def may_read_victim_name(user: User) -> bool:
     """The victim's name is for police and civil affairs (and oversight) only."""
     return oversees(user) or bool(user.department_codes() & NAME_READERS)

@@ -13,7 +13,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import or_, select, update
 
-from models import Case, ProcessInstance, db
+from models import Case, HumanTask, ProcessInstance, TaskStatus, db
 
 from . import timeline
 from .engine import after_step
@@ -72,7 +72,12 @@ def fire(instance_id: int, worker: str) -> int:
     for task in fired:
         timeline.record(case, "timer_fired", None, None, element=task.task_spec.bpmn_id,
                         name=task.task_spec.bpmn_name, process=task.workflow.spec.name)
-    after_step(case, instance, workflow, definition, None, from_department=None)
+    last = db.session.scalars(
+        select(HumanTask).filter_by(case_id=case.id, status=TaskStatus.COMPLETED)
+        .order_by(HumanTask.completed_at.desc()).limit(1)
+    ).first()  # a timer hands nothing over: the case stays with whoever acted last
+    after_step(case, instance, workflow, definition, None,
+               from_department=last.department if last else None)
     return len(fired)
 
 

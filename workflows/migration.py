@@ -1,0 +1,154 @@
+"""Moving running cases to a newer pathway version, shown first and done only when clean.
+
+SpiffWorkflow aligns elements whose ids changed by structure, so a deleted ready task can
+silently become its replacement: a case is "clean" only when every ready task keeps its id,
+form and lane; anything else is "ambiguous" and is never moved.
+"""
+
+from dataclasses import dataclass, field
+
+from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.util.diff import diff_workflow, migrate_workflow
+from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG
+from sqlalchemy import select
+
+from models import Case, HumanTask, PathwayVersion, ProcessInstance, TaskStatus, db
+
+from . import timeline
+from .instances import advance, lock_instance, save
+from .pathways import pathway
+from .routing import ready_user_tasks, sync_tasks
+from .serialization import load_state
+
+_REGISTRY = BpmnWorkflowSerializer.configure(CAMUNDA_CONFIG)
+
+
+class MigrationRefused(Exception):
+    """The case cannot move cleanly; it was left exactly as it was."""
+
+
+@dataclass
+class Landing:
+    """Where one ready task would land: its element before and after, and why not if it can't."""
+
+    process_id: str
+    element_id: str
+    new_element_id: str | None
+    reason: str | None = None
+
+
+@dataclass
+class CasePlan:
+    """A running case on an older version and where each of its ready tasks would land."""
+
+    instance_id: int
+    case_number: str
+    from_version: int
+    landings: list[Landing] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def clean(self) -> bool:
+        """Every ready task maps onto an element with the same id, form and lane."""
+        return not self.problems and all(landing.reason is None for landing in self.landings)
+
+
+def _form_key(spec):
+    form = getattr(spec, "form", None)
+    return getattr(form, "key", None)
+
+
+def _landing(task, diff) -> Landing:
+    old = task.task_spec
+    process_id = task.workflow.spec.name
+    if diff is None:
+        return Landing(process_id, old.bpmn_id, None, "its process no longer exists")
+    new = diff.alignment.get(task)
+    if new is None:
+        return Landing(process_id, old.bpmn_id, None, "its element was removed")
+    landing = Landing(process_id, old.bpmn_id, new.bpmn_id)
+    if new.bpmn_id != old.bpmn_id:
+        landing.reason = "its element was matched by structure to another element"
+    elif _form_key(new) != _form_key(old):
+        landing.reason = f"its form changes from {_form_key(old)!r} to {_form_key(new)!r}"
+    elif new.lane != old.lane:
+        landing.reason = f"its lane changes from {old.lane!r} to {new.lane!r}"
+    return landing
+
+
+def _diffs(workflow, target):
+    spec, subprocess_specs = pathway(target).specs
+    top, subs = diff_workflow(_REGISTRY, workflow, spec, subprocess_specs)
+    return top, subs, spec, subprocess_specs
+
+
+def plan_for(instance: ProcessInstance, target: PathwayVersion) -> CasePlan:
+    """Where the instance's ready tasks would land on `target` (computed on a copy)."""
+    workflow = load_state(instance.state, pathway(instance.pathway_version).specs)
+    top, subs, _, subprocess_specs = _diffs(workflow, target)
+    plan = CasePlan(instance.id, _case_number(instance), instance.pathway_version_id)
+    # A saved case names each called process it ran; one the new version lacks cannot load.
+    gone = {sub.spec.name for sub in workflow.subprocesses.values()} - set(subprocess_specs)
+    plan.problems = [f"the new version has no process {name!r}" for name in sorted(gone)]
+    if workflow.waiting_events():  # migrate_workflow resets waiting tasks: timers would restart
+        plan.problems.append("a timer is running; moving the case would restart it")
+    for task in ready_user_tasks(workflow):
+        diff = top if task.workflow is workflow else subs.get(task.workflow.parent_task_id)
+        plan.landings.append(_landing(task, diff))
+    return plan
+
+
+def _case_number(instance: ProcessInstance) -> str:
+    return db.session.scalar(select(Case.number).where(Case.id == instance.case_id))
+
+
+def dry_run(target: PathwayVersion) -> list[CasePlan]:
+    """A plan for every running case on a version older than `target`."""
+    instances = db.session.scalars(
+        select(ProcessInstance)
+        .join(PathwayVersion)
+        .where(ProcessInstance.completed.is_(False),
+               PathwayVersion.process_id == target.process_id,
+               ProcessInstance.pathway_version_id < target.id)
+        .order_by(ProcessInstance.id)
+    ).all()
+    return [plan_for(instance, target) for instance in instances]
+
+
+def _carry_rows(instance: ProcessInstance, workflow) -> None:
+    """Point the case's ready task rows at the re-created tasks: claims and due dates survive."""
+    ready = {(t.workflow.spec.name, t.task_spec.bpmn_id): str(t.id)
+             for t in ready_user_tasks(workflow)}
+    rows = db.session.scalars(
+        select(HumanTask).filter_by(instance_id=instance.id, status=TaskStatus.READY))
+    for row in rows:
+        row.workflow_task_id = ready.get((row.process_id, row.bpmn_id), row.workflow_task_id)
+    db.session.flush()
+
+
+def migrate_instance(instance_id: int, target: PathwayVersion, actor) -> CasePlan:
+    """Move one running case to `target` if its plan is clean (raises MigrationRefused if not).
+
+    The caller runs this in a savepoint, so a refusal or failure leaves the case as it was.
+    """
+    instance = lock_instance(instance_id)
+    plan = plan_for(instance, target)
+    if instance.pathway_version_id >= target.id or not plan.clean:
+        raise MigrationRefused(f"case {plan.case_number} cannot move cleanly")
+    workflow = load_state(instance.state, pathway(instance.pathway_version).specs)
+    top, subs, spec, subprocess_specs = _diffs(workflow, target)
+    for sp_id, sub in list(workflow.subprocesses.items()):
+        if subs.get(sp_id) is not None:
+            migrate_workflow(subs[sp_id], sub, subprocess_specs[sub.spec.name])
+    workflow.subprocess_specs = subprocess_specs
+    migrate_workflow(top, workflow, spec)
+    advance(workflow)
+    from_version = instance.pathway_version_id
+    instance.pathway_version = target
+    save(instance, workflow)
+    _carry_rows(instance, workflow)
+    sync_tasks(instance, workflow, pathway(target))
+    case = db.session.get(Case, instance.case_id)
+    timeline.record(case, "diagram_migrated", actor, None, from_version=from_version,
+                    to_version=target.id)
+    return plan
