@@ -9,7 +9,7 @@ import os
 import pytest
 from flask import g, has_app_context
 from flask.testing import FlaskClient
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
 from models import AuditEvent, Case, HumanTask, ProcessInstance, TimelineEvent, User, db
 from webapp import create_app, demo
@@ -102,3 +102,29 @@ def login(client):
         return client
 
     return as_user
+
+
+@pytest.fixture
+def log_in(login, client):
+    """Log a demo account in with the English interface (every account back to Chinese after)."""
+
+    def as_user(username: str):
+        login(username)
+        client.post("/locale", data={"locale": "en"})
+        return client
+
+    yield as_user
+    db.session.rollback()
+    db.session.execute(update(User).values(locale="zh"))
+    db.session.commit()
+
+
+@pytest.fixture
+def csrf_client(database_url):
+    """A client of a second app on the test database that checks CSRF tokens, as production."""
+    config = type("CsrfConfig", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": database_url,
+                                                "WTF_CSRF_ENABLED": True})
+    csrf_app = create_app(config)
+    yield csrf_app.test_client()
+    with csrf_app.app_context():
+        db.engine.dispose()

@@ -24,7 +24,6 @@ from models import (
     db,
 )
 from models.processes import pathway_diagrams
-from webapp import create_app
 from webapp.config import TestConfig
 from workflows import drafts, engine, migration
 from workflows.parsing import MAX_DIAGRAM_BYTES
@@ -303,16 +302,6 @@ def test_a_clean_case_moves_and_keeps_its_ready_step(login, client, users):
     engine.complete_task(task.id, {**EXAMPLES["rescue_identification"]}, users["police"])
     assert _ready(case) != ["Task_rescue_identification"]
 
-
-@pytest.fixture
-def csrf_client(database_url):
-    """A client of an app that checks CSRF tokens, as production does."""
-    config = type("CsrfConfig", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": database_url,
-                                                "WTF_CSRF_ENABLED": True})
-    app = create_app(config)
-    yield app.test_client()
-    with app.app_context():
-        db.engine.dispose()
 
 
 def _token(page: str) -> str:

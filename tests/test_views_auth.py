@@ -7,7 +7,6 @@ import pytest
 from sqlalchemy import select
 
 from models import User, db
-from webapp import create_app
 from webapp.config import TestConfig
 
 
@@ -46,16 +45,6 @@ def test_a_session_expires_when_idle(app, login, client, monkeypatch):
     time.sleep(1.5)
     assert client.get("/").status_code == 302
 
-
-@pytest.fixture
-def csrf_client(database_url):
-    """A client of an app that checks CSRF tokens, as production does."""
-    config = type("CsrfConfig", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": database_url,
-                                                "WTF_CSRF_ENABLED": True})
-    app = create_app(config)
-    yield app.test_client()
-    with app.app_context():
-        db.engine.dispose()
 
 
 def test_a_post_without_csrf_token_is_refused(csrf_client):

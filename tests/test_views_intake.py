@@ -4,12 +4,12 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
 from forms.base import as_formdata
 from forms.examples import EXAMPLES
 from forms.fields import china_today
-from models import AuditEvent, Case, TimelineEvent, User, db
+from models import AuditEvent, Case, TimelineEvent, db
 from webapp import create_app
 from webapp.config import TestConfig
 
@@ -17,20 +17,6 @@ OTHERS = ["civil_affairs", "health", "justice", "education", "hr_social_security
           "womens_federation", "disabled_persons_federation", "joint_office",
           "manager", "reviewer", "admin"]
 
-
-@pytest.fixture
-def log_in(login, client):
-    """Log a demo account in with the English interface (every account back to Chinese after)."""
-
-    def as_user(username: str):
-        login(username)
-        client.post("/locale", data={"locale": "en"})
-        return client
-
-    yield as_user
-    db.session.rollback()
-    db.session.execute(update(User).values(locale="zh"))
-    db.session.commit()
 
 
 def _posted(name: str | None = "Lin Xiaomei", **changes) -> dict:

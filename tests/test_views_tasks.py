@@ -8,7 +8,7 @@ import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select
 
 from forms.base import as_formdata
 from forms.examples import EXAMPLES
@@ -26,7 +26,7 @@ from models import (
     User,
     db,
 )
-from webapp import create_app, demo
+from webapp import demo
 from webapp.config import TestConfig
 from workflows import engine
 
@@ -38,20 +38,6 @@ CASE_TABLES = (AuditEvent, TimelineEvent, HumanTask, ProcessInstance, Case)
 ALREADY_DONE = "This step was already completed by someone else."
 NOT_SAVED = "Nothing you typed was saved; it is still below so that you can copy it."
 
-
-@pytest.fixture
-def log_in(login, client):
-    """Log a demo account in with the English interface (every account back to Chinese after)."""
-
-    def as_user(username: str):
-        login(username)
-        client.post("/locale", data={"locale": "en"})
-        return client
-
-    yield as_user
-    db.session.rollback()
-    db.session.execute(update(User).values(locale="zh"))
-    db.session.commit()
 
 
 @pytest.fixture
@@ -315,16 +301,6 @@ def test_claiming_a_completed_step_says_so(users, log_in):
     client.post(f"/tasks/{task.id}/claim")
     assert _flashes(client) == [ALREADY_DONE]
 
-
-@pytest.fixture
-def csrf_client(database_url):
-    """A client of a second app on the test database that checks CSRF tokens, as production."""
-    config = type("CsrfConfig", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": database_url,
-                                                "WTF_CSRF_ENABLED": True})
-    app = create_app(config)
-    yield app.test_client()
-    with app.app_context():
-        db.engine.dispose()
 
 
 def _token(html: str) -> str:
