@@ -6,6 +6,7 @@ from models import DEPARTMENTS, DiagramDraft, PathwayVersion, db
 
 from .checks import check_files
 from .errors import DiagramInvalid, Problem
+from .lint import lint
 from .parsing import read_xml
 from .pathways import BPMN_NS, deploy, latest_version
 
@@ -50,12 +51,13 @@ def _files_with(process_id: str, data: bytes) -> tuple[dict[str, bytes], str]:
 
 
 def check_draft(process_id: str, data: bytes) -> list[Problem]:
-    """The checks of `flask workflows check` on the draft with the other deployed diagrams."""
+    """The checks of `flask workflows check` on the draft with the other deployed diagrams,
+    then bpmnlint's warnings (which never block a deployment)."""
     files, filename = _files_with(process_id, data)
     problems = check_files(files, department_codes())
     if process_id not in process_ids(data, filename):
         problems.append(Problem(filename, None, f"the diagram defines no process {process_id!r}"))
-    return problems
+    return problems + lint(data, filename)
 
 
 def save_draft(process_id: str, data: bytes, actor) -> list[Problem]:
