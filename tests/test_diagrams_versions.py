@@ -6,7 +6,7 @@ import pytest
 from lxml import etree
 
 from workflows.errors import DiagramInvalid
-from workflows.versions import Change, diff_files
+from workflows.versions import Change, diff_files, diff_views
 
 DIAGRAMS = Path(__file__).resolve().parent.parent / "workflows" / "diagrams"
 B = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
@@ -85,3 +85,19 @@ def test_unsafe_xml_is_not_compared():
     hostile = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x/>'
     with pytest.raises(DiagramInvalid):
         diff_files({"a.bpmn": RETURN_HOME}, {"a.bpmn": hostile})
+
+
+def test_the_diagrams_mark_removed_on_the_old_added_and_changed_on_the_new():
+    def edit(process):
+        process.remove(_node(process, "Task_return_reunion"))
+        etree.SubElement(process, f"{B}userTask", id="Task_new")
+        _node(process, "Task_return_plan").set(f"{C}dueDate", "P3D")
+
+    old, new = {"return_home.bpmn": RETURN_HOME}, _edited(edit)
+    views = diff_views(old, new, diff_files(old, new))
+    assert list(views) == ["return_home"]
+    view = views["return_home"]
+    assert view["before"] == RETURN_HOME.decode() and "Task_new" in view["after"]
+    assert view["marks_before"] == {"Task_return_reunion": "removed",
+                                    "Task_return_plan": "changed"}
+    assert view["marks_after"] == {"Task_new": "added", "Task_return_plan": "changed"}

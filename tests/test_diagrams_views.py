@@ -2,6 +2,7 @@
 
 import gzip
 import io
+import json
 import re
 from pathlib import Path
 
@@ -266,7 +267,11 @@ def test_new_cases_take_the_new_version_running_ones_keep_theirs(login, client, 
     history = client.get("/diagrams/versions").get_data(as_text=True)
     assert "brief the team first" in history
     diff = client.get(f"/diagrams/versions/{instances[before.id]}/diff/{version}")
-    assert "Task_rescue_briefing" in diff.get_data(as_text=True)
+    diff_page = diff.get_data(as_text=True)
+    assert "Task_rescue_briefing" in diff_page
+    views = json.loads(diff_page.split('id="diff-data">')[1].split("</script>")[0])
+    assert views["rescue"]["marks_after"]["Task_rescue_briefing"] == "added"
+    assert 'data-process="rescue" data-side="after"' in diff_page
     download = client.get(f"/diagrams/versions/{version}/rescue.bpmn")
     assert b"Task_rescue_briefing" in download.data
     assert db.session.scalar(select(AuditEvent).filter_by(action="diagram_deployed"))

@@ -56,3 +56,31 @@ def diff_files(old: dict[str, bytes], new: dict[str, bytes]) -> list[Change]:
             if before[key][fact] != after[key][fact]:
                 changes.append(Change(*key, fact, before[key][fact], after[key][fact]))
     return sorted(changes, key=lambda c: (c.process_id, c.element_id, c.kind))
+
+
+def _by_process(files: dict[str, bytes]) -> dict[str, str]:
+    """Each process's file text, by process id."""
+    texts = {}
+    for name, data in files.items():
+        for process in read_xml(data, name).getroot().iter(f"{BPMN}process"):
+            texts[process.get("id")] = data.decode("utf-8")
+    return texts
+
+
+def diff_views(old: dict[str, bytes], new: dict[str, bytes], changes: list[Change]) -> dict:
+    """For each changed process: its XML before and after, and the elements to mark on each
+    (removed on the old diagram, added on the new one, changed on both)."""
+    before, after = _by_process(old), _by_process(new)
+    views = {}
+    for change in changes:
+        view = views.setdefault(change.process_id, {
+            "before": before.get(change.process_id), "after": after.get(change.process_id),
+            "marks_before": {}, "marks_after": {},
+        })
+        if change.kind != "added":
+            view["marks_before"][change.element_id] = (
+                "removed" if change.kind == "removed" else "changed")
+        if change.kind != "removed":
+            view["marks_after"][change.element_id] = (
+                "added" if change.kind == "added" else "changed")
+    return views

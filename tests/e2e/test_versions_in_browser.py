@@ -179,3 +179,9 @@ def test_migration_dry_run_lists_running_cases(page, users, restore_pathway, scr
                              .filter_by(id=instance_id)) == old_version
     assert ready_steps(case_a) == [("Task_return_plan", "return_plan")]
     db.session.commit()
+    # The version diff shows the new task marked "added" on the new return-home diagram.
+    page.goto(f"/diagrams/versions/{old_version}/diff/{new_version}")
+    after = page.locator('.diff-canvas[data-process="return_home"][data-side="after"]')
+    expect(after.locator(".mark-added")).not_to_have_count(0)
+    expect(page.locator('.diff-canvas[data-side="before"] .mark-added')).to_have_count(0)
+    screenshot(page, "versions-diff")

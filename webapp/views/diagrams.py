@@ -24,7 +24,7 @@ from workflows import drafts, migration
 from workflows.errors import DiagramInvalid
 from workflows.parsing import MAX_DIAGRAM_BYTES
 from workflows.pathways import CASE_PROCESS, latest_version
-from workflows.versions import diff_files
+from workflows.versions import diff_files, diff_views
 
 from ..access import audit, deny, may_edit_diagrams
 
@@ -200,8 +200,10 @@ def download(version_id, process_id):
 def diff(old_id, new_id):
     """What changed between two versions, element by element."""
     old, new = _version(old_id), _version(new_id)
-    changes = diff_files(drafts.version_files(old), drafts.version_files(new))
-    html = render_template("diagrams/diff.html", old=old, new=new, changes=changes)
+    old_files, new_files = drafts.version_files(old), drafts.version_files(new)
+    changes = diff_files(old_files, new_files)
+    views = diff_views(old_files, new_files, changes)
+    html = render_template("diagrams/diff.html", old=old, new=new, changes=changes, views=views)
     return _done("diagram_versions_compared", html, old=old_id, new=new_id)
 
 
