@@ -408,3 +408,4 @@ def test_a_case_waiting_on_a_timer_is_not_moved(users, monkeypatch):
     monkeypatch.setattr(BpmnWorkflow, "waiting_events", lambda self: ["a timer"])
     plan = migration.dry_run(target)[0]
     assert not plan.clean and "timer" in plan.problems[0]
+

@@ -238,3 +238,19 @@ def test_legal_aid_ends_when_the_victim_is_not_eligible(users, run_worker):
     keys = [key for key, _ in steps]
     assert "legal_eligibility" in keys and "legal_representation" not in keys
     _check_timeline(case, steps, rounds=1)
+
+
+def test_closing_a_case_early_cancels_its_open_steps(users):
+    """A case closed before the pathway ends (e.g. the victim moved abroad): nothing stays open."""
+    case = _open(users, "Sun Li", age=28, origin_province="fujian")
+    task = db.session.scalars(engine.open_tasks(case)).first()
+    engine.close_case(case, users["joint_office"], "victim moved abroad")
+    db.session.commit()
+    assert case.status == CaseStatus.CLOSED and case.closed_at is not None
+    assert db.session.scalars(engine.open_tasks(case)).first() is None
+    db.session.refresh(task)
+    assert task.status == "cancelled"
+    last = _events(case)[-1]
+    assert (last.event_type, last.data["reason"]) == ("case_closed", "victim moved abroad")
+    instance = db.session.scalar(select(ProcessInstance).filter_by(case_id=case.id))
+    assert instance.next_timer_at is None

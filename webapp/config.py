@@ -16,6 +16,7 @@ class Config:
     )
     SECRET_KEY = os.environ.get("SECRET_KEY") or secrets.token_hex(32)
     PERMANENT_SESSION_LIFETIME = timedelta(minutes=30)
+    MAX_CONTENT_LENGTH = 8 * 1024 * 1024  # no request needs more; a 50 MB upload gets 413
     BABEL_DEFAULT_LOCALE = "zh"
     BABEL_DEFAULT_TIMEZONE = os.environ.get("HOMECOMING_TIMEZONE", "Asia/Shanghai")
     BABEL_TRANSLATION_DIRECTORIES = str(Path(__file__).parent / "translations")
