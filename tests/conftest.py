@@ -9,9 +9,21 @@ import os
 import pytest
 from flask import g, has_app_context
 from flask.testing import FlaskClient
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 
-from models import AuditEvent, Case, HumanTask, ProcessInstance, TimelineEvent, User, db
+from models import (
+    AuditEvent,
+    Case,
+    DiagramDraft,
+    DiagramVersion,
+    HumanTask,
+    PathwayVersion,
+    ProcessInstance,
+    TimelineEvent,
+    User,
+    db,
+)
+from models.processes import pathway_diagrams
 from webapp import create_app, demo
 from webapp.config import TestConfig
 
@@ -128,3 +140,22 @@ def csrf_client(database_url):
     yield csrf_app.test_client()
     with csrf_app.app_context():
         db.engine.dispose()
+
+
+@pytest.fixture
+def restore_pathway(app_context):
+    """Versions, diagrams, drafts and cases a test adds are removed again, so that other tests
+    see the shipped pathway as the latest."""
+    baseline = db.session.scalar(select(func.max(PathwayVersion.id)))
+    db.session.commit()  # no open read: SQLite would make a live server or worker wait for it
+    yield
+    db.session.rollback()
+    for model in (*CASE_TABLES, DiagramDraft):
+        db.session.execute(delete(model))
+    newer = select(PathwayVersion.id).where(PathwayVersion.id > baseline)
+    db.session.execute(delete(pathway_diagrams).where(
+        pathway_diagrams.c.pathway_version_id.in_(newer)))
+    db.session.execute(delete(PathwayVersion).where(PathwayVersion.id > baseline))
+    used = select(pathway_diagrams.c.diagram_version_id)
+    db.session.execute(delete(DiagramVersion).where(DiagramVersion.id.not_in(used)))
+    db.session.commit()

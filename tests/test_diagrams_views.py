@@ -9,50 +9,29 @@ from pathlib import Path
 import pytest
 from lxml import etree
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 
 from forms.examples import EXAMPLES
 from models import (
     AuditEvent,
-    Case,
     DiagramDraft,
-    DiagramVersion,
-    HumanTask,
     PathwayVersion,
     ProcessInstance,
     TaskStatus,
     TimelineEvent,
     db,
 )
-from models.processes import pathway_diagrams
 from webapp.config import TestConfig
 from workflows import drafts, engine, migration
 from workflows.parsing import MAX_DIAGRAM_BYTES
 
+pytestmark = pytest.mark.usefixtures("restore_pathway")
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "diagrams"
 RESCUE = (ROOT / "workflows" / "diagrams" / "rescue.bpmn").read_bytes()
 B = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
 C = "{http://camunda.org/schema/1.0/bpmn}"
 XML = {"Content-Type": "application/xml"}
-
-
-@pytest.fixture(autouse=True)
-def restore_pathway(app_context):
-    """Versions, diagrams and drafts a test adds are removed again, so others see the shipped
-    pathway as the latest."""
-    baseline = db.session.scalar(select(func.max(PathwayVersion.id)))
-    yield
-    db.session.rollback()
-    for model in (AuditEvent, TimelineEvent, HumanTask, ProcessInstance, Case, DiagramDraft):
-        db.session.execute(delete(model))
-    newer = select(PathwayVersion.id).where(PathwayVersion.id > baseline)
-    db.session.execute(delete(pathway_diagrams).where(
-        pathway_diagrams.c.pathway_version_id.in_(newer)))
-    db.session.execute(delete(PathwayVersion).where(PathwayVersion.id > baseline))
-    used = select(pathway_diagrams.c.diagram_version_id)
-    db.session.execute(delete(DiagramVersion).where(DiagramVersion.id.not_in(used)))
-    db.session.commit()
 
 
 def _rescue_with_briefing(lane="police", connected=True, task_id="Task_rescue_briefing"):

@@ -9,29 +9,14 @@ import re
 import pytest
 from flask_babel import force_locale, gettext
 from playwright.sync_api import expect
-from sqlalchemy import delete, func, select
 
 from forms.registry import FORMS
-from models import DiagramDraft, PathwayVersion, db
 from webapp.config import TestConfig
 
 pytestmark = pytest.mark.e2e
 
 PROCESS = "return_home"
 FORM_KEY = "follow_up_visit"  # a civil_affairs form, for a task in the civil_affairs lane
-
-
-@pytest.fixture
-def restore_pathway(app):
-    """Whatever the test deploys or drafts is removed afterwards: other tests see the seed."""
-    newest = db.session.scalar(select(func.max(PathwayVersion.id)))
-    db.session.commit()  # no open read: SQLite would make the live server wait for it
-    yield
-    db.session.rollback()
-    for version in db.session.scalars(select(PathwayVersion).where(PathwayVersion.id > newest)):
-        db.session.delete(version)
-    db.session.execute(delete(DiagramDraft))
-    db.session.commit()
 
 
 def zh(text: str) -> str:

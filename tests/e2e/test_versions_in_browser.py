@@ -10,23 +10,16 @@ import re
 import pytest
 from flask_babel import force_locale
 from playwright.sync_api import expect
-from sqlalchemy import delete, func, select
+from sqlalchemy import select
 from test_modeler import ADD_TASK, _log_in, zh
 
 from forms.examples import EXAMPLES
 from forms.registry import FORMS
 from models import (
-    AuditEvent,
     Case,
-    DiagramDraft,
-    DiagramVersion,
-    HumanTask,
-    PathwayVersion,
     ProcessInstance,
-    TimelineEvent,
     db,
 )
-from models.processes import pathway_diagrams
 from workflows import engine
 
 pytestmark = pytest.mark.e2e
@@ -40,24 +33,6 @@ OVERRIDES = {
     "rescue_identification": {"age": 30, "identity_established": True},
     "aid_shelter": {"willing_to_return": True, "legal_aid_requested": False},
 }
-
-
-@pytest.fixture
-def restore_pathway(app):
-    """The versions and drafts the test deploys, and its cases, are removed afterwards."""
-    baseline = db.session.scalar(select(func.max(PathwayVersion.id)))
-    db.session.commit()  # no open read: SQLite would make the live server wait for it
-    yield
-    db.session.rollback()
-    for model in (AuditEvent, TimelineEvent, HumanTask, ProcessInstance, Case, DiagramDraft):
-        db.session.execute(delete(model))
-    newer = select(PathwayVersion.id).where(PathwayVersion.id > baseline)
-    db.session.execute(delete(pathway_diagrams).where(
-        pathway_diagrams.c.pathway_version_id.in_(newer)))
-    db.session.execute(delete(PathwayVersion).where(PathwayVersion.id > baseline))
-    used = select(pathway_diagrams.c.diagram_version_id)
-    db.session.execute(delete(DiagramVersion).where(DiagramVersion.id.not_in(used)))
-    db.session.commit()
 
 
 def title(form_key: str) -> str:
