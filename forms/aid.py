@@ -67,12 +67,13 @@ class ShelterForm(TaskForm):
 
 
 class WomensSupportForm(TaskForm):
-    """Support of the women's federation for an adult woman."""
+    """Support of the women's federation for a woman or a girl."""
 
     form_key = "aid_womens_support"
     department = "womens_federation"
-    title = _l("Support the woman")
-    purpose = _l("Give an adult woman rights support, a safe place and help towards work.")
+    title = _l("Support the woman or girl")
+    purpose = _l("Give a woman or a girl rights support, a safe place and, for those old "
+                 "enough, help towards work.")
 
     womens_support_start_date = EventDateField(_l("Support started on"))
     womens_services = MultiChoiceField(_l("Services offered"), WOMENS_SERVICES, required=True)
@@ -86,7 +87,8 @@ class SpecialFileForm(TaskForm):
     form_key = "aid_special_file"
     department = "police"
     title = _l("Open the special file")
-    purpose = _l("Register the victim with a special file and pass on practical difficulties.")
+    purpose = _l("Register the victim with a special file; each difficulty ticked becomes a "
+                 "task for the department that can solve it.")
 
     special_file_number = ShortTextField(_l("Special file number"), max_length=40)
     special_file_date = EventDateField(_l("Date the file was opened"))

@@ -33,6 +33,24 @@ EXAMPLES: dict[str, dict] = {
         "search_outcome": "found",
         "search_notes": "",
     },
+    "rescue_parents_dna": {
+        "parents_dna_sample_date": date(2024, 2, 29),
+        "parents_dna_reference": "DNA-YN-2024-0219",
+        "parents_dna_match": False,
+        "parents_dna_notes": None,
+    },
+    "rescue_search_review": {
+        "search_review_date": date(2024, 3, 3),
+        "search_actions": ["platform_alert", "surveillance", "other_provinces"],
+        "child_found": False,
+        "search_review_notes": "Bus tickets checked along the Zhaotong-Kunming line.",
+    },
+    "rescue_search_oversight": {
+        "oversight_date": date(2024, 3, 14),
+        "oversight_requests": ["cross_province", "family_support"],
+        "search_adequate": True,
+        "oversight_notes": None,
+    },
     "rescue_identification": {
         "identification_date": date(2024, 3, 4),
         "identity_established": True,
@@ -40,6 +58,7 @@ EXAMPLES: dict[str, dict] = {
         "age_evidence": "household_register",
         "identity_documents": ["hukou"],
         "trafficking_confirmed": True,
+        "criminal_case_filed": True,
         "identification_notes": "Identity confirmed through the household register in Zhaotong.",
     },
     "rescue_dna_sampling": {
@@ -63,8 +82,16 @@ EXAMPLES: dict[str, dict] = {
         "placement_type": "welfare_home",
         "placement_institution": "Putian Children's Welfare Home",
         "not_with_buying_family": True,
+        "not_with_suspected_family": True,
         "guardianship_arranged": True,
         "placement_notes": None,
+    },
+    "rescue_family_investigation": {
+        "investigation_opened_date": date(2024, 3, 7),
+        "investigating_unit": "Zhaotong Criminal Investigation Detachment",
+        "criminal_case_number": "ZT-XS-2024-0088",
+        "family_contact_restricted": True,
+        "investigation_notes": "An uncle is suspected of arranging the sale.",
     },
     "aid_shelter": {
         "admission_date": date(2024, 3, 2),
@@ -89,6 +116,22 @@ EXAMPLES: dict[str, dict] = {
         "referred_difficulties": ["schooling", "health"],
         "special_file_notes": None,
     },
+    "home_safety_assessment": {
+        "assessment_date": date(2024, 3, 12),
+        "assessment_methods": ["home_visit", "local_police", "child_interview"],
+        "home_risks": [],
+        "child_wishes": "wants_to_return",
+        "child_views": "She misses her mother and her younger brother.",
+        "home_safe": True,
+        "assessment_notes": "Parents searched for her for a year; the village committee "
+                            "vouches for them.",
+    },
+    **{key: {
+        "difficulty_action_date": date(2024, 3, 20),
+        "difficulty_outcome": "solved",
+        "difficulty_notes": "Handled with the township office.",
+    } for key in ("difficulty_civil_affairs", "difficulty_health", "difficulty_education",
+                  "difficulty_justice", "difficulty_police")},
     "care_medical": {
         "medical_consent": True,
         "medical_exam_date": date(2024, 3, 3),
@@ -111,6 +154,7 @@ EXAMPLES: dict[str, dict] = {
         "legal_aid_eligible": True,
         "eligibility_ground": "minor",
         "ineligibility_reason": None,
+        "legal_aid_accepted": True,
     },
     "legal_representation": {
         "lawyer_assigned_date": date(2024, 3, 15),
@@ -163,6 +207,7 @@ EXAMPLES: dict[str, dict] = {
         "travel_document_issued": True,
         "consulate_notified": True,
         "repatriation_record_number": "HK-2024-0042",
+        "repatriation_pending_support": ["follow_up"],
         "repatriation_notes": None,
     },
     "return_province_handover": {
@@ -171,6 +216,7 @@ EXAMPLES: dict[str, dict] = {
         "receiving_agency": "Zhaotong Civil Affairs Bureau",
         "handover_escort": "civil_affairs",
         "case_file_shared": True,
+        "pending_support": ["schooling", "psychological_care", "follow_up"],
         "handover_notes": None,
     },
     "return_reunion": {
@@ -205,6 +251,12 @@ EXAMPLES: dict[str, dict] = {
         "follow_up_referrals": [],
         "case_can_close": True,
         "visit_notes": "Back at school; family receives the minimum living allowance.",
+    },
+    "follow_up_police_check": {
+        "police_check_date": date(2024, 5, 4),
+        "special_file_updated": True,
+        "police_safety_concern": False,
+        "police_check_notes": None,
     },
     "closure_review": {
         "closure_review_date": date(2024, 6, 20),

@@ -1,4 +1,5 @@
-"""Follow-up of living conditions after return or settlement (civil affairs)."""
+"""Follow-up of living conditions after return or settlement (civil affairs, with the police
+for victims settled in the province)."""
 
 from flask_babel import lazy_gettext as _l
 from wtforms.validators import ValidationError
@@ -47,3 +48,20 @@ class FollowUpVisitForm(TaskForm):
         """A victim at risk is never left without follow-up."""
         if field.data and self.visit_safety_concern.data:
             raise ValidationError(str(_l("A case with a safety concern cannot close.")))
+
+
+class PoliceCheckForm(TaskForm):
+    """The police's part of a follow-up round for a victim settled in the province."""
+
+    form_key = "follow_up_police_check"
+    department = "police"
+    title = _l("Check on the settled victim")
+    purpose = _l("Update the special file of a victim settled in the province and watch for "
+                 "traffickers or buyers seeking them out.")
+
+    police_check_date = EventDateField(_l("Date of the check"))
+    special_file_updated = YesNoField(_l("Special file updated"))
+    police_safety_concern = YesNoField(
+        _l("Traffickers or buyers sought contact, or another danger was found"))
+    # Sensitive: police only.
+    police_check_notes = NotesField(_l("Check notes"))

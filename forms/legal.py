@@ -40,16 +40,19 @@ class LegalEligibilityForm(TaskForm):
 
     form_key = "legal_eligibility"
     department = "justice"
-    title = _l("Decide on legal aid")
-    purpose = _l("Decide whether the victim is eligible for legal aid.")
+    title = _l("Assess eligibility and offer legal aid")
+    purpose = _l("Assess whether the victim is eligible for legal aid and, if so, offer it: "
+                 "every minor and every victim in a criminal case is assessed.")
 
-    legal_application_date = EventDateField(_l("Date of the application"))
+    legal_application_date = EventDateField(_l("Date of the application or assessment"))
     legal_aid_centre = ShortTextField(_l("Legal-aid institution"))
     legal_aid_eligible = YesNoField(_l("Eligible for legal aid"))
     eligibility_ground = ChoiceField(_l("Ground of eligibility"), ELIGIBILITY_GROUNDS,
                                      required=None)
     ineligibility_reason = ShortTextField(_l("Reason for refusal"), required=None,
                                           max_length=300)
+    legal_aid_accepted = YesNoField(
+        _l("Legal aid offered and accepted by the victim (or guardian)"), required=None)
 
     def validate_eligibility_ground(self, field):
         """An eligible victim has a ground; a refused one has none."""
@@ -58,6 +61,14 @@ class LegalEligibilityForm(TaskForm):
     def validate_ineligibility_reason(self, field):
         """A refusal is explained."""
         _only_if(self.legal_aid_eligible.data, False, field, _l("Explain the refusal."))
+
+    def validate_legal_aid_accepted(self, field):
+        """Aid is offered to every eligible victim, who accepts or declines it."""
+        eligible = self.legal_aid_eligible.data
+        if eligible and field.data is None:
+            raise ValidationError(str(_l("Say whether the victim accepts the legal aid offered.")))
+        if eligible is False and field.data is not None:
+            raise ValidationError(str(_l("Leave this empty for this decision.")))
 
 
 def _only_if(decision, expected, field, missing_message):

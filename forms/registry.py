@@ -4,36 +4,53 @@ from .aid import ShelterForm, SpecialFileForm, WomensSupportForm
 from .base import TaskForm
 from .care import MedicalCareForm, PsychologicalCareForm
 from .closure import ClosureReviewForm
+from .difficulties import DIFFICULTY_FORMS
 from .disability import DisabilityAssessmentForm
-from .follow_up import FollowUpVisitForm
+from .follow_up import FollowUpVisitForm, PoliceCheckForm
 from .intake import CaseOpenForm
 from .legal import LegalEligibilityForm, LegalRepresentationForm
 from .rescue import (
     ChildPlacementForm,
     DnaSamplingForm,
+    FamilyInvestigationForm,
     FamilyTracingForm,
     IdentificationForm,
-    RapidSearchForm,
 )
-from .return_home import ProvinceHandoverForm, RepatriationForm, ReturnPlanForm, ReunionForm
+from .return_home import (
+    HomeSafetyAssessmentForm,
+    ProvinceHandoverForm,
+    RepatriationForm,
+    ReturnPlanForm,
+    ReunionForm,
+)
 from .schooling import SchoolAdaptationForm, SchoolEnrolmentForm
+from .search import ParentsDnaForm, RapidSearchForm, SearchOversightForm, SearchReviewForm
 from .training import JobReferralForm, TrainingEnrolmentForm
 
-# Case data the engine sets itself (docs/pathway.md), not any form.
-ENGINE_FIELDS = frozenset({"home_province", "follow_up_interval", "returning_home"})
+# Case data the engine or the diagrams' scripts set (docs/pathway.md), not any form.
+ENGINE_FIELDS = frozenset({
+    "home_province", "follow_up_interval", "search_review_interval", "search_round",
+    "returning_home", "needs_care_placement", "legal_aid_assessed",
+})
 
 FORMS: dict[str, type[TaskForm]] = {
     form.form_key: form
     for form in (
         CaseOpenForm,
         RapidSearchForm,
+        ParentsDnaForm,
+        SearchReviewForm,
+        SearchOversightForm,
         IdentificationForm,
         DnaSamplingForm,
         FamilyTracingForm,
+        FamilyInvestigationForm,
         ChildPlacementForm,
         ShelterForm,
         WomensSupportForm,
         SpecialFileForm,
+        HomeSafetyAssessmentForm,
+        *DIFFICULTY_FORMS,
         MedicalCareForm,
         PsychologicalCareForm,
         LegalEligibilityForm,
@@ -48,6 +65,7 @@ FORMS: dict[str, type[TaskForm]] = {
         TrainingEnrolmentForm,
         JobReferralForm,
         FollowUpVisitForm,
+        PoliceCheckForm,
         ClosureReviewForm,
     )
 }

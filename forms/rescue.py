@@ -1,4 +1,4 @@
-"""Rescue and identification (police), and placement of children whose parents are not found."""
+"""Identification (police), family tracing and its safety check, and placement (civil affairs)."""
 
 from flask_babel import lazy_gettext as _l
 from wtforms.validators import ValidationError
@@ -8,7 +8,6 @@ from .fields import (
     AgeField,
     ChoiceField,
     EventDateField,
-    EventTimeField,
     MultiChoiceField,
     MustBeYes,
     NotesField,
@@ -16,11 +15,6 @@ from .fields import (
     YesNoField,
 )
 
-SEARCH_OUTCOMES = [
-    ("found", _l("Child found")),
-    ("searching", _l("Still missing, search continues")),
-    ("criminal_case", _l("Filed as a trafficking case")),
-]
 AGE_EVIDENCE = [
     ("documents", _l("Identity documents")),
     ("household_register", _l("Household register (hukou)")),
@@ -54,29 +48,6 @@ PLACEMENT_TYPES = [
 ]
 
 
-class RapidSearchForm(TaskForm):
-    """The first hours of the search for a missing child."""
-
-    form_key = "rescue_rapid_search"
-    department = "police"
-    title = _l("Search for the missing child")
-    purpose = _l("Start the rapid search for a missing child and record what was done.")
-
-    missing_since = EventTimeField(_l("Missing since"))
-    last_seen_place = ShortTextField(_l("Place last seen"))
-    search_started_at = EventTimeField(_l("Search started at"))
-    alert_issued = YesNoField(_l("Alert issued on the national missing-child platform"))
-    checkpoints_notified = YesNoField(_l("Stations, ports and checkpoints notified"))
-    parents_dna_sampled = YesNoField(_l("Parents' blood samples taken for the DNA database"))
-    search_outcome = ChoiceField(_l("Outcome of the search"), SEARCH_OUTCOMES)
-    search_notes = NotesField(_l("Search notes"))
-
-    def validate_search_started_at(self, field):
-        """The search cannot start before the child went missing."""
-        if field.data and self.missing_since.data and field.data < self.missing_since.data:
-            raise ValidationError(str(_l("The search cannot start before the disappearance.")))
-
-
 class IdentificationForm(TaskForm):
     """Who the victim is: identity, confirmed age, documents."""
 
@@ -91,6 +62,7 @@ class IdentificationForm(TaskForm):
     age_evidence = ChoiceField(_l("Age based on"), AGE_EVIDENCE)
     identity_documents = MultiChoiceField(_l("Identity documents found"), IDENTITY_DOCUMENTS)
     trafficking_confirmed = YesNoField(_l("Confirmed as a victim of trafficking"))
+    criminal_case_filed = YesNoField(_l("A criminal case has been filed against the traffickers"))
     # Sensitive: police only.
     identification_notes = NotesField(_l("Identification notes"))
 
@@ -141,6 +113,7 @@ class FamilyTracingForm(TaskForm):
                                        required=True)
     parents_found = YesNoField(_l("Parents found"))
     family_contact_date = EventDateField(_l("Family contacted on"), required=False)
+    # Decides that the child never goes back to this family (docs/pathway.md).
     family_safety_concern = YesNoField(
         _l("Concern that the family took part in the sale or would harm the child"))
     tracing_notes = NotesField(_l("Tracing notes"))
@@ -158,8 +131,8 @@ class ChildPlacementForm(TaskForm):
     form_key = "rescue_child_placement"
     department = "civil_affairs"
     title = _l("Place the child")
-    purpose = _l("Place a child whose parents cannot be found in safe care, "
-                 "never with the family that bought the child.")
+    purpose = _l("Place a child who cannot go home in safe care, never with the family "
+                 "that bought the child or a family suspected of taking part in the sale.")
 
     placement_date = EventDateField(_l("Date of placement"))
     placement_type = ChoiceField(_l("Type of placement"), PLACEMENT_TYPES)
@@ -168,5 +141,29 @@ class ChildPlacementForm(TaskForm):
         _l("I confirm the child is not placed with the family that bought the child"),
         [MustBeYes(_l("A child may never be placed with the family that bought the child."))],
     )
+    not_with_suspected_family = YesNoField(
+        _l("I confirm the child is not placed with a family suspected of taking part in the sale"),
+        [MustBeYes(_l("A child may never be placed with a family suspected of taking part "
+                      "in the sale."))],
+    )
     guardianship_arranged = YesNoField(_l("Guardianship arranged by civil affairs"))
     placement_notes = NotesField(_l("Placement notes"))
+
+
+class FamilyInvestigationForm(TaskForm):
+    """A family suspected of taking part in the sale: police investigate, the child stays away."""
+
+    form_key = "rescue_family_investigation"
+    department = "police"
+    title = _l("Investigate the family's part in the sale")
+    purpose = _l("The family is suspected of taking part in the sale: open the investigation "
+                 "and keep the family away from the child while it runs.")
+
+    investigation_opened_date = EventDateField(_l("Investigation opened on"))
+    investigating_unit = ShortTextField(_l("Investigating unit"))
+    criminal_case_number = ShortTextField(_l("Criminal case number"), required=False,
+                                          max_length=40)
+    family_contact_restricted = YesNoField(
+        _l("Contact between the family and the child restricted"))
+    # Sensitive: police only.
+    investigation_notes = NotesField(_l("Investigation notes"))

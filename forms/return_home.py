@@ -1,4 +1,5 @@
-"""Return home (civil affairs, police): the plan, then repatriation, handover or reunion."""
+"""Return home (civil affairs, police): whether home is safe, the plan, then repatriation,
+handover (with the support still pending) or reunion."""
 
 from flask_babel import lazy_gettext as _l
 from wtforms.validators import ValidationError
@@ -8,6 +9,7 @@ from .choices import PROVINCE_CHOICES
 from .fields import (
     ChoiceField,
     EventDateField,
+    MultiChoiceField,
     NotesField,
     ShortTextField,
     YesNoField,
@@ -26,6 +28,63 @@ REUNITED_WITH = [
     ("guardian", _l("Other guardian")),
     ("independent", _l("Lives independently")),
 ]
+
+
+ASSESSMENT_METHODS = [
+    ("home_visit", _l("Home visit by civil affairs of the home area")),
+    ("local_police", _l("Police of the home area")),
+    ("village_committee", _l("Village or community committee")),
+    ("school", _l("The child's former school")),
+    ("child_interview", _l("Interview with the child")),
+]
+HOME_RISKS = [
+    ("involved_in_sale", _l("Family took part in the sale")),
+    ("violence", _l("Violence or abuse at home")),
+    ("neglect", _l("Neglect")),
+    ("retrafficking", _l("Risk of being trafficked again")),
+    ("no_carer", _l("Nobody able to look after the child")),
+]
+# Risks that rule a return out, whatever else the assessment finds.
+DISQUALIFYING_RISKS = {"involved_in_sale", "violence"}
+CHILD_WISHES = [
+    ("wants_to_return", _l("Wants to go home")),
+    ("does_not_want", _l("Does not want to go home")),
+    ("undecided", _l("Undecided")),
+    ("too_young", _l("Too young to say")),
+]
+PENDING_SUPPORT = [
+    ("schooling", _l("School enrolment and adaptation")),
+    ("psychological_care", _l("Psychological care")),
+    ("medical_care", _l("Medical treatment")),
+    ("legal_proceedings", _l("Legal proceedings")),
+    ("disability_support", _l("Disability support")),
+    ("follow_up", _l("Follow-up of living conditions")),
+]
+
+
+class HomeSafetyAssessmentForm(TaskForm):
+    """Whether a child can safely go back to the family that was found, with the child's view."""
+
+    form_key = "home_safety_assessment"
+    department = "civil_affairs"
+    title = _l("Assess whether home is safe")
+    purpose = _l("Find out whether the child would be safe at home, and what the child wants: "
+                 "a child goes home only if it is safe.")
+
+    assessment_date = EventDateField(_l("Date of the assessment"))
+    assessment_methods = MultiChoiceField(_l("How the home was assessed"), ASSESSMENT_METHODS,
+                                          required=True)
+    home_risks = MultiChoiceField(_l("Risks found"), HOME_RISKS)
+    child_wishes = ChoiceField(_l("What the child wants"), CHILD_WISHES)
+    # Sensitive: the child's own words; civil affairs and police only.
+    child_views = NotesField(_l("The child's view, in the child's words"))
+    home_safe = YesNoField(_l("Home is safe for the child to return"))
+    assessment_notes = NotesField(_l("Assessment notes"))
+
+    def validate_home_safe(self, field):
+        """A family that took part in the sale, or a violent home, is never safe."""
+        if field.data and DISQUALIFYING_RISKS & set(self.home_risks.data or ()):
+            raise ValidationError(str(_l("Home cannot be safe with the risks found.")))
 
 
 class ReturnPlanForm(TaskForm):
@@ -69,6 +128,8 @@ class RepatriationForm(TaskForm):
     travel_document_issued = YesNoField(_l("Travel document issued"))
     consulate_notified = YesNoField(_l("Embassy or consulate notified"))
     repatriation_record_number = ShortTextField(_l("Handover record number"), max_length=40)
+    repatriation_pending_support = MultiChoiceField(
+        _l("Support handed over to the receiving side"), PENDING_SUPPORT)
     repatriation_notes = NotesField(_l("Repatriation notes"))
 
 
@@ -86,6 +147,8 @@ class ProvinceHandoverForm(TaskForm):
     handover_escort = ChoiceField(_l("Escorted by"), ESCORTS)
     case_file_shared = YesNoField(
         _l("Case file shared with the receiving province (only with consent)"))
+    pending_support = MultiChoiceField(_l("Support handed over to the receiving province"),
+                                       PENDING_SUPPORT)
     handover_notes = NotesField(_l("Handover notes"))
 
 

@@ -5,6 +5,11 @@ timer workers and concurrent completions in other processes see the same data.
 """
 
 import os
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from flask import g, has_app_context
@@ -27,6 +32,7 @@ from models.processes import pathway_diagrams
 from webapp import create_app, demo
 from webapp.config import TestConfig
 
+ROOT = Path(__file__).resolve().parent.parent
 CASE_TABLES = (AuditEvent, TimelineEvent, HumanTask, ProcessInstance, Case)
 
 
@@ -78,6 +84,23 @@ def users() -> dict[str, User]:
 def worker_env(database_url) -> dict[str, str]:
     """Environment for a `flask --app webapp …` subprocess on the test database."""
     return {**os.environ, "DATABASE_URL": database_url, "FLASK_APP": "webapp"}
+
+
+@pytest.fixture
+def run_worker(worker_env):
+    """Wait until the case's next timer is due, then run one timer worker to idle."""
+
+    def run(instance: ProcessInstance) -> None:
+        wait = (instance.next_timer_at - datetime.now(UTC)).total_seconds()
+        db.session.rollback()  # end our read: SQLite lets one transaction at a time in
+        time.sleep(max(wait, 0) + 0.05)
+        result = subprocess.run(
+            [sys.executable, "-m", "flask", "timers", "run", "--until-idle"],
+            cwd=ROOT, env=worker_env, capture_output=True, text=True, timeout=60, check=True,
+        )
+        assert "fired 1 timers" in result.stdout
+
+    return run
 
 
 class FreshGlobalsClient(FlaskClient):

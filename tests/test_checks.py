@@ -17,8 +17,9 @@ from workflows.parsing import MAX_DIAGRAM_BYTES, build_specs, diagram_files, rea
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "diagrams"
 CODES = {code for code, _, _ in DEPARTMENTS}
-CALLED = {"rescue", "temporary_aid", "care", "legal_aid", "schooling", "disability_support",
-          "return_home", "job_training", "follow_up", "closure"}
+CALLED = {"rescue", "missing_search", "temporary_aid", "difficulties", "stay", "care",
+          "legal_aid", "schooling", "disability_support", "return_home", "job_training",
+          "follow_up", "closure"}
 PASSWD_LINE = "root:x:0:0"
 
 
@@ -64,7 +65,7 @@ def test_shipped_diagrams_have_no_problems():
     assert check_files(diagram_files(), CODES) == []
 
 
-def test_case_calls_the_ten_processes():
+def test_case_calls_the_thirteen_processes():
     spec, subprocesses = build_specs(diagram_files(), "case")
     assert spec.name == "case"
     assert set(subprocesses) == CALLED
@@ -164,7 +165,7 @@ def test_diagram_over_the_size_limit_is_refused_fast():
 
 def test_cli_passes_the_shipped_diagrams():
     result = _cli()
-    assert (result.returncode, result.stdout) == (0, "11 diagrams, 0 errors\n"), result.stderr
+    assert (result.returncode, result.stdout) == (0, "14 diagrams, 0 errors\n"), result.stderr
 
 
 def test_cli_names_each_file_and_element():

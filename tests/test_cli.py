@@ -95,7 +95,8 @@ def test_cli_errors_are_clear_and_change_nothing(flask_cli):
 
 def test_demo_seed_builds_a_ready_to_use_database(tmp_path, worker_env):
     """`flask demo seed` (what `make run` does): migrated schema, nine departments, twelve
-    accounts, the pathway deployed and demo cases at different stages; twice is harmless."""
+    accounts, the pathway deployed and demo cases at different stages, two of them with a
+    follow-up visit due now; twice is harmless."""
     url = f"sqlite:///{tmp_path / 'demo.sqlite'}"
     env = {**worker_env, "DATABASE_URL": url, "HOMECOMING_DEMO_PASSWORD": "demo-pass"}
     for _ in range(2):
@@ -106,7 +107,10 @@ def test_demo_seed_builds_a_ready_to_use_database(tmp_path, worker_env):
         with engine.connect() as connection:
             counts = {table: connection.execute(text(f"SELECT count(*) FROM {table}")).scalar()
                       for table in ("departments", "users", "pathway_versions", "cases")}
-            assert counts == {"departments": 9, "users": 12, "pathway_versions": 1, "cases": 4}
+            assert counts == {"departments": 9, "users": 12, "pathway_versions": 1, "cases": 6}
+            visits_due = connection.execute(text(
+                "SELECT count(*) FROM human_tasks WHERE form_key = 'follow_up_visit'"
+                " AND status = 'READY'")).scalar()
             stages = connection.execute(text(
                 "SELECT count(*) FROM human_tasks GROUP BY case_id ORDER BY 1")).scalars().all()
             hash_ = connection.execute(text(
@@ -114,4 +118,5 @@ def test_demo_seed_builds_a_ready_to_use_database(tmp_path, worker_env):
     finally:
         engine.dispose()
     assert len(set(stages)) >= 3  # cases at different stages
+    assert visits_due == 2  # the demo's follow-up visits are in the inbox at once
     assert check_password(hash_, "demo-pass")

@@ -28,13 +28,23 @@ PO_FILE = ROOT / "webapp/translations/zh/LC_MESSAGES/messages.po"
 CONTRACT = {
     "case_open": "police",
     "rescue_rapid_search": "police",
+    "rescue_parents_dna": "police",
+    "rescue_search_review": "police",
+    "rescue_search_oversight": "joint_office",
     "rescue_identification": "police",
     "rescue_dna_sampling": "police",
     "rescue_family_tracing": "police",
+    "rescue_family_investigation": "police",
     "rescue_child_placement": "civil_affairs",
     "aid_shelter": "civil_affairs",
     "aid_womens_support": "womens_federation",
     "aid_special_file": "police",
+    "home_safety_assessment": "civil_affairs",
+    "difficulty_civil_affairs": "civil_affairs",
+    "difficulty_health": "health",
+    "difficulty_education": "education",
+    "difficulty_justice": "justice",
+    "difficulty_police": "police",
     "care_medical": "health",
     "care_psychological": "health",
     "legal_eligibility": "justice",
@@ -49,6 +59,7 @@ CONTRACT = {
     "training_enrolment": "hr_social_security",
     "training_job_referral": "hr_social_security",
     "follow_up_visit": "civil_affairs",
+    "follow_up_police_check": "police",
     "closure_review": "joint_office",
 }
 # docs/pathway.md: case data read by diagram conditions, with the form that sets it.
@@ -59,16 +70,27 @@ DECISIONS = [
     ("case_open", "disability", bool),
     ("case_open", "origin_country", str),
     ("case_open", "origin_province", str),
+    ("rescue_rapid_search", "search_outcome", str),
+    ("rescue_parents_dna", "parents_dna_match", bool),
+    ("rescue_search_review", "child_found", bool),
     ("rescue_identification", "identity_established", bool),
     ("rescue_identification", "age", int),
+    ("rescue_identification", "criminal_case_filed", bool),
     ("rescue_dna_sampling", "parents_found", bool),
     ("rescue_family_tracing", "parents_found", bool),
+    ("rescue_family_tracing", "family_safety_concern", bool),
     ("aid_shelter", "willing_to_return", bool),
     ("aid_shelter", "legal_aid_requested", bool),
+    ("aid_special_file", "referred_difficulties", list),
+    ("home_safety_assessment", "home_safe", bool),
     ("legal_eligibility", "legal_aid_eligible", bool),
+    ("legal_eligibility", "legal_aid_accepted", bool),
     ("follow_up_visit", "case_can_close", bool),
+    ("follow_up_police_check", "police_safety_concern", bool),
 ]
-SHARED_NAMES = {"age", "parents_found"}
+# The difficulty forms ask one department each the same questions.
+SHARED_NAMES = {"age", "parents_found", "difficulty_action_date", "difficulty_outcome",
+                "difficulty_notes"}
 
 
 def filled(key: str, **changes) -> TaskForm:
@@ -177,6 +199,37 @@ def test_overlong_text_is_rejected():
 def test_child_is_never_placed_with_the_buying_family():
     form = filled("rescue_child_placement", not_with_buying_family=False)
     assert list(form.errors) == ["not_with_buying_family"]
+
+
+def test_child_is_never_placed_with_a_family_suspected_of_the_sale():
+    form = filled("rescue_child_placement", not_with_suspected_family=False)
+    assert list(form.errors) == ["not_with_suspected_family"]
+
+
+@pytest.mark.parametrize("risk", ["involved_in_sale", "violence"])
+def test_home_with_a_family_in_the_sale_or_violence_is_never_safe(risk):
+    form = filled("home_safety_assessment", home_risks=[risk], home_safe=True)
+    assert list(form.errors) == ["home_safe"]
+    assert filled("home_safety_assessment", home_risks=[risk], home_safe=False).errors == {}
+
+
+def test_poverty_alone_leaves_the_judgement_to_the_assessor():
+    assert filled("home_safety_assessment", home_risks=["neglect"], home_safe=True).errors == {}
+
+
+def test_eligible_victim_is_offered_legal_aid_and_answers():
+    assert list(filled("legal_eligibility", legal_aid_accepted=None).errors) == [
+        "legal_aid_accepted"]
+    declined = filled("legal_eligibility", legal_aid_accepted=False)
+    assert declined.workflow_data()["legal_aid_accepted"] is False
+    refused = filled("legal_eligibility", legal_aid_eligible=False, eligibility_ground=None,
+                     ineligibility_reason="Income above the threshold", legal_aid_accepted=True)
+    assert list(refused.errors) == ["legal_aid_accepted"]
+
+
+def test_search_found_wanting_says_what_it_needs():
+    form = filled("rescue_search_oversight", search_adequate=False, oversight_requests=[])
+    assert list(form.errors) == ["oversight_requests"]
 
 
 def test_province_is_required_for_china_and_empty_abroad():

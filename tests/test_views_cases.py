@@ -203,8 +203,7 @@ def test_the_timeline_reads_like_a_story(users, english, login, client):
                  "Step completed: Identify the victim",
                  "Handed over from Public Security to Civil Affairs",
                  "Victim handed over to the province of Yunnan",
-                 "Rescue and identification", "Medical and psychological care",
-                 "Next follow-up due"):
+                 "Rescue and identification", "Return home", "Next follow-up due"):
         assert text in page, text
     # Field labels, choice labels and Yes/No instead of stored codes.
     assert re.search(r"<dt>Estimated age</dt><dd>14</dd>", page)
@@ -229,7 +228,7 @@ def test_health_does_not_see_legal_details_nor_the_name(users, english, login, c
     login("health")
     page = _text(client.get(f"/cases/{number}"))
     assert "Lin Xiaomei" not in page
-    assert "Step completed: Decide on legal aid" in page
+    assert "Step completed: Assess eligibility and offer legal aid" in page
     assert "Putian Legal Aid Centre" not in page
     assert "Details restricted to the departments concerned." in page
     assert "Underweight; iron supplements prescribed." in page  # its own step
@@ -244,7 +243,8 @@ def test_education_does_not_see_medical_notes(users, english, login, client):
     page = _text(client.get(f"/cases/{number}"))
     assert "Step completed: Provide medical care" in page
     assert "Underweight; iron supplements prescribed." not in page
-    assert "Zhaotong No. 3 Middle School" in page
+    assert "Step completed: Solve a schooling difficulty" in page  # passed on by the police
+    assert "Handled with the township office." in page  # its own step
     assert "Estimated age" in page  # every department reads the intake
 
 
@@ -255,11 +255,11 @@ def test_filters_by_department_and_phase(users, english, login, client):
     health = _text(client.get(f"/cases/{number}", query_string={"department": "health"}))
     assert "Step completed: Provide medical care" in health
     assert "Step completed: Identify the victim" not in health
-    care = _text(client.get(f"/cases/{number}", query_string={"phase": "care"}))
-    assert "Provide psychological care" in care and "Decide on legal aid" not in care
-    assert "Case opened" not in care
+    legal = _text(client.get(f"/cases/{number}", query_string={"phase": "legal_aid"}))
+    assert "Represent the victim" in legal and "Provide medical care" not in legal
+    assert "Case opened" not in legal
     both = _text(client.get(f"/cases/{number}",
-                            query_string={"department": "justice", "phase": "care"}))
+                            query_string={"department": "health", "phase": "legal_aid"}))
     assert "No events match these filters." in both
     unknown = _text(client.get(f"/cases/{number}", query_string={"department": "nope"}))
     assert "Step completed: Identify the victim" in unknown
@@ -271,8 +271,8 @@ def test_phase_durations_are_listed(users, english, login, client):
     login("reviewer")
     page = _text(client.get(f"/cases/{number}"))
     table = page.split('<table class="phases">')[1].split("</table>")[0]
-    for name in ("Rescue and identification", "Temporary aid", "Legal aid", "Schooling",
-                 "Return home"):
+    for name in ("Rescue and identification", "Temporary aid", "Legal aid", "Return home",
+                 "Difficulties passed to departments"):
         assert name in table
     assert "in progress" not in table
     running = _text(client.get(f"/cases/{_open(users, 'Other').number}"))
@@ -317,7 +317,9 @@ def test_progress_marks_completed_and_current_steps(users):
     assert marks["rescue"] == {"Task_rescue_identification": COMPLETED,
                                "Task_rescue_family_tracing": COMPLETED}
     assert marks["temporary_aid"] == {"Task_aid_shelter": COMPLETED,
-                                      "Task_aid_special_file": CURRENT}
+                                      "Task_aid_womens_support": COMPLETED,
+                                      "Task_aid_special_file": CURRENT,
+                                      "Task_home_safety_assessment": CURRENT}
     assert marks["case"] == {"CallActivity_rescue": COMPLETED,
                              "CallActivity_temporary_aid": CURRENT}
 
@@ -325,9 +327,9 @@ def test_progress_marks_completed_and_current_steps(users):
 def test_progress_marks_parallel_phases_and_the_waiting_timer(users):
     case = _advance(_open(users), users, until="legal_representation")
     marks = case_progress(case)
-    assert marks["case"]["CallActivity_care"] == CURRENT
-    assert marks["case"]["CallActivity_legal_aid"] == CURRENT
-    assert "CallActivity_disability_support" not in marks["case"]
+    assert marks["case"]["CallActivity_return_home"] == CURRENT
+    assert marks["return_home"]["CallActivity_legal_aid_before_travel"] == CURRENT
+    assert "CallActivity_stay" not in marks["case"]
     _advance(case, users, until="follow_up_visit")
     marks = case_progress(case)
     assert marks["follow_up"] == {"TimerEvent_follow_up_interval": WAITING}

@@ -17,18 +17,23 @@ from models import AuditEvent, Case, HumanTask, Role, User, db
 # Whose data each department reads besides its own steps: what its work needs, nothing more.
 NEEDS = {
     "police": {"case_open", "rescue_rapid_search", "rescue_identification", "rescue_dna_sampling",
-               "rescue_family_tracing", "rescue_child_placement", "aid_shelter", "return_plan",
-               "return_province_handover", "follow_up_visit"},
-    "civil_affairs": {"case_open", "rescue_identification", "rescue_family_tracing",
-                      "rescue_child_placement", "aid_special_file", "aid_womens_support",
-                      "school_enrolment", "training_enrolment", "training_job_referral",
-                      "return_repatriation", "disability_assessment"},
-    "health": {"case_open", "aid_shelter", "disability_assessment"},
-    "justice": {"case_open", "rescue_identification", "aid_shelter"},
-    "education": {"case_open", "aid_shelter", "school_adaptation"},
+               "rescue_family_tracing", "rescue_child_placement", "aid_shelter",
+               "home_safety_assessment", "return_plan", "return_province_handover",
+               "follow_up_visit", "difficulty_civil_affairs", "difficulty_health",
+               "difficulty_education", "difficulty_justice"},
+    "civil_affairs": {"case_open", "rescue_identification", "rescue_dna_sampling",
+                      "rescue_family_tracing", "rescue_child_placement", "aid_special_file",
+                      "aid_womens_support", "school_enrolment", "training_enrolment",
+                      "training_job_referral", "return_repatriation", "disability_assessment",
+                      "follow_up_police_check", "difficulty_health", "difficulty_education",
+                      "difficulty_justice", "difficulty_police"},
+    "health": {"case_open", "aid_shelter", "aid_special_file", "disability_assessment"},
+    "justice": {"case_open", "rescue_identification", "aid_shelter", "aid_special_file"},
+    "education": {"case_open", "aid_shelter", "aid_special_file", "school_adaptation"},
     "hr_social_security": {"case_open", "aid_shelter", "aid_womens_support"},
     "womens_federation": {"case_open", "aid_shelter", "training_enrolment"},
     "disabled_persons_federation": {"case_open", "aid_shelter", "care_medical"},
+    "joint_office": {"case_open", "rescue_rapid_search", "rescue_search_review"},
 }
 NAME_READERS = {"police", "civil_affairs"}
 OVERSIGHT = (Role.REVIEWER, Role.MANAGER)

@@ -28,6 +28,9 @@ PHASE_NAMES = {
     "schooling": _l("Schooling"),
     "disability_support": _l("Disability support"),
     "return_home": _l("Return home"),
+    "stay": _l("Support where the victim stays"),
+    "difficulties": _l("Difficulties passed to departments"),
+    "missing_search": _l("Continuing search for a missing child"),
     "job_training": _l("Job training"),
     "follow_up": _l("Follow-up visits"),
     "closure": _l("Case closure"),
@@ -188,10 +191,9 @@ def _handover(data: dict) -> str:
 def diagram_phases(case: Case) -> list[tuple[str, str, str | None]]:
     """(process id, name, state) of the top process and every phase, for the picker."""
     instance = progress.instance_of(case)
-    marks = progress.case_progress(case)
-    top = marks.get(progress.CASE_PROCESS, {})
+    states = progress.phase_states(instance, progress.case_progress(case))
     rows = [(progress.CASE_PROCESS, phase_name(progress.CASE_PROCESS), None)]
-    rows += [(p.process_id, phase_name(p.process_id, p.name), top.get(p.element_id))
+    rows += [(p.process_id, phase_name(p.process_id, p.name), states.get(p.process_id))
              for p in progress.phases(instance)]
     return rows
 

@@ -22,14 +22,17 @@ class Config:
     BABEL_TRANSLATION_DIRECTORIES = str(Path(__file__).parent / "translations")
     HOME_PROVINCE = os.environ.get("HOMECOMING_PROVINCE", "fujian")
     FOLLOW_UP_INTERVAL = os.environ.get("HOMECOMING_FOLLOW_UP_INTERVAL", "P30D")
+    # A child still missing: how often the police review the open search.
+    SEARCH_REVIEW_INTERVAL = os.environ.get("HOMECOMING_SEARCH_REVIEW_INTERVAL", "P3D")
     DEMO_PASSWORD = os.environ.get("HOMECOMING_DEMO_PASSWORD", "homecoming-demo")
 
 
 class TestConfig(Config):
-    """Tests: a throwaway database, no CSRF, follow-up timers due after one second."""
+    """Tests: a throwaway database, no CSRF, follow-up and search timers due after one second."""
 
     TESTING = True
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     SECRET_KEY = "test"
     WTF_CSRF_ENABLED = False
     FOLLOW_UP_INTERVAL = "PT1S"
+    SEARCH_REVIEW_INTERVAL = "PT1S"

@@ -1,5 +1,6 @@
 """Demo departments, accounts and cases at different stages, for `make run`."""
 
+from flask import current_app
 from sqlalchemy import select
 
 from forms.examples import EXAMPLES
@@ -10,6 +11,7 @@ from workflows.pathways import deploy
 
 from .passwords import hash_password
 
+MAX_DEMO_STEPS = 60
 OVERSIGHT_ROLES = {"manager": Role.MANAGER, "reviewer": Role.REVIEWER, "admin": Role.ADMIN}
 
 
@@ -48,12 +50,14 @@ def deploy_pathway(actor=None, comment="diagrams shipped with the app"):
     return deploy(diagram_files(), codes, actor=actor, comment=comment)
 
 
-def advance_case(case: Case, users: dict[str, User], steps: int, answers=None) -> None:
-    """Complete up to `steps` ready tasks of a case with the example answers."""
+def advance_case(case: Case, users: dict[str, User], steps: int, answers=None,
+                 stop_at=None) -> None:
+    """Complete up to `steps` ready tasks of a case with the example answers, stopping at the
+    first ready task with form key `stop_at`."""
     answers = answers or {}
     for _ in range(steps):
         task = db.session.scalars(engine.open_tasks(case)).first()
-        if task is None:
+        if task is None or task.form_key == stop_at:
             return
         data = {**EXAMPLES[task.form_key], **answers.get(task.form_key, {})}
         engine.complete_task(task.id, data, users[task.department.code])
@@ -76,3 +80,23 @@ def seed(password: str) -> None:
     for name, intake, steps, answers in stories:
         case = engine.open_case({**EXAMPLES["case_open"], **intake}, users["police"], name)
         advance_case(case, users, steps, answers)
+    _seed_follow_up_due(users)
+
+
+def _seed_follow_up_due(users: dict[str, User]) -> None:
+    """Two cases through to follow-up, whose visits are in civil affairs' inbox at once (so a
+    newcomer can reach closure without waiting `HOMECOMING_FOLLOW_UP_INTERVAL`, 30 days by
+    default; their later rounds come at once too)."""
+    config = current_app.config
+    interval, config["FOLLOW_UP_INTERVAL"] = config["FOLLOW_UP_INTERVAL"], "PT0S"
+    try:
+        for name, intake, answers in [
+            ("Zheng Li", {"age": 31, "origin_province": "fujian"},
+             {"rescue_identification": {"age": 31}, "aid_shelter": {"willing_to_return": True}}),
+            ("Gao Min", {"age": 26, "origin_province": "fujian"},
+             {"rescue_identification": {"age": 26}, "aid_shelter": {"willing_to_return": False}}),
+        ]:
+            case = engine.open_case({**EXAMPLES["case_open"], **intake}, users["police"], name)
+            advance_case(case, users, MAX_DEMO_STEPS, answers, stop_at="follow_up_visit")
+    finally:
+        config["FOLLOW_UP_INTERVAL"] = interval

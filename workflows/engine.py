@@ -53,6 +53,7 @@ def open_case(data: Mapping, actor: User, victim_name: str, version=None) -> Cas
     case_data |= {
         "home_province": config["HOME_PROVINCE"],
         "follow_up_interval": config["FOLLOW_UP_INTERVAL"],
+        "search_review_interval": config["SEARCH_REVIEW_INTERVAL"],
     }
     case = Case(number=_new_case_number(), opened_by_id=actor.id, victim_name=victim_name)
     db.session.add(case)

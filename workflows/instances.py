@@ -80,11 +80,15 @@ def _drop_finished_rounds(workflow) -> None:
     SpiffWorkflow keeps every finished round, and its task walker loses one level of depth per
     round, stalling silently near round 1,000; the state would also grow with every round.
     The timeline already holds each round's data, and the loop task keeps the round count.
+    Only rounds go: the loop's other child is the path after it (a loop inside a called
+    process goes on there), and a round that is its process's last task is kept to restore it.
     """
     loops = [t for t in workflow.get_tasks() if isinstance(t.task_spec, StandardLoopTask)]
     for loop in loops:
-        for round_task in loop.children:
-            if round_task.state != TaskState.COMPLETED or round_task is workflow.last_task:
+        rounds = [c for c in loop.children if c.task_spec.name == loop.task_spec.task_spec]
+        for round_task in rounds:
+            last = round_task is round_task.workflow.last_task
+            if round_task.state != TaskState.COMPLETED or last:
                 continue
             if round_task.id in workflow.subprocesses:
                 workflow.delete_subprocess(round_task)

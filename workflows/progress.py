@@ -23,11 +23,13 @@ COMPLETED, CURRENT, WAITING = "completed", "current", "waiting"
 
 @dataclass(frozen=True)
 class Phase:
-    """A process called by the top `case` process: its id, call activity and (English) name."""
+    """A called process: its id, the call activity calling it, that activity's process and its
+    (English) name."""
 
     process_id: str
     element_id: str
     name: str
+    caller: str = CASE_PROCESS
 
 
 @dataclass(frozen=True)
@@ -58,25 +60,49 @@ def diagrams_by_process(instance: ProcessInstance) -> dict[str, str]:
     return xml
 
 
+def calls(instance: ProcessInstance) -> list[Phase]:
+    """Every call activity of the pathway, depth first from the top process, in diagram order."""
+    return list(_calls(tuple(sorted(diagrams_by_process(instance).items()))))
+
+
 def phases(instance: ProcessInstance) -> list[Phase]:
-    """The call activities of the top process, in diagram order."""
-    return list(_phases(diagrams_by_process(instance).get(CASE_PROCESS, "")))
+    """Each called process once, at its first call: the phases a case can go through."""
+    first: dict[str, Phase] = {}
+    for call in calls(instance):
+        first.setdefault(call.process_id, call)
+    return list(first.values())
 
 
 @lru_cache(maxsize=16)
-def _phases(xml: str) -> tuple[Phase, ...]:
-    if not xml:
-        return ()
-    root = read_xml(xml.encode("utf-8"), f"{CASE_PROCESS}.bpmn").getroot()
-    process = next(p for p in root.iter(f"{{{BPMN_NS}}}process") if p.get("id") == CASE_PROCESS)
-    return tuple(
-        Phase(call.get("calledElement"), call.get("id"), call.get("name") or call.get("id"))
-        for call in process.iter(f"{{{BPMN_NS}}}callActivity")
-    )
+def _calls(diagrams: tuple[tuple[str, str], ...]) -> tuple[Phase, ...]:
+    xml, found, seen = dict(diagrams), [], set()
+
+    def visit(process_id: str) -> None:
+        if process_id in seen or process_id not in xml:
+            return
+        seen.add(process_id)
+        for call in _call_activities(xml[process_id], process_id):
+            found.append(call)
+            visit(call.process_id)
+
+    visit(CASE_PROCESS)
+    return tuple(found)
+
+
+def _call_activities(xml: str, process_id: str) -> list[Phase]:
+    root = read_xml(xml.encode("utf-8"), f"{process_id}.bpmn").getroot()
+    process = next(p for p in root.iter(f"{{{BPMN_NS}}}process") if p.get("id") == process_id)
+    return [Phase(call.get("calledElement"), call.get("id"), call.get("name") or call.get("id"),
+                  process_id)
+            for call in process.iter(f"{{{BPMN_NS}}}callActivity")]
 
 
 def case_progress(case: Case) -> dict[str, dict[str, str]]:
-    """Marks by process id and element id: completed, current (ready) or waiting (timers)."""
+    """Marks by process id and element id: completed, current (ready) or waiting (timers).
+
+    A call activity takes the state of what runs inside it; only the call activities the case
+    went through are marked (a process called from two places ran from one of them).
+    """
     instance = instance_of(case)
     marks: dict[str, dict[str, str]] = {}
     tasks = db.session.execute(
@@ -87,13 +113,41 @@ def case_progress(case: Case) -> dict[str, dict[str, str]]:
         elements = marks.setdefault(process_id, {})
         if status == TaskStatus.READY or elements.get(bpmn_id) != CURRENT:
             elements[bpmn_id] = CURRENT if status == TaskStatus.READY else COMPLETED
-    for process_id, bpmn_id in waiting_timers(instance):
+    workflow, _ = load(instance)
+    for process_id, bpmn_id in waiting_timers(instance, workflow):
         marks.setdefault(process_id, {})[bpmn_id] = WAITING
-    marks[CASE_PROCESS] = {
-        phase.element_id: state for phase in phases(instance)
-        if (state := _phase_state(marks.get(phase.process_id, {})))
-    }
+    every_call = calls(instance)
+    entered = _entered_calls(workflow, {(c.caller, c.element_id) for c in every_call})
+    for call in reversed(every_call):  # inner calls before the calls around them
+        key = (call.caller, call.element_id)
+        if key not in entered:
+            continue
+        state = _phase_state(marks.get(call.process_id, {})) or (
+            COMPLETED if entered[key] else None)
+        if state:
+            marks.setdefault(call.caller, {})[call.element_id] = state
     return marks
+
+
+def phase_states(instance: ProcessInstance, marks) -> dict[str, str]:
+    """Each called process's state, from the mark of the call activity it ran from."""
+    states = {}
+    for call in calls(instance):
+        state = marks.get(call.caller, {}).get(call.element_id)
+        if state:
+            states.setdefault(call.process_id, state)
+    return states
+
+
+def _entered_calls(workflow, known) -> dict[tuple[str, str], bool]:
+    """Of the `known` (process id, element id) call activities, those the workflow has
+    started, and whether each has finished (a loop's rounds share their activity's id)."""
+    entered = {}
+    for task in workflow.get_tasks(state=TaskState.STARTED | TaskState.COMPLETED):
+        key = (task.workflow.spec.name, task.task_spec.bpmn_id)
+        if key in known:
+            entered[key] = entered.get(key, False) or task.state == TaskState.COMPLETED
+    return entered
 
 
 def _phase_state(elements: dict[str, str]) -> str | None:
@@ -104,11 +158,10 @@ def _phase_state(elements: dict[str, str]) -> str | None:
     return None
 
 
-def waiting_timers(instance: ProcessInstance) -> list[tuple[str, str]]:
+def waiting_timers(instance: ProcessInstance, workflow) -> list[tuple[str, str]]:
     """(process id, element id) of the timers the instance waits on (none without a due time)."""
     if instance.next_timer_at is None or instance.completed:
         return []
-    workflow, _ = load(instance)
     return [
         (task.workflow.spec.name, task.task_spec.bpmn_id)
         for task in workflow.get_tasks(state=TaskState.WAITING)

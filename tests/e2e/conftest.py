@@ -13,7 +13,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 from werkzeug.serving import make_server
+
+from models import User, db
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -84,3 +87,17 @@ def screenshot() -> Callable:
         return path
 
     return save
+
+
+@pytest.fixture
+def accounts_in_chinese():
+    """Every account starts in Chinese, its default; what the test switched is put back."""
+    before = dict(db.session.execute(select(User.id, User.locale)).all())
+    for user in db.session.scalars(select(User)):
+        user.locale = "zh"
+    db.session.commit()  # and no open transaction: SQLite's BEGIN IMMEDIATE would block
+    yield
+    db.session.rollback()
+    for user in db.session.scalars(select(User)):
+        user.locale = before.get(user.id, user.locale)
+    db.session.commit()

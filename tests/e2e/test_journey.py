@@ -11,16 +11,25 @@ Stored languages are put back after each test.
 """
 
 import re
-import subprocess
-import sys
-import time
-from datetime import UTC, datetime, timedelta
-from pathlib import Path
+from datetime import timedelta
 from uuid import uuid4
 
 import pytest
-from forms_filler import expected_values, field_names, fill_form, form_values
-from playwright.sync_api import Page, Response, expect
+from forms_filler import expected_values, fill_form, form_values
+from pages import (
+    PASSWORD,
+    answer_form,
+    answers_for,
+    complete_step,
+    inbox_row,
+    log_in,
+    log_out,
+    open_case,
+    open_task,
+    run_timer_worker,
+    submit,
+)
+from playwright.sync_api import Page, expect
 from sqlalchemy import delete, select
 
 from forms.examples import EXAMPLES
@@ -37,14 +46,11 @@ from models import (
     User,
     db,
 )
-from webapp.config import TestConfig
 from webapp.passwords import hash_password
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("accounts_in_chinese")]
 
-ROOT = Path(__file__).resolve().parents[2]
 CASE_TABLES = (AuditEvent, TimelineEvent, HumanTask, ProcessInstance, Case)
-PASSWORD = TestConfig.DEMO_PASSWORD
 
 # A 30-year-old man from Fujian, rescued, no disability: the short path through the pathway.
 INTAKE = {**EXAMPLES["case_open"], "report_type": "rescue", "age": 30, "sex": "male",
@@ -57,16 +63,18 @@ VICTIM = "Huang Jianguo"
 JOURNEY = [
     ("rescue_identification", "police", "Identify the victim",
      {"age": 30, "identity_documents": ["id_card", "hukou"], "age_evidence": "documents",
+      "criminal_case_filed": False,
       "identification_notes": "Resident identity card found on him; checked with the hukou."}),
     ("aid_shelter", "civil_affairs", "Give temporary shelter",
      {"willing_to_return": True, "legal_aid_requested": False}),
     ("aid_special_file", "police", "Open the special file", {"referred_difficulties": ["income"]}),
-    ("care_medical", "health", "Provide medical care", {}),
-    ("care_psychological", "health", "Provide psychological care", {}),
+    ("difficulty_civil_affairs", "civil_affairs", "Solve housing or income difficulties", {}),
     ("return_plan", "civil_affairs", "Plan the return home",
      {"return_destination": "Fuding, Ningde"}),
+    ("care_medical", "health", "Provide medical care", {}),
     ("return_reunion", "civil_affairs", "Reunite with the family",
      {"reunion_place": "Fuding, Ningde"}),
+    ("care_psychological", "health", "Provide psychological care", {}),
     ("follow_up_visit", "civil_affairs", "Follow up", {"case_can_close": True}),
     ("closure_review", "joint_office", "Review and close the case", {}),
 ]
@@ -75,127 +83,6 @@ DEPARTMENT_NAMES = {
     "joint_office": "Joint Conference Office",
 }
 SAVED_NOTHING = "Nothing was saved: please correct the answers marked below."
-
-
-@pytest.fixture(autouse=True)
-def accounts_in_chinese():
-    """Every account starts in Chinese, its default; what the test switched is put back."""
-    before = dict(db.session.execute(select(User.id, User.locale)).all())
-    for user in db.session.scalars(select(User)):
-        user.locale = "zh"
-    db.session.commit()  # and no open transaction: SQLite's BEGIN IMMEDIATE would block
-    yield
-    db.session.rollback()
-    for user in db.session.scalars(select(User)):
-        user.locale = before.get(user.id, user.locale)
-    db.session.commit()
-
-
-# --- what a user does ------------------------------------------------------------------------
-
-def submit(page: Page, button: str) -> Response:
-    """Click a submit button and wait for the page the server answers with."""
-    with page.expect_navigation() as navigation:
-        page.get_by_role("button", name=button, exact=True).click()
-    response = navigation.value
-    assert response is not None
-    return response
-
-
-def switch_language(page: Page, locale: str) -> None:
-    """Choose a language in the header's selector and press its button."""
-    selector = page.locator("#locale")
-    selector.select_option(locale)
-    with page.expect_navigation():
-        page.locator("form:has(#locale)").get_by_role("button").click()
-    expect(page.locator("html")).to_have_attribute("lang", "en" if locale == "en" else "zh-Hans")
-
-
-def log_in(page: Page, username: str, password: str = PASSWORD) -> None:
-    """Log in from the login page, then read the interface in English."""
-    page.goto("/login")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    response = submit(page, "Log in")
-    assert response.ok, response.status
-    assert page.url.endswith("/")
-    if page.locator("html").get_attribute("lang") != "en":
-        switch_language(page, "en")
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Inbox")
-
-
-def log_out(page: Page) -> None:
-    submit(page, "Log out")
-    assert page.url.endswith("/login")
-
-
-def inbox_row(page: Page, number: str):
-    """The inbox rows of a case (the inbox lists only the case's ready steps)."""
-    with page.expect_navigation():
-        page.get_by_role("navigation", name="Main").get_by_role("link", name="Inbox").click()
-    return page.locator("table.inbox tbody tr").filter(
-        has=page.get_by_role("link", name=number, exact=True))
-
-
-def open_task(page: Page, number: str, title: str) -> None:
-    """Open a case's step from the inbox."""
-    rows = inbox_row(page, number)
-    expect(rows).to_have_count(1)
-    rows.get_by_role("link", name=title, exact=True).click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(title)
-    expect(page.locator("p.context")).to_contain_text(number)
-
-
-def answer_form(page: Page):
-    """The form of the step's answers (the page also has claim, language and log-out forms)."""
-    return page.locator("form:has(button.primary)")
-
-
-def complete_step(page: Page, number: str, title: str, answers: dict) -> None:
-    """Fill the open task's form and complete the step: back to the inbox, with a message."""
-    form = answer_form(page)
-    assert field_names(form) == set(answers), "the page and EXAMPLES list different fields"
-    fill_form(form, answers)
-    response = submit(page, "Complete this step")
-    assert response.ok, response.status
-    expect(page.locator("p.flash.success")).to_have_text(
-        f"Step completed: {title} (case {number}).")
-    expect(inbox_row(page, number).get_by_role("link", name=title, exact=True)).to_have_count(0)
-
-
-def open_case(page: Page) -> str:
-    """Register the rescued man on the intake page; returns the new case's number."""
-    page.get_by_role("link", name="Open a case").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Open a case")
-    page.get_by_label("Victim's name or care alias").fill(VICTIM)
-    fill_form(page.locator("main form"), INTAKE)
-    response = submit(page, "Open the case")
-    assert response.ok, response.status
-    match = re.search(r"/cases/(HC-\d{4}-[A-Z0-9]{6})$", page.url)
-    assert match, page.url
-    number = match.group(1)
-    expect(page.locator("p.flash.success")).to_contain_text(f"Case {number} opened.")
-    expect(page.locator("dd.status-open")).to_have_text("Open")
-    return number
-
-
-def answers_for(form_key: str, extra: dict) -> dict:
-    return {**EXAMPLES[form_key], **extra}
-
-
-def run_timer_worker(page: Page, number: str, worker_env) -> None:
-    """Read on the case page when the follow-up is due, wait for it, run one timer worker."""
-    page.goto(f"/cases/{number}")
-    due = page.locator("dl.facts dt:text-is('Next follow-up due') + dd time")
-    expect(due).to_have_count(1)
-    due_at = datetime.fromisoformat(due.get_attribute("datetime"))
-    due_at = due_at if due_at.tzinfo else due_at.replace(tzinfo=UTC)
-    time.sleep(max((due_at - datetime.now(UTC)).total_seconds(), 0) + 0.05)
-    result = subprocess.run(
-        [sys.executable, "-m", "flask", "timers", "run", "--until-idle"],
-        cwd=ROOT, env=worker_env, capture_output=True, text=True, timeout=120, check=True,
-    )
-    assert re.search(r"fired 1 timers$", result.stdout, re.MULTILINE), result.stdout
 
 
 # --- the tests ---------------------------------------------------------------------------
@@ -208,7 +95,7 @@ def test_a_case_from_rescue_to_closure_in_the_browser(page, worker_env, screensh
     expected = "Failed to load resource: the server responded with a status of 422"
 
     log_in(page, "police")
-    number = open_case(page)
+    number = open_case(page, VICTIM, INTAKE)
     rows = inbox_row(page, number)
     expect(rows.get_by_role("link", name="Identify the victim", exact=True)).to_be_visible()
     screenshot(page, "journey-1-inbox")
@@ -296,22 +183,23 @@ def check_the_timeline(page: Page) -> None:
 
 
 def check_the_diagram(page: Page, number: str) -> None:
-    """The whole pathway marks the phases gone through; the care phase marks both its steps."""
+    """The whole pathway marks the phases gone through; the return marks its care steps."""
     page.get_by_role("link", name="See where the case stands on the pathway diagram").click()
     page.wait_for_url(f"**/cases/{number}/diagram*")
-    for phase in ("rescue", "temporary_aid", "care", "return_home", "follow_up", "closure"):
+    for phase in ("rescue", "temporary_aid", "return_home", "difficulties", "follow_up",
+                  "closure"):
         page.locator(f'[data-element-id="CallActivity_{phase}"].mark-completed').wait_for()
-    for phase in ("legal_aid", "schooling", "disability_support", "job_training"):
-        expect(page.locator(f'[data-element-id="CallActivity_{phase}"]')).not_to_have_class(
-            re.compile(r"\bmark-"))
-    expect(page.locator("#process option[value=care]")).to_have_text(
-        "Medical and psychological care (done)")
+    expect(page.locator('[data-element-id="CallActivity_stay"]')).not_to_have_class(
+        re.compile(r"\bmark-"))
+    expect(page.locator("#process option[value=return_home]")).to_have_text(
+        "Return home (done)")
 
-    page.get_by_label("Show").select_option("care")
-    for task in ("Task_care_medical", "Task_care_psychological"):
+    page.get_by_label("Show").select_option("return_home")
+    for task in ("Task_return_plan", "Task_care_medical_before_travel", "Task_return_reunion",
+                 "Task_care_psychological_at_home"):
         page.locator(f'[data-element-id="{task}"].mark-completed').wait_for()
     expect(page.locator("#diagram .mark-current, #diagram .mark-waiting")).to_have_count(0)
-    assert "process=care" in page.url
+    assert "process=return_home" in page.url
 
 
 # --- two social workers, one step ------------------------------------------------------------
@@ -342,7 +230,7 @@ def test_two_browsers_completing_the_same_task(browser, live_server, second_poli
     try:
         first, second = first_context.new_page(), second_context.new_page()
         log_in(first, "police")
-        number = open_case(first)
+        number = open_case(first, VICTIM, INTAKE)
         log_in(second, second_police_worker)
 
         title = "Identify the victim"

@@ -42,13 +42,13 @@ ADD_TASK = """() => {
     const registry = modeler.get('elementRegistry');
     const modeling = modeler.get('modeling');
     const factory = modeler.get('elementFactory');
-    // Start → new task → "Plan the return", instead of Start → "Plan the return".
-    modeling.removeElements([registry.get('Flow_return_home_start_to_return_plan')]);
+    // "Before travel" → new task → "Plan the return", instead of straight to "Plan the return".
+    modeling.removeElements([registry.get('Flow_before_travel_split_to_return_plan')]);
     const shape = factory.createShape({type: 'bpmn:UserTask'});
     const pool = registry.get('Participant_return_home');
-    const task = modeling.createShape(shape, {x: 420, y: 390}, pool);  // in the civil_affairs lane
+    const task = modeling.createShape(shape, {x: 560, y: 600}, pool);  // in the civil_affairs lane
     modeling.updateLabel(task, 'Check the family home');
-    modeling.connect(registry.get('StartEvent_return_home'), task);
+    modeling.connect(registry.get('Gateway_before_travel_split'), task);
     modeling.connect(task, registry.get('Task_return_plan'));
     return task.id;
 }"""
@@ -145,7 +145,7 @@ def test_edit_save_deploy_and_a_refused_dead_end(page, restore_pathway, screensh
         const modeler = window.homecomingModeler;
         const registry = modeler.get('elementRegistry');
         modeler.get('modeling').removeElements(
-            [registry.get('Flow_return_reunion_to_destination_merge')]);
+            [registry.get('Flow_return_reunion_to_at_home_split')]);
     }""")
     page.click("#save")
     expect(page.locator("#modeler-status")).to_have_text(
