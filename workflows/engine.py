@@ -12,9 +12,9 @@ from models import Case, CaseStatus, HumanTask, ProcessInstance, TaskStatus, Use
 
 from . import timeline
 from .errors import FormInvalid, NotYourDepartment, TaskAlreadyCompleted, TaskClaimedByOther
-from .instances import advance, load, lock_instance, save
+from .instances import Step
 from .pathways import latest_version, pathway
-from .routing import sync_tasks, workflow_task
+from .routing import workflow_task
 from .serialization import new_workflow
 
 CASE_OPEN_FORM = "case_open"
@@ -60,13 +60,11 @@ def open_case(data: Mapping, actor: User, victim_name: str, version=None) -> Cas
     department = next(m.department for m in actor.memberships if m.department
                       and m.department.code == "police")
     timeline.record(case, "case_opened", actor, department, data=case_data)
-    definition = pathway(version)
-    workflow = new_workflow(definition.specs, case_data)
-    advance(workflow)
+    workflow = new_workflow(pathway(version).specs, case_data)
     instance = ProcessInstance(case_id=case.id, pathway_version=version, state="")
     db.session.add(instance)
-    save(instance, workflow)
-    after_step(case, instance, workflow, definition, actor, from_department=department)
+    with Step(instance, actor, handed_from=department, workflow=workflow) as step:
+        step.advance()
     return case
 
 
@@ -98,47 +96,31 @@ def _set_status(task: HumanTask, status: TaskStatus, actor: User) -> None:
 def complete_task(task_id: int, data: Mapping, actor: User) -> HumanTask:
     """Validate the form, run the task, advance the workflow, sync rows, write the timeline."""
     task = get_task(task_id)
-    instance = lock_instance(task.instance_id)
-    db.session.refresh(task)
-    if task.status != TaskStatus.READY:
-        raise TaskAlreadyCompleted(f"task {task.id} was already completed")
-    _check_actor(task, actor)
-    if task.claimed_by_id not in (None, actor.id):
-        raise TaskClaimedByOther(f"task {task.id} is claimed by {task.claimed_by.display_name}")
-    clean = validated_data(task.form_key, data)
-    _set_status(task, TaskStatus.COMPLETED, actor)
-    workflow, definition = load(instance)
-    spiff_task = workflow_task(workflow, task)
-    spiff_task.data.update(clean)
-    spiff_task.run()
-    advance(workflow)
-    save(instance, workflow)
-    case = task.case
-    timeline.record(case, "task_completed", actor, task.department, task,
-                    form_key=task.form_key, step=task.name, data=clean)
-    if task.form_key in HANDOVER_FIELDS:
-        timeline.record(case, "case_handed_over", actor, task.department, task,
-                        to=clean.get(HANDOVER_FIELDS[task.form_key]), form_key=task.form_key)
-    after_step(case, instance, workflow, definition, actor, from_department=task.department)
+    with Step.locked(task.instance_id, actor, handed_from=task.department) as step:
+        db.session.refresh(task)
+        if task.status != TaskStatus.READY:
+            raise TaskAlreadyCompleted(f"task {task.id} was already completed")
+        _check_actor(task, actor)
+        if task.claimed_by_id not in (None, actor.id):
+            raise TaskClaimedByOther(
+                f"task {task.id} is claimed by {task.claimed_by.display_name}")
+        clean = validated_data(task.form_key, data)
+        _set_status(task, TaskStatus.COMPLETED, actor)
+        spiff_task = workflow_task(step.workflow, task)
+        spiff_task.data.update(clean)
+        spiff_task.run()
+        step.advance()
+        _record_completion(task, actor, clean)
     return task
 
 
-def after_step(case, instance, workflow, definition, actor, from_department) -> None:
-    """Rows for newly ready tasks, their timeline events, hand-overs and closure."""
-    new_tasks = sync_tasks(instance, workflow, definition)
-    for row in new_tasks:
-        timeline.record(case, "task_ready", None, row.department, row, step=row.name,
-                        form_key=row.form_key)
-    receivers = {row.department.code: row.department for row in new_tasks}
-    for code, department in sorted(receivers.items()):
-        if from_department is None or code != from_department.code:
-            timeline.record(case, "case_handed_over", actor, department,
-                            source=from_department.code if from_department else None, to=code)
-    if instance.completed and case.status == CaseStatus.OPEN:
-        case.status = CaseStatus.CLOSED
-        case.closed_at = datetime.now(UTC)
-        timeline.record(case, "case_closed", actor, None, reason="pathway completed")
-    db.session.flush()
+def _record_completion(task: HumanTask, actor: User, clean: dict) -> None:
+    """The step's answers on the timeline, and a hand-over out of the province if it is one."""
+    timeline.record(task.case, "task_completed", actor, task.department, task,
+                    form_key=task.form_key, step=task.name, data=clean)
+    if task.form_key in HANDOVER_FIELDS:
+        timeline.record(task.case, "case_handed_over", actor, task.department, task,
+                        to=clean.get(HANDOVER_FIELDS[task.form_key]), form_key=task.form_key)
 
 
 def claim_task(task_id: int, actor: User) -> HumanTask:
@@ -200,20 +182,10 @@ def close_case(case: Case, actor: User, reason: str) -> None:
     """Stop a case's pathway early (e.g. the victim died or moved abroad), cancelling its tasks."""
     if case.status == CaseStatus.CLOSED:
         return
-    instance = db.session.scalar(select(ProcessInstance).filter_by(case_id=case.id))
-    instance = lock_instance(instance.id)
-    workflow, _ = load(instance)
-    workflow.cancel()
-    save(instance, workflow)
-    db.session.execute(
-        update(HumanTask)
-        .where(HumanTask.instance_id == instance.id, HumanTask.status == TaskStatus.READY)
-        .values(status=TaskStatus.CANCELLED)
-    )
-    case.status = CaseStatus.CLOSED
-    case.closed_at = datetime.now(UTC)
-    timeline.record(case, "case_closed", actor, None, reason=reason)
-    db.session.flush()
+    instance_id = db.session.scalar(select(ProcessInstance.id).filter_by(case_id=case.id))
+    with Step.locked(instance_id, actor) as step:
+        step.workflow.cancel()  # its task rows are cancelled when the step syncs them
+        step.close(reason)
 
 
 def open_tasks(case: Case):
