@@ -5,7 +5,7 @@ from .cases import Case, CaseStatus
 from .people import DEPARTMENTS, Department, Membership, Role, User
 from .processes import DiagramDraft, DiagramVersion, PathwayVersion, ProcessInstance
 from .tasks import HumanTask, TaskStatus
-from .timeline import AuditEvent, TimelineEvent
+from .timeline import AuditEvent, EventType, TimelineEvent
 
 __all__ = [
     "DEPARTMENTS",
@@ -15,6 +15,7 @@ __all__ = [
     "Department",
     "DiagramDraft",
     "DiagramVersion",
+    "EventType",
     "HumanTask",
     "Membership",
     "PathwayVersion",

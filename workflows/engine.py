@@ -8,7 +8,7 @@ from flask import current_app
 from sqlalchemy import select, update
 
 from forms.registry import get_form_class
-from models import Case, CaseStatus, HumanTask, ProcessInstance, TaskStatus, User, db
+from models import Case, CaseStatus, EventType, HumanTask, ProcessInstance, TaskStatus, User, db
 
 from . import timeline
 from .errors import FormInvalid, NotYourDepartment, TaskAlreadyCompleted, TaskClaimedByOther
@@ -59,7 +59,8 @@ def open_case(data: Mapping, actor: User, victim_name: str, version=None) -> Cas
     db.session.flush()
     department = next(m.department for m in actor.memberships if m.department
                       and m.department.code == "police")
-    timeline.record(case, "case_opened", actor, department, data=case_data)
+    timeline.record(case, EventType.CASE_OPENED, actor=actor, department=department,
+                    data=case_data)
     workflow = new_workflow(pathway(version).specs, case_data)
     instance = ProcessInstance(case_id=case.id, pathway_version=version, state="")
     db.session.add(instance)
@@ -116,10 +117,11 @@ def complete_task(task_id: int, data: Mapping, actor: User) -> HumanTask:
 
 def _record_completion(task: HumanTask, actor: User, clean: dict) -> None:
     """The step's answers on the timeline, and a hand-over out of the province if it is one."""
-    timeline.record(task.case, "task_completed", actor, task.department, task,
-                    form_key=task.form_key, step=task.name, data=clean)
+    timeline.record(task.case, EventType.TASK_COMPLETED, actor=actor, department=task.department,
+                    task=task, form_key=task.form_key, step=task.name, data=clean)
     if task.form_key in HANDOVER_FIELDS:
-        timeline.record(task.case, "case_handed_over", actor, task.department, task,
+        timeline.record(task.case, EventType.CASE_HANDED_OVER, actor=actor,
+                        department=task.department, task=task,
                         to=clean.get(HANDOVER_FIELDS[task.form_key]), form_key=task.form_key)
 
 
@@ -140,7 +142,8 @@ def claim_task(task_id: int, actor: User) -> HumanTask:
         if task.claimed_by_id != actor.id:
             raise TaskClaimedByOther(f"task {task.id} is claimed by {task.claimed_by.display_name}")
         return task
-    timeline.record(task.case, "task_claimed", actor, task.department, task, step=task.name)
+    timeline.record(task.case, EventType.TASK_CLAIMED, actor=actor, department=task.department,
+                    task=task, step=task.name)
     return task
 
 
@@ -155,7 +158,8 @@ def release_task(task_id: int, actor: User) -> HumanTask:
     if task.claimed_by_id is not None:
         task.claimed_by_id = None
         task.claimed_at = None
-        timeline.record(task.case, "task_released", actor, task.department, task, step=task.name)
+        timeline.record(task.case, EventType.TASK_RELEASED, actor=actor,
+                        department=task.department, task=task, step=task.name)
         db.session.flush()
     return task
 

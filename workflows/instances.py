@@ -9,7 +9,7 @@ from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import StandardLoopTask
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 
-from models import Case, CaseStatus, HumanTask, ProcessInstance, db
+from models import Case, CaseStatus, EventType, HumanTask, ProcessInstance, db
 
 from . import timeline
 from .errors import WorkflowStuck
@@ -149,7 +149,7 @@ class Step:
         """Mark the case closed, with why on its timeline."""
         self.case.status = CaseStatus.CLOSED
         self.case.closed_at = datetime.now(UTC)
-        timeline.record(self.case, "case_closed", self.actor, None, reason=reason)
+        timeline.record(self.case, EventType.CASE_CLOSED, actor=self.actor, reason=reason)
 
     def __enter__(self) -> "Step":
         return self
@@ -171,11 +171,12 @@ class Step:
     def _announce(self, new_tasks: list[HumanTask]) -> None:
         """A task_ready event per new row, and a hand-over to each department it brings in."""
         for row in new_tasks:
-            timeline.record(self.case, "task_ready", None, row.department, row, step=row.name,
-                            form_key=row.form_key)
+            timeline.record(self.case, EventType.TASK_READY, department=row.department, task=row,
+                            step=row.name, form_key=row.form_key)
         source = self.handed_from
         receivers = {row.department.code: row.department for row in new_tasks}
         for code, department in sorted(receivers.items()):
             if source is None or code != source.code:
-                timeline.record(self.case, "case_handed_over", self.actor, department,
+                timeline.record(self.case, EventType.CASE_HANDED_OVER, actor=self.actor,
+                                department=department,
                                 source=source.code if source else None, to=code)

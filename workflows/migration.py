@@ -12,7 +12,7 @@ from SpiffWorkflow.bpmn.util.diff import diff_workflow, migrate_workflow
 from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG
 from sqlalchemy import select
 
-from models import Case, HumanTask, PathwayVersion, ProcessInstance, TaskStatus, db
+from models import Case, EventType, HumanTask, PathwayVersion, ProcessInstance, TaskStatus, db
 
 from . import timeline
 from .instances import Step
@@ -141,8 +141,8 @@ def migrate_instance(instance_id: int, target: PathwayVersion, actor) -> CasePla
         step.advance()
         step.row.pathway_version = target
         _carry_rows(step.row, step.workflow)
-        timeline.record(step.case, "diagram_migrated", actor, None, from_version=from_version,
-                        to_version=target.id)
+        timeline.record(step.case, EventType.DIAGRAM_MIGRATED, actor=actor,
+                        from_version=from_version, to_version=target.id)
     return plan
 
 

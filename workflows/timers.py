@@ -13,7 +13,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import or_, select, update
 
-from models import HumanTask, ProcessInstance, TaskStatus, db
+from models import EventType, HumanTask, ProcessInstance, TaskStatus, db
 
 from . import timeline
 from .instances import Step
@@ -68,7 +68,7 @@ def fire(instance_id: int, worker: str) -> int:
         step.advance()
         fired = [t for t in waiting if t.state == TaskState.COMPLETED]
         for task in fired:
-            timeline.record(step.case, "timer_fired", None, None, element=task.task_spec.bpmn_id,
+            timeline.record(step.case, EventType.TIMER_FIRED, element=task.task_spec.bpmn_id,
                             name=task.task_spec.bpmn_name, process=task.workflow.spec.name)
     return len(fired)
 
