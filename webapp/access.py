@@ -100,13 +100,18 @@ def audit(user: User | None, action: str, case: Case | None, allowed=True, **det
                               detail=detail))
 
 
-def deny(user: User | None, action: str, case: Case | None, **detail) -> NoReturn:
-    """Roll back, record the refusal in its own commit, and answer 403."""
+def record_refusal(user: User | None, action: str, case: Case | None, **detail) -> None:
+    """Roll back, and record the refusal in its own commit (the refusal's answer keeps nothing)."""
     case_id = case.id if case is not None else None
     db.session.rollback()
     db.session.add(AuditEvent(actor_id=user.id if user else None, action=action,
                               case_id=case_id, allowed=False, detail=detail))
     db.session.commit()
+
+
+def deny(user: User | None, action: str, case: Case | None, **detail) -> NoReturn:
+    """Record the refusal in its own commit, and answer 403."""
+    record_refusal(user, action, case, **detail)
     abort(403)
 
 

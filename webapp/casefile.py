@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from forms.choices import PROVINCES
 from forms.registry import FORMS
-from models import AuditEvent, Case, EventType, HumanTask, TimelineEvent, User, db
+from models import Case, EventType, HumanTask, TimelineEvent, User, db
 from workflows import progress
 from workflows.engine import CASE_OPEN_FORM
 
@@ -53,10 +53,7 @@ def find_case(user: User, number: str) -> Case | None:
     case = db.session.scalar(select(Case).filter_by(number=number))
     if case is None or access.may_see_case(user, case):
         return case
-    db.session.rollback()
-    db.session.add(AuditEvent(actor_id=user.id, action="case_found", case_id=case.id,
-                              allowed=False, detail={"number": number}))
-    db.session.commit()
+    access.record_refusal(user, "case_found", case, number=number)
     return None
 
 

@@ -45,9 +45,8 @@ def _problems(problems) -> list[dict]:
 
 
 def _done(action: str, body, **detail):
-    """Audit the act, commit the request's one transaction, answer."""
+    """Audit the act, answer."""
     audit(current_user, action, None, **detail)
-    db.session.commit()
     return body
 
 
@@ -231,7 +230,6 @@ def migrate(version_id):
           "success" if not refused else "error")
     audit(current_user, "diagram_cases_migrated", None, version=version.id, moved=moved,
           refused=refused)
-    db.session.commit()
     return redirect(url_for("diagrams.migrate_preview", version_id=version.id))
 
 

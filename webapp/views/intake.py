@@ -42,7 +42,6 @@ def new():
         show_errors(form, error.errors)
         return _page(form, name_form, 422)
     audit(current_user, "case_opened", case)
-    db.session.commit()
     flash(_("Case %(number)s opened. Use this number, never the victim's name, when you "
             "speak or write about the case.", number=case.number), "success")
     return redirect(url_for("cases.show", number=case.number))

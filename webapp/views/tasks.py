@@ -29,14 +29,13 @@ def _task(task_id: int, action: str) -> HumanTask:
 
 
 def _page(task: HumanTask, form, status: int = 200, problem: str | None = None):
-    """The task page, audited as a look at the case; sent only once the audit is committed."""
+    """The task page, audited as a look at the case."""
     audit(current_user, "task_viewed", task.case, task_id=task.id)
     page = render_template(
         "tasks/show.html", task=task, step=get_form_class(task.form_key), form=form,
         problem=problem, steps=readable_steps(current_user, task.case),
         show_name=may_read_victim_name(current_user),
     )
-    db.session.commit()
     return page, status
 
 
@@ -89,13 +88,12 @@ def complete(task_id):
             "Nothing you typed was saved; it is still below so that you can copy it.")])
         return _page(task, form, 409, problem)
     audit(current_user, "task_completed", task.case, task_id=task.id)
-    db.session.commit()
     flash(_("Step completed: %(step)s (case %(number)s).", **_names(task)), "success")
     return redirect(url_for("inbox.index"))
 
 
 def _claim_or_release(task_id: int, action: str, verb, done_message):
-    """Run engine.claim_task or release_task, audit, commit, say what happened, go back."""
+    """Run engine.claim_task or release_task, audit, say what happened, go back."""
     task = _task(task_id, action)
     try:
         verb(task.id, current_user)
@@ -104,7 +102,6 @@ def _claim_or_release(task_id: int, action: str, verb, done_message):
         flash(_conflict(task, error), "error")
     else:
         audit(current_user, action, task.case, task_id=task.id)
-        db.session.commit()
         flash(done_message(**_names(task)), "success")
     return redirect(_back(task))
 
