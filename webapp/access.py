@@ -13,8 +13,10 @@ from sqlalchemy import select
 
 from forms.registry import FORMS
 from models import AuditEvent, Case, HumanTask, Role, User, db
+from workflows import engine
 
 # Whose data each department reads besides its own steps: what its work needs, nothing more.
+# Keys are codes of models.people.DEPARTMENTS, values form keys (tests/test_departments.py).
 NEEDS = {
     "police": {"case_open", "rescue_rapid_search", "rescue_identification", "rescue_dna_sampling",
                "rescue_family_tracing", "rescue_child_placement", "aid_shelter", "return_plan",
@@ -40,11 +42,11 @@ def oversees(user: User) -> bool:
 
 
 def case_departments(case: Case) -> set[str]:
-    """Departments a case has touched: the opener (police) and every task's department."""
+    """Departments a case has touched: the one that opened it and every task's department."""
     rows = db.session.scalars(
         select(HumanTask).where(HumanTask.case_id == case.id).distinct()
     )
-    return {"police"} | {row.department.code for row in rows}
+    return {engine.case_opener()} | {row.department.code for row in rows}
 
 
 def may_see_case(user: User, case: Case) -> bool:
@@ -80,7 +82,7 @@ def may_work_on(user: User, task: HumanTask) -> bool:
 
 def may_open_cases(user: User) -> bool:
     """The police register rescued victims and missing-child reports."""
-    return "police" in user.department_codes()
+    return engine.may_open_cases(user)
 
 
 def may_edit_diagrams(user: User) -> bool:

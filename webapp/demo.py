@@ -7,21 +7,11 @@ from models import DEPARTMENTS, Case, Department, Membership, Role, User, db
 from workflows import engine
 from workflows.parsing import diagram_files
 from workflows.pathways import deploy
+from workflows.routing import sync_departments
 
 from .passwords import hash_password
 
 OVERSIGHT_ROLES = {"manager": Role.MANAGER, "reviewer": Role.REVIEWER, "admin": Role.ADMIN}
-
-
-def seed_departments() -> dict[str, Department]:
-    """The nine departments of the action plan, created once."""
-    existing = {d.code: d for d in db.session.scalars(select(Department))}
-    for code, name_en, name_zh in DEPARTMENTS:
-        if code not in existing:
-            existing[code] = Department(code=code, name_en=name_en, name_zh=name_zh)
-            db.session.add(existing[code])
-    db.session.flush()
-    return existing
 
 
 def seed_users(password: str, departments: dict[str, Department]) -> dict[str, User]:
@@ -61,7 +51,7 @@ def advance_case(case: Case, users: dict[str, User], steps: int, answers=None) -
 
 def seed(password: str) -> None:
     """Everything `make run` needs; safe to run twice."""
-    departments = seed_departments()
+    departments = sync_departments()
     users = seed_users(password, departments)
     deploy_pathway(users["manager"])
     if db.session.scalar(select(Case.id).limit(1)) is not None:

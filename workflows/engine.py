@@ -43,10 +43,20 @@ def _new_case_number() -> str:
     return f"HC-{year}-" + "".join(secrets.choice(NUMBER_ALPHABET) for _ in range(6))
 
 
+def case_opener() -> str:
+    """The department that opens cases: the one the intake form belongs to."""
+    return get_form_class(CASE_OPEN_FORM).department
+
+
+def may_open_cases(actor: User) -> bool:
+    """Whether the actor works in the department that opens cases."""
+    return case_opener() in actor.department_codes()
+
+
 def open_case(data: Mapping, actor: User, victim_name: str, version=None) -> Case:
     """Register a rescued victim or a missing-child report and start its pathway."""
-    if "police" not in actor.department_codes():
-        raise NotYourDepartment("only the police open cases")
+    if not may_open_cases(actor):
+        raise NotYourDepartment(f"only {case_opener()} opens cases")
     case_data = validated_data(CASE_OPEN_FORM, data)
     version = version or latest_version()
     config = current_app.config
@@ -58,7 +68,7 @@ def open_case(data: Mapping, actor: User, victim_name: str, version=None) -> Cas
     db.session.add(case)
     db.session.flush()
     department = next(m.department for m in actor.memberships if m.department
-                      and m.department.code == "police")
+                      and m.department.code == case_opener())
     timeline.record(case, EventType.CASE_OPENED, actor=actor, department=department,
                     data=case_data)
     workflow = new_workflow(pathway(version).specs, case_data)
