@@ -26,6 +26,7 @@ from models import (
 from models.processes import pathway_diagrams
 from webapp import create_app, demo
 from webapp.config import TestConfig
+from workflows.pathways import deploy_shipped
 from workflows.routing import sync_departments
 
 CASE_TABLES = (AuditEvent, TimelineEvent, HumanTask, ProcessInstance, Case)
@@ -48,7 +49,7 @@ def app(database_url):
         db.drop_all()
         db.create_all()
         demo.seed_users(TestConfig.DEMO_PASSWORD, sync_departments())
-        demo.deploy_pathway()
+        deploy_shipped()
         db.session.commit()
     yield app
     with app.app_context():

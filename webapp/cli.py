@@ -16,6 +16,7 @@ from workflows import engine, timers
 from workflows.checks import check_files
 from workflows.errors import WorkflowError
 from workflows.parsing import diagram_files
+from workflows.pathways import deploy_shipped
 from workflows.routing import sync_departments
 
 from . import demo
@@ -69,7 +70,7 @@ def check_command(paths):
 def deploy_command(comment):
     """Deploy workflows/diagrams as a new version (unchanged diagrams deploy nothing)."""
     try:
-        version = demo.deploy_pathway(comment=comment)
+        version = deploy_shipped(comment=comment)
     except WorkflowError as exc:
         raise click.ClickException(str(exc)) from exc
     db.session.commit()

@@ -3,10 +3,9 @@
 from sqlalchemy import select
 
 from forms.examples import EXAMPLES
-from models import DEPARTMENTS, Case, Department, Membership, Role, User, db
+from models import Case, Department, Membership, Role, User, db
 from workflows import engine
-from workflows.parsing import diagram_files
-from workflows.pathways import deploy
+from workflows.pathways import deploy_shipped
 from workflows.routing import sync_departments
 
 from .passwords import hash_password
@@ -32,12 +31,6 @@ def seed_users(password: str, departments: dict[str, Department]) -> dict[str, U
     return users
 
 
-def deploy_pathway(actor=None, comment="diagrams shipped with the app"):
-    """Deploy the diagrams in workflows/diagrams (no-op when unchanged)."""
-    codes = {code for code, _, _ in DEPARTMENTS}
-    return deploy(diagram_files(), codes, actor=actor, comment=comment)
-
-
 def advance_case(case: Case, users: dict[str, User], steps: int, answers=None) -> None:
     """Complete up to `steps` ready tasks of a case with the example answers."""
     answers = answers or {}
@@ -53,7 +46,7 @@ def seed(password: str) -> None:
     """Everything `make run` needs; safe to run twice."""
     departments = sync_departments()
     users = seed_users(password, departments)
-    deploy_pathway(users["manager"])
+    deploy_shipped(users["manager"])
     if db.session.scalar(select(Case.id).limit(1)) is not None:
         return
     stories = [

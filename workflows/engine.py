@@ -7,11 +7,18 @@ from datetime import UTC, datetime
 from flask import current_app
 from sqlalchemy import select, update
 
+from forms.base import TaskForm
 from forms.registry import get_form_class
 from models import Case, CaseStatus, EventType, HumanTask, ProcessInstance, TaskStatus, User, db
 
 from . import timeline
-from .errors import FormInvalid, NotYourDepartment, TaskAlreadyCompleted, TaskClaimedByOther
+from .errors import (
+    FormInvalid,
+    NotYourDepartment,
+    TaskAlreadyCompleted,
+    TaskClaimedByOther,
+    TaskNotFound,
+)
 from .instances import Step
 from .pathways import latest_version, pathway
 from .routing import workflow_task
@@ -26,13 +33,13 @@ HANDOVER_FIELDS = {
 }
 
 
-class TaskNotFound(LookupError):
-    """No task with that id."""
-
-
-def validated_data(form_key: str, data: Mapping) -> dict:
-    """The task form's clean data for `data`, or FormInvalid with every field's errors."""
-    form = get_form_class(form_key).from_data(data)
+def validated_data(form_key: str, data: Mapping | TaskForm) -> dict:
+    """The task form's clean data for `data` (plain data, or the form already bound to it),
+    or FormInvalid with every field's errors (they are on the bound form too)."""
+    form_class = get_form_class(form_key)
+    form = data if isinstance(data, TaskForm) else form_class.from_data(data)
+    if type(form) is not form_class:
+        raise TypeError(f"a {type(form).__name__} is not the {form_key!r} form")
     if not form.validate():
         raise FormInvalid({name: list(errors) for name, errors in form.errors.items()})
     return form.workflow_data()
@@ -53,7 +60,7 @@ def may_open_cases(actor: User) -> bool:
     return case_opener() in actor.department_codes()
 
 
-def open_case(data: Mapping, actor: User, victim_name: str, version=None) -> Case:
+def open_case(data: Mapping | TaskForm, actor: User, victim_name: str, version=None) -> Case:
     """Register a rescued victim or a missing-child report and start its pathway."""
     if not may_open_cases(actor):
         raise NotYourDepartment(f"only {case_opener()} opens cases")
@@ -87,8 +94,13 @@ def get_task(task_id: int) -> HumanTask:
     return task
 
 
+def may_work_on(actor: User, task: HumanTask) -> bool:
+    """Social workers of the task's department claim and complete it; nobody else."""
+    return task.department.code in actor.department_codes()
+
+
 def _check_actor(task: HumanTask, actor: User) -> None:
-    if task.department.code not in actor.department_codes():
+    if not may_work_on(actor, task):
         raise NotYourDepartment(f"this task belongs to {task.department.code}")
 
 
@@ -104,7 +116,7 @@ def _set_status(task: HumanTask, status: TaskStatus, actor: User) -> None:
     db.session.refresh(task)
 
 
-def complete_task(task_id: int, data: Mapping, actor: User) -> HumanTask:
+def complete_task(task_id: int, data: Mapping | TaskForm, actor: User) -> HumanTask:
     """Validate the form, run the task, advance the workflow, sync rows, write the timeline."""
     task = get_task(task_id)
     with Step.locked(task.instance_id, actor, handed_from=task.department) as step:

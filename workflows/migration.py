@@ -10,21 +10,19 @@ from dataclasses import dataclass, field
 from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.util.diff import diff_workflow, migrate_workflow
 from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG
+from SpiffWorkflow.exceptions import SpiffWorkflowException
 from sqlalchemy import select
 
 from models import Case, EventType, HumanTask, PathwayVersion, ProcessInstance, TaskStatus, db
 
 from . import timeline
+from .errors import MigrationRefused
 from .instances import Step
 from .pathways import pathway
 from .routing import ready_user_tasks
 from .serialization import load_state
 
 _REGISTRY = BpmnWorkflowSerializer.configure(CAMUNDA_CONFIG)
-
-
-class MigrationRefused(Exception):
-    """The case cannot move cleanly; it was left exactly as it was."""
 
 
 @dataclass
@@ -137,7 +135,10 @@ def migrate_instance(instance_id: int, target: PathwayVersion, actor) -> CasePla
         raise MigrationRefused(f"case {plan.case_number} cannot move cleanly")
     from_version = step.row.pathway_version_id
     with step:
-        _migrate(step.workflow, target)
+        try:
+            _migrate(step.workflow, target)
+        except SpiffWorkflowException as exc:
+            raise MigrationRefused(f"case {plan.case_number} cannot move: {exc}") from exc
         step.advance()
         step.row.pathway_version = target
         _carry_rows(step.row, step.workflow)

@@ -10,11 +10,7 @@ from sqlalchemy import select
 
 from models import DEPARTMENTS, Department, HumanTask, TaskStatus, db
 
-from .errors import WorkflowStuck
-
-
-class UnknownDepartment(WorkflowStuck):
-    """A user task's lane names no department: nobody would ever see the task."""
+from .errors import UnknownDepartment
 
 
 def sync_departments() -> dict[str, Department]:

@@ -21,7 +21,7 @@ from sqlalchemy import select
 from forms.registry import FORMS, case_fields
 from models import PathwayVersion, db
 from workflows import drafts, migration
-from workflows.errors import DiagramInvalid
+from workflows.errors import DiagramInvalid, WorkflowError
 from workflows.parsing import MAX_DIAGRAM_BYTES
 from workflows.pathways import CASE_PROCESS, latest_version
 from workflows.versions import diff_files, diff_views
@@ -239,7 +239,7 @@ def _migrate_each(version, instance_ids):
         savepoint = db.session.begin_nested()
         try:
             migration.migrate_instance(instance_id, version, current_user)
-        except Exception:  # a case that cannot move stays exactly as it was
+        except WorkflowError:  # a case that cannot move stays exactly as it was
             savepoint.rollback()
             refused.append(instance_id)
         else:

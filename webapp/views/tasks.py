@@ -11,7 +11,6 @@ from workflows.errors import FormInvalid, TaskAlreadyCompleted, TaskClaimedByOth
 
 from ..access import audit, deny, may_read_victim_name, may_work_on
 from ..case_summary import readable_steps
-from ..form_errors import show_errors
 from ..templating import step_title
 
 bp = Blueprint("tasks", __name__, url_prefix="/tasks")
@@ -74,12 +73,11 @@ def show(task_id):
 def complete(task_id):
     """Record the step's answers; errors and conflicts show the form again as it was typed."""
     task = _task(task_id, "task_completed")
-    form = get_form_class(task.form_key)(request.form)
+    form = get_form_class(task.form_key).from_data(request.form)
     try:
-        engine.complete_task(task.id, request.form, current_user)
-    except FormInvalid as error:
+        engine.complete_task(task.id, form, current_user)
+    except FormInvalid:  # the engine validated this form: its errors are on it
         db.session.rollback()
-        show_errors(form, error.errors)
         return _page(task, form, 422, _("Nothing was saved: please correct the answers marked "
                                         "below."))
     except CONFLICTS as error:
