@@ -132,8 +132,8 @@ def complete_task(task_id: int, data: Mapping | TaskForm, actor: User) -> HumanT
         spiff_task = workflow_task(step.workflow, task)
         spiff_task.data.update(clean)
         spiff_task.run()
-        step.advance()
         _record_completion(task, actor, clean)
+        step.advance()
     return task
 
 

@@ -5,6 +5,7 @@ import threading
 from collections import OrderedDict
 from datetime import UTC, datetime
 
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import StandardLoopTask
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
@@ -66,14 +67,25 @@ def load(instance: ProcessInstance):
     return workflow, version
 
 
-def advance(workflow) -> None:
-    """Run engine steps, fail loudly on an error state, drop finished loop rounds."""
+def advance(workflow) -> list:
+    """Run engine steps, fail loudly on an error state, drop finished loop rounds.
+
+    Returns the timer events that fired on the way (a due timer fires inside any step).
+    """
+    done = {t.id for t in _timers(workflow) if t.state == TaskState.COMPLETED}
     workflow.do_engine_steps()
     errors = workflow.get_tasks(state=TaskState.ERROR)
     if errors:
         names = ", ".join(t.task_spec.bpmn_id or t.task_spec.name for t in errors)
         raise WorkflowStuck(f"the workflow stopped with an error at {names}")
+    fired = [t for t in _timers(workflow) if t.state == TaskState.COMPLETED and t.id not in done]
     _drop_finished_rounds(workflow)
+    return fired
+
+
+def _timers(workflow) -> list:
+    return [t for t in workflow.get_tasks()
+            if isinstance(getattr(t.task_spec, "event_definition", None), TimerEventDefinition)]
 
 
 def _drop_finished_rounds(workflow) -> None:
@@ -141,9 +153,13 @@ class Step:
             self._workflow, _ = load(self.row)
         return self._workflow
 
-    def advance(self) -> None:
-        """Run the engine steps that follow the change."""
-        advance(self.workflow)
+    def advance(self) -> list:
+        """Run the engine steps that follow the change; returns (and records) timers fired."""
+        fired = advance(self.workflow)
+        for task in fired:
+            timeline.record(self.case, EventType.TIMER_FIRED, element=task.task_spec.bpmn_id,
+                            name=task.task_spec.bpmn_name, process=task.workflow.spec.name)
+        return fired
 
     def close(self, reason: str) -> None:
         """Mark the case closed, with why on its timeline."""

@@ -9,13 +9,10 @@ because a fired timer is part of the saved workflow state.
 import time
 from datetime import UTC, datetime, timedelta
 
-from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
-from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import or_, select, update
 
-from models import EventType, HumanTask, ProcessInstance, TaskStatus, db
+from models import HumanTask, ProcessInstance, TaskStatus, db
 
-from . import timeline
 from .instances import Step
 
 LEASE = timedelta(minutes=5)
@@ -48,13 +45,6 @@ def claim_due(worker: str, now: datetime, limit: int = 20, lease: timedelta = LE
     return [row[0] for row in rows]
 
 
-def _waiting_timers(workflow):
-    return [
-        t for t in workflow.get_tasks(state=TaskState.WAITING)
-        if isinstance(getattr(t.task_spec, "event_definition", None), TimerEventDefinition)
-    ]
-
-
 def fire(instance_id: int, worker: str) -> int:
     """Fire the due timers of one leased instance; returns how many fired."""
     step = Step.locked(instance_id)
@@ -63,13 +53,8 @@ def fire(instance_id: int, worker: str) -> int:
     step.row.timer_lease_owner = step.row.timer_lease_until = None
     step.handed_from = _last_department(step.case)
     with step:
-        waiting = _waiting_timers(step.workflow)
         step.workflow.refresh_timers()
-        step.advance()
-        fired = [t for t in waiting if t.state == TaskState.COMPLETED]
-        for task in fired:
-            timeline.record(step.case, EventType.TIMER_FIRED, element=task.task_spec.bpmn_id,
-                            name=task.task_spec.bpmn_name, process=task.workflow.spec.name)
+        fired = step.advance()
     return len(fired)
 
 
