@@ -2,19 +2,21 @@
 
 from .base import db
 from .cases import Case, CaseStatus
-from .people import DEPARTMENTS, Department, Membership, Role, User
+from .people import DEPARTMENT_CODES, DEPARTMENTS, Department, Membership, Role, User
 from .processes import DiagramDraft, DiagramVersion, PathwayVersion, ProcessInstance
 from .tasks import HumanTask, TaskStatus
-from .timeline import AuditEvent, TimelineEvent
+from .timeline import AuditEvent, EventType, TimelineEvent
 
 __all__ = [
     "DEPARTMENTS",
+    "DEPARTMENT_CODES",
     "AuditEvent",
     "Case",
     "CaseStatus",
     "Department",
     "DiagramDraft",
     "DiagramVersion",
+    "EventType",
     "HumanTask",
     "Membership",
     "PathwayVersion",

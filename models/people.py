@@ -20,6 +20,7 @@ DEPARTMENTS = (
     ("disabled_persons_federation", "Disabled Persons' Federation", "残联"),
     ("joint_office", "Joint Conference Office", "反拐工作联席会议办公室"),
 )
+DEPARTMENT_CODES = frozenset(code for code, _, _ in DEPARTMENTS)
 
 
 class Role(enum.StrEnum):

@@ -1,5 +1,6 @@
 """The append-only timeline of what happened to each case."""
 
+import enum
 from datetime import datetime
 
 from sqlalchemy import JSON, ForeignKey, String, event
@@ -7,6 +8,20 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import UTCDateTime, db, utcnow
 from .people import Department, User
+
+
+class EventType(enum.StrEnum):
+    """What happened to a case, named subject_past_verb."""
+
+    CASE_OPENED = "case_opened"
+    TASK_READY = "task_ready"
+    TASK_CLAIMED = "task_claimed"
+    TASK_RELEASED = "task_released"
+    TASK_COMPLETED = "task_completed"
+    TIMER_FIRED = "timer_fired"
+    CASE_HANDED_OVER = "case_handed_over"
+    DIAGRAM_MIGRATED = "diagram_migrated"
+    CASE_CLOSED = "case_closed"
 
 
 class TimelineEvent(db.Model):

@@ -31,6 +31,8 @@ from models import (
 from models.processes import pathway_diagrams
 from webapp import create_app, demo
 from webapp.config import TestConfig
+from workflows.pathways import deploy_shipped
+from workflows.routing import sync_departments
 
 ROOT = Path(__file__).resolve().parent.parent
 CASE_TABLES = (AuditEvent, TimelineEvent, HumanTask, ProcessInstance, Case)
@@ -52,8 +54,8 @@ def app(database_url):
     with app.app_context():
         db.drop_all()
         db.create_all()
-        demo.seed_users(TestConfig.DEMO_PASSWORD, demo.seed_departments())
-        demo.deploy_pathway()
+        demo.seed_users(TestConfig.DEMO_PASSWORD, sync_departments())
+        deploy_shipped()
         db.session.commit()
     yield app
     with app.app_context():

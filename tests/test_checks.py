@@ -9,14 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from models import DEPARTMENTS
+from models import DEPARTMENT_CODES as CODES
 from workflows.checks import check_files
 from workflows.errors import DiagramInvalid
 from workflows.parsing import MAX_DIAGRAM_BYTES, build_specs, diagram_files, read_xml
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "diagrams"
-CODES = {code for code, _, _ in DEPARTMENTS}
 CALLED = {"rescue", "missing_search", "temporary_aid", "difficulties", "stay", "care",
           "legal_aid", "schooling", "disability_support", "return_home", "job_training",
           "follow_up", "closure"}
@@ -82,6 +81,8 @@ def test_valid_fixture_has_no_problems():
     ("task_outside_lane.bpmn", "Task_medical",
      "user task is in no lane, so no department would get it"),
     ("unregistered_form.bpmn", "Task_medical", "form 'medical_check' is not registered"),
+    ("form_of_another_department.bpmn", "Task_medical",
+     "form 'care_medical' belongs to health, but the task is in the justice lane"),
     ("no_form_key.bpmn", "Task_medical", "user task has no form (camunda:formKey)"),
     ("bad_due_date.bpmn", "Task_medical", "due period 'soon' is not an ISO-8601 duration"),
     ("gateway_no_default.bpmn", "Gateway_minor",

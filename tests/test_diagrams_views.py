@@ -12,6 +12,7 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from sqlalchemy import func, select
 
 from forms.examples import EXAMPLES
+from forms.registry import FORMS
 from models import (
     AuditEvent,
     DiagramDraft,
@@ -334,17 +335,21 @@ def _deploy_directly(users, data) -> PathwayVersion:
     return version
 
 
-@pytest.mark.parametrize(("edit", "reason"), [
+# A lane may only change with its form's department (workflows check): the form moves too.
+@pytest.mark.parametrize(("edit", "reason", "form_moves_to"), [
     (lambda xml: xml.replace(b'camunda:formKey="rescue_identification"',
-                             b'camunda:formKey="aid_shelter"'), "its form changes"),
+                             b'camunda:formKey="rescue_dna_sampling"'), "its form changes", None),
     (lambda xml: xml.replace(b"<bpmn:flowNodeRef>Task_rescue_identification</bpmn:flowNodeRef>",
                              b"").replace(b"<bpmn:flowNodeRef>Task_rescue_child_placement",
                                           b"<bpmn:flowNodeRef>Task_rescue_identification"
                                           b"</bpmn:flowNodeRef><bpmn:flowNodeRef>"
-                                          b"Task_rescue_child_placement"), "its lane changes"),
+                                          b"Task_rescue_child_placement"), "its lane changes",
+     "civil_affairs"),
 ])
-def test_an_ambiguous_case_is_never_moved(users, edit, reason):
+def test_an_ambiguous_case_is_never_moved(users, edit, reason, form_moves_to, monkeypatch):
     case = _open_case(users)
+    if form_moves_to:
+        monkeypatch.setattr(FORMS["rescue_identification"], "department", form_moves_to)
     db.session.commit()
     instance = db.session.scalar(select(ProcessInstance).filter_by(case_id=case.id))
     state, old_version = instance.state, instance.pathway_version_id
@@ -367,7 +372,7 @@ def test_a_replaced_ready_task_is_shown_as_matched_by_structure(users):
     # The ready identification task is replaced by the briefing task's twin under a new id.
     task = process.find(f"{B}userTask[@id='Task_rescue_identification']")
     task.set("id", "Task_rescue_identify")
-    task.set(f"{C}formKey", "aid_shelter")
+    task.set(f"{C}formKey", "rescue_dna_sampling")
     target = _deploy_directly(users, etree.tostring(root).replace(
         b">Task_rescue_identification<", b">Task_rescue_identify<").replace(
         b'"Task_rescue_identification"', b'"Task_rescue_identify"'))

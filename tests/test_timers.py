@@ -1,6 +1,6 @@
 """Timers fire exactly once, from `flask timers run` workers, never before they are due.
 
-The cases run `tests/diagrams/timer_probe.bpmn`: a 2-second timer, then one police task.
+The cases run `tests/diagrams/timer_probe.bpmn`: a 2-second timer, then one civil affairs task.
 Workers are separate processes on the test database, so the test commits what they must see
 and holds no transaction while they run (SQLite takes its write lock at BEGIN).
 """
@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import func, select
 
 from forms.examples import EXAMPLES
-from models import DEPARTMENTS, HumanTask, ProcessInstance, TaskStatus, TimelineEvent, db
+from models import DEPARTMENT_CODES, HumanTask, ProcessInstance, TaskStatus, TimelineEvent, db
 from workflows import engine, timers
 from workflows.pathways import deploy
 
@@ -30,8 +30,7 @@ FIRED = re.compile(r"^(\S+) fired (\d+) timers$", re.MULTILINE)
 @pytest.fixture
 def probe_version():
     """The timer probe deployed (once: an unchanged diagram deploys nothing) and committed."""
-    codes = {code for code, _, _ in DEPARTMENTS}
-    version = deploy({PROBE.name: PROBE.read_bytes()}, codes, process_id="timer_probe",
+    version = deploy({PROBE.name: PROBE.read_bytes()}, DEPARTMENT_CODES, process_id="timer_probe",
                      comment="timer tests")
     db.session.commit()
     return version
@@ -182,6 +181,6 @@ def test_timer_waits_for_the_worker_and_its_due_time(users, probe_version, worke
     wait_until_due([case.id])
     assert run_worker(worker_env) == 1
     (task,) = db.session.scalars(engine.open_tasks(case)).all()
-    assert (task.form_key, task.department.code) == ("follow_up_visit", "police")
+    assert (task.form_key, task.department.code) == ("follow_up_visit", "civil_affairs")
     assert fired_per_case([case.id]) == {case.id: 1}
     assert db.session.get(ProcessInstance, instance.id).next_timer_at is None

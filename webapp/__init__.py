@@ -10,6 +10,7 @@ from .database import configure_sqlite
 from .errors import register_error_pages
 from .extensions import babel, csrf, login_manager, migrate
 from .templating import register_template_helpers
+from .transaction import register_transaction
 from .views import auth, cases, diagrams, inbox, intake, tasks
 
 
@@ -28,6 +29,7 @@ def create_app(config: type[Config] | None = None) -> Flask:
     for blueprint in (auth.bp, inbox.bp, tasks.bp, intake.bp, cases.bp, diagrams.bp):
         app.register_blueprint(blueprint)
     register_template_helpers(app)
+    register_transaction(app)
     register_error_pages(app)
     register_cli(app)
     return app

@@ -13,8 +13,10 @@ from sqlalchemy import select
 
 from forms.registry import FORMS
 from models import AuditEvent, Case, HumanTask, Role, User, db
+from workflows import engine
 
 # Whose data each department reads besides its own steps: what its work needs, nothing more.
+# Keys are codes of models.people.DEPARTMENTS, values form keys (tests/test_departments.py).
 NEEDS = {
     "police": {"case_open", "rescue_rapid_search", "rescue_identification", "rescue_dna_sampling",
                "rescue_family_tracing", "rescue_child_placement", "aid_shelter",
@@ -45,11 +47,11 @@ def oversees(user: User) -> bool:
 
 
 def case_departments(case: Case) -> set[str]:
-    """Departments a case has touched: the opener (police) and every task's department."""
+    """Departments a case has touched: the one that opened it and every task's department."""
     rows = db.session.scalars(
         select(HumanTask).where(HumanTask.case_id == case.id).distinct()
     )
-    return {"police"} | {row.department.code for row in rows}
+    return {engine.case_opener()} | {row.department.code for row in rows}
 
 
 def may_see_case(user: User, case: Case) -> bool:
@@ -79,13 +81,13 @@ def may_read_notes(user: User, form_key: str) -> bool:
 
 
 def may_work_on(user: User, task: HumanTask) -> bool:
-    """Social workers of the task's department claim and complete it; nobody else."""
-    return task.department.code in user.department_codes()
+    """Social workers of the task's department claim and complete it (the engine's rule)."""
+    return engine.may_work_on(user, task)
 
 
 def may_open_cases(user: User) -> bool:
     """The police register rescued victims and missing-child reports."""
-    return "police" in user.department_codes()
+    return engine.may_open_cases(user)
 
 
 def may_edit_diagrams(user: User) -> bool:
@@ -105,13 +107,18 @@ def audit(user: User | None, action: str, case: Case | None, allowed=True, **det
                               detail=detail))
 
 
-def deny(user: User | None, action: str, case: Case | None, **detail) -> NoReturn:
-    """Roll back, record the refusal in its own commit, and answer 403."""
+def record_refusal(user: User | None, action: str, case: Case | None, **detail) -> None:
+    """Roll back, and record the refusal in its own commit (the refusal's answer keeps nothing)."""
     case_id = case.id if case is not None else None
     db.session.rollback()
     db.session.add(AuditEvent(actor_id=user.id if user else None, action=action,
                               case_id=case_id, allowed=False, detail=detail))
     db.session.commit()
+
+
+def deny(user: User | None, action: str, case: Case | None, **detail) -> NoReturn:
+    """Record the refusal in its own commit, and answer 403."""
+    record_refusal(user, action, case, **detail)
     abort(403)
 
 

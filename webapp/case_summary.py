@@ -8,12 +8,12 @@ from sqlalchemy import select
 
 from forms.fields import NotesField
 from forms.registry import FORMS
-from models import Case, TimelineEvent, User, db
+from models import Case, EventType, TimelineEvent, User, db
 from workflows.engine import CASE_OPEN_FORM
 
 from .access import may_read_notes, may_read_step
 
-STEP_EVENTS = ("case_opened", "task_completed")
+STEP_EVENTS = (EventType.CASE_OPENED, EventType.TASK_COMPLETED)
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from forms.choices import PROVINCES
 from forms.registry import FORMS
-from models import AuditEvent, Case, HumanTask, TimelineEvent, User, db
+from models import Case, EventType, HumanTask, TimelineEvent, User, db
 from workflows import progress
 from workflows.engine import CASE_OPEN_FORM
 
@@ -36,7 +36,7 @@ PHASE_NAMES = {
     "closure": _l("Case closure"),
 }
 # Events that carry a step's submitted data (under "data").
-DATA_EVENTS = {"case_opened", "task_completed"}
+DATA_EVENTS = {EventType.CASE_OPENED, EventType.TASK_COMPLETED}
 
 
 def phase_name(process_id: str | None, fallback: str | None = None) -> str:
@@ -56,10 +56,7 @@ def find_case(user: User, number: str) -> Case | None:
     case = db.session.scalar(select(Case).filter_by(number=number))
     if case is None or access.may_see_case(user, case):
         return case
-    db.session.rollback()
-    db.session.add(AuditEvent(actor_id=user.id, action="case_found", case_id=case.id,
-                              allowed=False, detail={"number": number}))
-    db.session.commit()
+    access.record_refusal(user, "case_found", case, number=number)
     return None
 
 
@@ -122,7 +119,7 @@ def timeline(case: Case, user: User) -> list[Entry]:
         if task is not None:
             phase = task.process_id
             ready_in[task.department.code] = phase
-        elif event.event_type == "case_handed_over":
+        elif event.event_type == EventType.CASE_HANDED_OVER:
             # A hand-over belongs to the phase of the step it made ready for the receiver.
             phase = ready_in.get(data.get("to"), phase)
         else:
@@ -135,9 +132,9 @@ def _entry(event: TimelineEvent, task: HumanTask | None, phase: str | None,
            user: User) -> Entry:
     codes = {event.department.code} if event.department else set()
     data = event.data or {}
-    if event.event_type == "case_handed_over" and data.get("source"):
+    if event.event_type == EventType.CASE_HANDED_OVER and data.get("source"):
         codes.add(data["source"])
-    case_level = event.event_type in ("case_opened", "case_closed")
+    case_level = event.event_type in (EventType.CASE_OPENED, EventType.CASE_CLOSED)
     entry = Entry(event, None if case_level else phase, _summary(event, task), codes)
     form_key = data.get("form_key", CASE_OPEN_FORM)
     if event.event_type in DATA_EVENTS and form_key in FORMS:
@@ -152,27 +149,15 @@ def _entry(event: TimelineEvent, task: HumanTask | None, phase: str | None,
 def _summary(event: TimelineEvent, task: HumanTask | None) -> str:
     data = event.data or {}
     step = step_title(task.form_key) if task else data.get("step", "")
-    kind = event.event_type
-    if kind == "case_opened":
-        return _("Case opened")
-    if kind == "task_ready":
-        return _("Step ready: %(step)s", step=step)
-    if kind == "task_claimed":
-        return _("Step claimed: %(step)s", step=step)
-    if kind == "task_released":
-        return _("Step released: %(step)s", step=step)
-    if kind == "task_completed":
-        return _("Step completed: %(step)s", step=step)
-    if kind == "timer_fired":
-        return _("Waiting time over: %(phase)s", phase=phase_name(data.get("process")))
-    if kind == "case_handed_over":
-        return _handover(data)
-    if kind == "case_closed":
-        reason = data.get("reason") or ""
-        if reason == "pathway completed":
-            reason = _("every step of the pathway is done")
-        return _("Case closed: %(reason)s", reason=reason)
-    return kind
+    summary = SUMMARIES.get(event.event_type)
+    return summary(step, data) if summary else event.event_type
+
+
+def _closed(data: dict) -> str:
+    reason = data.get("reason") or ""
+    if reason == "pathway completed":
+        reason = _("every step of the pathway is done")
+    return _("Case closed: %(reason)s", reason=reason)
 
 
 def _handover(data: dict) -> str:
@@ -186,6 +171,20 @@ def _handover(data: dict) -> str:
         return _("Handed over from %(source)s to %(target)s",
                  source=department_name(data["source"]), target=department_name(target))
     return _("Handed over to %(target)s", target=department_name(target))
+
+
+# What the case page says of each kind of event: (step title, event data) -> text.
+SUMMARIES = {
+    EventType.CASE_OPENED: lambda step, data: _("Case opened"),
+    EventType.TASK_READY: lambda step, data: _("Step ready: %(step)s", step=step),
+    EventType.TASK_CLAIMED: lambda step, data: _("Step claimed: %(step)s", step=step),
+    EventType.TASK_RELEASED: lambda step, data: _("Step released: %(step)s", step=step),
+    EventType.TASK_COMPLETED: lambda step, data: _("Step completed: %(step)s", step=step),
+    EventType.TIMER_FIRED: lambda step, data: _(
+        "Waiting time over: %(phase)s", phase=phase_name(data.get("process"))),
+    EventType.CASE_HANDED_OVER: lambda step, data: _handover(data),
+    EventType.CASE_CLOSED: lambda step, data: _closed(data),
+}
 
 
 def diagram_phases(case: Case) -> list[tuple[str, str, str | None]]:

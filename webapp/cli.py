@@ -1,4 +1,4 @@
-"""`flask` commands: demo seed, workflows check|deploy, timers run, cases open|inbox|…"""
+"""`flask` commands: demo seed, departments sync, workflows check|deploy, timers run, cases …"""
 
 import json
 import os
@@ -11,16 +11,19 @@ from flask import current_app
 from flask_migrate import upgrade
 from sqlalchemy import select
 
-from models import DEPARTMENTS, Case, TimelineEvent, User, db
+from models import DEPARTMENT_CODES, Case, TimelineEvent, User, db
 from workflows import engine, timers
 from workflows.checks import check_files
 from workflows.errors import WorkflowError
 from workflows.parsing import diagram_files
+from workflows.pathways import deploy_shipped
+from workflows.routing import sync_departments
 
 from . import demo
 from .extensions import MIGRATIONS
 
 demo_cli = click.Group("demo", help="Demo data for local use.")
+departments_cli = click.Group("departments", help="The departments of the action plan.")
 workflows_cli = click.Group("workflows", help="Check and deploy the BPMN diagrams.")
 timers_cli = click.Group("timers", help="The timer worker.")
 cases_cli = click.Group("cases", help="Casework from the command line.")
@@ -28,7 +31,7 @@ cases_cli = click.Group("cases", help="Casework from the command line.")
 
 def register_cli(app) -> None:
     """Attach the command groups to the app."""
-    for group in (demo_cli, workflows_cli, timers_cli, cases_cli):
+    for group in (demo_cli, departments_cli, workflows_cli, timers_cli, cases_cli):
         app.cli.add_command(group)
 
 
@@ -41,12 +44,20 @@ def seed_command():
     click.echo("demo data ready")
 
 
+@departments_cli.command("sync")
+def departments_sync_command():
+    """Create (or rename) the departments of models.people.DEPARTMENTS; adds no demo data."""
+    departments = sync_departments()
+    db.session.commit()
+    click.echo(f"{len(departments)} departments")
+
+
 @workflows_cli.command("check")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def check_command(paths):
     """Check the diagrams (default: all of workflows/diagrams); exit 1 on any problem."""
     files = {p.name: p.read_bytes() for p in paths} if paths else diagram_files()
-    problems = check_files(files, {code for code, _, _ in DEPARTMENTS})
+    problems = check_files(files, DEPARTMENT_CODES)
     for problem in problems:
         click.echo(f"{problem.severity}: {problem}")
     errors = [p for p in problems if p.severity == "error"]
@@ -59,7 +70,7 @@ def check_command(paths):
 def deploy_command(comment):
     """Deploy workflows/diagrams as a new version (unchanged diagrams deploy nothing)."""
     try:
-        version = demo.deploy_pathway(comment=comment)
+        version = deploy_shipped(comment=comment)
     except WorkflowError as exc:
         raise click.ClickException(str(exc)) from exc
     db.session.commit()

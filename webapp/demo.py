@@ -4,26 +4,15 @@ from flask import current_app
 from sqlalchemy import select
 
 from forms.examples import EXAMPLES
-from models import DEPARTMENTS, Case, Department, Membership, Role, User, db
+from models import Case, Department, Membership, Role, User, db
 from workflows import engine
-from workflows.parsing import diagram_files
-from workflows.pathways import deploy
+from workflows.pathways import deploy_shipped
+from workflows.routing import sync_departments
 
 from .passwords import hash_password
 
 MAX_DEMO_STEPS = 60
 OVERSIGHT_ROLES = {"manager": Role.MANAGER, "reviewer": Role.REVIEWER, "admin": Role.ADMIN}
-
-
-def seed_departments() -> dict[str, Department]:
-    """The nine departments of the action plan, created once."""
-    existing = {d.code: d for d in db.session.scalars(select(Department))}
-    for code, name_en, name_zh in DEPARTMENTS:
-        if code not in existing:
-            existing[code] = Department(code=code, name_en=name_en, name_zh=name_zh)
-            db.session.add(existing[code])
-    db.session.flush()
-    return existing
 
 
 def seed_users(password: str, departments: dict[str, Department]) -> dict[str, User]:
@@ -44,12 +33,6 @@ def seed_users(password: str, departments: dict[str, Department]) -> dict[str, U
     return users
 
 
-def deploy_pathway(actor=None, comment="diagrams shipped with the app"):
-    """Deploy the diagrams in workflows/diagrams (no-op when unchanged)."""
-    codes = {code for code, _, _ in DEPARTMENTS}
-    return deploy(diagram_files(), codes, actor=actor, comment=comment)
-
-
 def advance_case(case: Case, users: dict[str, User], steps: int, answers=None,
                  stop_at=None) -> None:
     """Complete up to `steps` ready tasks of a case with the example answers, stopping at the
@@ -65,9 +48,9 @@ def advance_case(case: Case, users: dict[str, User], steps: int, answers=None,
 
 def seed(password: str) -> None:
     """Everything `make run` needs; safe to run twice."""
-    departments = seed_departments()
+    departments = sync_departments()
     users = seed_users(password, departments)
-    deploy_pathway(users["manager"])
+    deploy_shipped(users["manager"])
     if db.session.scalar(select(Case.id).limit(1)) is not None:
         return
     stories = [

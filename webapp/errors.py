@@ -12,6 +12,7 @@ def register_error_pages(app) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error):
+        db.session.rollback()  # an error answer keeps nothing of the request
         messages = {
             403: (_("Not allowed"), _("Your account may not see or do this.")),
             404: (_("Not found"), _("There is nothing at this address.")),

@@ -102,6 +102,10 @@ def _check_user_task(filename, node, lane, departments):
         yield Problem(filename, node_id, "user task has no form (camunda:formKey)")
     elif form_key not in FORMS:
         yield Problem(filename, node_id, f"form {form_key!r} is not registered")
+    elif lane in departments and FORMS[form_key].department != lane:
+        # Read rights follow the form's department, routing follows the lane: they must agree.
+        yield Problem(filename, node_id, f"form {form_key!r} belongs to "
+                      f"{FORMS[form_key].department}, but the task is in the {lane} lane")
     due = node.get(f"{CAMUNDA}dueDate")
     if due:
         try:

@@ -2,18 +2,13 @@
 
 from sqlalchemy import select
 
-from models import DEPARTMENTS, DiagramDraft, PathwayVersion, db
+from models import DEPARTMENT_CODES, DiagramDraft, PathwayVersion, db
 
 from .checks import check_files
 from .errors import DiagramInvalid, Problem
 from .lint import lint
 from .parsing import read_xml
 from .pathways import BPMN_NS, deploy, latest_version
-
-
-def department_codes() -> set[str]:
-    """The lane names a diagram may use."""
-    return {code for code, _, _ in DEPARTMENTS}
 
 
 def version_files(version: PathwayVersion) -> dict[str, bytes]:
@@ -54,7 +49,7 @@ def check_draft(process_id: str, data: bytes) -> list[Problem]:
     """The checks of `flask workflows check` on the draft with the other deployed diagrams,
     then bpmnlint's warnings (which never block a deployment)."""
     files, filename = _files_with(process_id, data)
-    problems = check_files(files, department_codes())
+    problems = check_files(files, DEPARTMENT_CODES)
     if process_id not in process_ids(data, filename):
         problems.append(Problem(filename, None, f"the diagram defines no process {process_id!r}"))
     return problems + lint(data, filename)
@@ -103,7 +98,7 @@ def deploy_draft(process_id: str, actor, comment: str) -> PathwayVersion:
     errors = [p for p in check_draft(process_id, data) if p.severity == "error"]
     if errors:
         raise DiagramInvalid(errors)
-    version = deploy(files, department_codes(), actor=actor, comment=comment)
+    version = deploy(files, DEPARTMENT_CODES, actor=actor, comment=comment)
     db.session.delete(draft)
     db.session.flush()
     return version

@@ -7,14 +7,21 @@ from datetime import UTC, datetime
 from flask import current_app
 from sqlalchemy import select, update
 
+from forms.base import TaskForm
 from forms.registry import get_form_class
-from models import Case, CaseStatus, HumanTask, ProcessInstance, TaskStatus, User, db
+from models import Case, CaseStatus, EventType, HumanTask, ProcessInstance, TaskStatus, User, db
 
 from . import timeline
-from .errors import FormInvalid, NotYourDepartment, TaskAlreadyCompleted, TaskClaimedByOther
-from .instances import advance, load, lock_instance, save
+from .errors import (
+    FormInvalid,
+    NotYourDepartment,
+    TaskAlreadyCompleted,
+    TaskClaimedByOther,
+    TaskNotFound,
+)
+from .instances import Step
 from .pathways import latest_version, pathway
-from .routing import sync_tasks, workflow_task
+from .routing import workflow_task
 from .serialization import new_workflow
 
 CASE_OPEN_FORM = "case_open"
@@ -26,13 +33,13 @@ HANDOVER_FIELDS = {
 }
 
 
-class TaskNotFound(LookupError):
-    """No task with that id."""
-
-
-def validated_data(form_key: str, data: Mapping) -> dict:
-    """The task form's clean data for `data`, or FormInvalid with every field's errors."""
-    form = get_form_class(form_key).from_data(data)
+def validated_data(form_key: str, data: Mapping | TaskForm) -> dict:
+    """The task form's clean data for `data` (plain data, or the form already bound to it),
+    or FormInvalid with every field's errors (they are on the bound form too)."""
+    form_class = get_form_class(form_key)
+    form = data if isinstance(data, TaskForm) else form_class.from_data(data)
+    if type(form) is not form_class:
+        raise TypeError(f"a {type(form).__name__} is not the {form_key!r} form")
     if not form.validate():
         raise FormInvalid({name: list(errors) for name, errors in form.errors.items()})
     return form.workflow_data()
@@ -43,10 +50,20 @@ def _new_case_number() -> str:
     return f"HC-{year}-" + "".join(secrets.choice(NUMBER_ALPHABET) for _ in range(6))
 
 
-def open_case(data: Mapping, actor: User, victim_name: str, version=None) -> Case:
+def case_opener() -> str:
+    """The department that opens cases: the one the intake form belongs to."""
+    return get_form_class(CASE_OPEN_FORM).department
+
+
+def may_open_cases(actor: User) -> bool:
+    """Whether the actor works in the department that opens cases."""
+    return case_opener() in actor.department_codes()
+
+
+def open_case(data: Mapping | TaskForm, actor: User, victim_name: str, version=None) -> Case:
     """Register a rescued victim or a missing-child report and start its pathway."""
-    if "police" not in actor.department_codes():
-        raise NotYourDepartment("only the police open cases")
+    if not may_open_cases(actor):
+        raise NotYourDepartment(f"only {case_opener()} opens cases")
     case_data = validated_data(CASE_OPEN_FORM, data)
     version = version or latest_version()
     config = current_app.config
@@ -59,15 +76,14 @@ def open_case(data: Mapping, actor: User, victim_name: str, version=None) -> Cas
     db.session.add(case)
     db.session.flush()
     department = next(m.department for m in actor.memberships if m.department
-                      and m.department.code == "police")
-    timeline.record(case, "case_opened", actor, department, data=case_data)
-    definition = pathway(version)
-    workflow = new_workflow(definition.specs, case_data)
-    advance(workflow)
+                      and m.department.code == case_opener())
+    timeline.record(case, EventType.CASE_OPENED, actor=actor, department=department,
+                    data=case_data)
+    workflow = new_workflow(pathway(version).specs, case_data)
     instance = ProcessInstance(case_id=case.id, pathway_version=version, state="")
     db.session.add(instance)
-    save(instance, workflow)
-    after_step(case, instance, workflow, definition, actor, from_department=department)
+    with Step(instance, actor, handed_from=department, workflow=workflow) as step:
+        step.advance()
     return case
 
 
@@ -79,8 +95,13 @@ def get_task(task_id: int) -> HumanTask:
     return task
 
 
+def may_work_on(actor: User, task: HumanTask) -> bool:
+    """Social workers of the task's department claim and complete it; nobody else."""
+    return task.department.code in actor.department_codes()
+
+
 def _check_actor(task: HumanTask, actor: User) -> None:
-    if task.department.code not in actor.department_codes():
+    if not may_work_on(actor, task):
         raise NotYourDepartment(f"this task belongs to {task.department.code}")
 
 
@@ -96,50 +117,35 @@ def _set_status(task: HumanTask, status: TaskStatus, actor: User) -> None:
     db.session.refresh(task)
 
 
-def complete_task(task_id: int, data: Mapping, actor: User) -> HumanTask:
+def complete_task(task_id: int, data: Mapping | TaskForm, actor: User) -> HumanTask:
     """Validate the form, run the task, advance the workflow, sync rows, write the timeline."""
     task = get_task(task_id)
-    instance = lock_instance(task.instance_id)
-    db.session.refresh(task)
-    if task.status != TaskStatus.READY:
-        raise TaskAlreadyCompleted(f"task {task.id} was already completed")
-    _check_actor(task, actor)
-    if task.claimed_by_id not in (None, actor.id):
-        raise TaskClaimedByOther(f"task {task.id} is claimed by {task.claimed_by.display_name}")
-    clean = validated_data(task.form_key, data)
-    _set_status(task, TaskStatus.COMPLETED, actor)
-    workflow, definition = load(instance)
-    spiff_task = workflow_task(workflow, task)
-    spiff_task.data.update(clean)
-    spiff_task.run()
-    advance(workflow)
-    save(instance, workflow)
-    case = task.case
-    timeline.record(case, "task_completed", actor, task.department, task,
-                    form_key=task.form_key, step=task.name, data=clean)
-    if task.form_key in HANDOVER_FIELDS:
-        timeline.record(case, "case_handed_over", actor, task.department, task,
-                        to=clean.get(HANDOVER_FIELDS[task.form_key]), form_key=task.form_key)
-    after_step(case, instance, workflow, definition, actor, from_department=task.department)
+    with Step.locked(task.instance_id, actor, handed_from=task.department) as step:
+        db.session.refresh(task)
+        if task.status != TaskStatus.READY:
+            raise TaskAlreadyCompleted(f"task {task.id} was already completed")
+        _check_actor(task, actor)
+        if task.claimed_by_id not in (None, actor.id):
+            raise TaskClaimedByOther(
+                f"task {task.id} is claimed by {task.claimed_by.display_name}")
+        clean = validated_data(task.form_key, data)
+        _set_status(task, TaskStatus.COMPLETED, actor)
+        spiff_task = workflow_task(step.workflow, task)
+        spiff_task.data.update(clean)
+        spiff_task.run()
+        _record_completion(task, actor, clean)
+        step.advance()
     return task
 
 
-def after_step(case, instance, workflow, definition, actor, from_department) -> None:
-    """Rows for newly ready tasks, their timeline events, hand-overs and closure."""
-    new_tasks = sync_tasks(instance, workflow, definition)
-    for row in new_tasks:
-        timeline.record(case, "task_ready", None, row.department, row, step=row.name,
-                        form_key=row.form_key)
-    receivers = {row.department.code: row.department for row in new_tasks}
-    for code, department in sorted(receivers.items()):
-        if from_department is None or code != from_department.code:
-            timeline.record(case, "case_handed_over", actor, department,
-                            source=from_department.code if from_department else None, to=code)
-    if instance.completed and case.status == CaseStatus.OPEN:
-        case.status = CaseStatus.CLOSED
-        case.closed_at = datetime.now(UTC)
-        timeline.record(case, "case_closed", actor, None, reason="pathway completed")
-    db.session.flush()
+def _record_completion(task: HumanTask, actor: User, clean: dict) -> None:
+    """The step's answers on the timeline, and a hand-over out of the province if it is one."""
+    timeline.record(task.case, EventType.TASK_COMPLETED, actor=actor, department=task.department,
+                    task=task, form_key=task.form_key, step=task.name, data=clean)
+    if task.form_key in HANDOVER_FIELDS:
+        timeline.record(task.case, EventType.CASE_HANDED_OVER, actor=actor,
+                        department=task.department, task=task,
+                        to=clean.get(HANDOVER_FIELDS[task.form_key]), form_key=task.form_key)
 
 
 def claim_task(task_id: int, actor: User) -> HumanTask:
@@ -159,7 +165,8 @@ def claim_task(task_id: int, actor: User) -> HumanTask:
         if task.claimed_by_id != actor.id:
             raise TaskClaimedByOther(f"task {task.id} is claimed by {task.claimed_by.display_name}")
         return task
-    timeline.record(task.case, "task_claimed", actor, task.department, task, step=task.name)
+    timeline.record(task.case, EventType.TASK_CLAIMED, actor=actor, department=task.department,
+                    task=task, step=task.name)
     return task
 
 
@@ -174,7 +181,8 @@ def release_task(task_id: int, actor: User) -> HumanTask:
     if task.claimed_by_id is not None:
         task.claimed_by_id = None
         task.claimed_at = None
-        timeline.record(task.case, "task_released", actor, task.department, task, step=task.name)
+        timeline.record(task.case, EventType.TASK_RELEASED, actor=actor,
+                        department=task.department, task=task, step=task.name)
         db.session.flush()
     return task
 
@@ -201,20 +209,10 @@ def close_case(case: Case, actor: User, reason: str) -> None:
     """Stop a case's pathway early (e.g. the victim died or moved abroad), cancelling its tasks."""
     if case.status == CaseStatus.CLOSED:
         return
-    instance = db.session.scalar(select(ProcessInstance).filter_by(case_id=case.id))
-    instance = lock_instance(instance.id)
-    workflow, _ = load(instance)
-    workflow.cancel()
-    save(instance, workflow)
-    db.session.execute(
-        update(HumanTask)
-        .where(HumanTask.instance_id == instance.id, HumanTask.status == TaskStatus.READY)
-        .values(status=TaskStatus.CANCELLED)
-    )
-    case.status = CaseStatus.CLOSED
-    case.closed_at = datetime.now(UTC)
-    timeline.record(case, "case_closed", actor, None, reason=reason)
-    db.session.flush()
+    instance_id = db.session.scalar(select(ProcessInstance.id).filter_by(case_id=case.id))
+    with Step.locked(instance_id, actor) as step:
+        step.workflow.cancel()  # its task rows are cancelled when the step syncs them
+        step.close(reason)
 
 
 def open_tasks(case: Case):

@@ -5,6 +5,10 @@ class WorkflowError(Exception):
     """Base class of every error the engine raises on purpose."""
 
 
+class TaskNotFound(WorkflowError):
+    """No task with that id."""
+
+
 class TaskAlreadyCompleted(WorkflowError):
     """The task was completed (or cancelled) by someone else first; nothing was changed."""
 
@@ -43,6 +47,14 @@ class DiagramInvalid(WorkflowError):
 
 class WorkflowStuck(WorkflowError):
     """The workflow reached an error state (e.g. a gateway with no matching flow)."""
+
+
+class UnknownDepartment(WorkflowStuck):
+    """A user task's lane names no department: nobody would ever see the task."""
+
+
+class MigrationRefused(WorkflowError):
+    """The case cannot move cleanly; it was left exactly as it was."""
 
 
 class Problem:

@@ -1,18 +1,21 @@
-"""Loading, advancing and saving a case's workflow under a row lock."""
+"""One unit of work on a case's workflow: lock, load, change, advance, save, sync rows, timeline."""
 
 import hashlib
 import threading
 from collections import OrderedDict
 from datetime import UTC, datetime
 
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import StandardLoopTask
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 
-from models import ProcessInstance, db
+from models import Case, CaseStatus, EventType, HumanTask, ProcessInstance, db
 
+from . import timeline
 from .errors import WorkflowStuck
 from .pathways import pathway
+from .routing import sync_tasks
 from .serialization import dump_state, load_state
 
 
@@ -64,14 +67,25 @@ def load(instance: ProcessInstance):
     return workflow, version
 
 
-def advance(workflow) -> None:
-    """Run engine steps, fail loudly on an error state, drop finished loop rounds."""
+def advance(workflow) -> list:
+    """Run engine steps, fail loudly on an error state, drop finished loop rounds.
+
+    Returns the timer events that fired on the way (a due timer fires inside any step).
+    """
+    done = {t.id for t in _timers(workflow) if t.state == TaskState.COMPLETED}
     workflow.do_engine_steps()
     errors = workflow.get_tasks(state=TaskState.ERROR)
     if errors:
         names = ", ".join(t.task_spec.bpmn_id or t.task_spec.name for t in errors)
         raise WorkflowStuck(f"the workflow stopped with an error at {names}")
+    fired = [t for t in _timers(workflow) if t.state == TaskState.COMPLETED and t.id not in done]
     _drop_finished_rounds(workflow)
+    return fired
+
+
+def _timers(workflow) -> list:
+    return [t for t in workflow.get_tasks()
+            if isinstance(getattr(t.task_spec, "event_definition", None), TimerEventDefinition)]
 
 
 def _drop_finished_rounds(workflow) -> None:
@@ -115,3 +129,74 @@ def save(instance: ProcessInstance, workflow) -> None:
     instance.next_timer_at = next_timer_at(workflow)
     db.session.flush()
     _recent.put(instance.id, instance.state, workflow)
+
+
+class Step:
+    """One change to a case's running workflow, as a context manager around the change.
+
+    On entry the caller holds the instance row (locked, or new); inside it runs, cancels or
+    migrates `step.workflow` and calls `advance()`; a clean exit saves the workflow, syncs the
+    task rows and writes the timeline of what became ready, moved or closed. An exception
+    leaves everything unsaved for the caller's rollback.
+    """
+
+    def __init__(self, row: ProcessInstance, actor=None, handed_from=None, workflow=None):
+        self.row, self.actor, self.handed_from = row, actor, handed_from
+        self.case = db.session.get(Case, row.case_id)
+        self._workflow = workflow
+
+    @classmethod
+    def locked(cls, instance_id: int, actor=None, handed_from=None) -> "Step":
+        """A step on the instance row, locked for this transaction."""
+        return cls(lock_instance(instance_id), actor, handed_from)
+
+    @property
+    def workflow(self):
+        """The instance's workflow, loaded on first use."""
+        if self._workflow is None:
+            self._workflow, _ = load(self.row)
+        return self._workflow
+
+    def advance(self) -> list:
+        """Run the engine steps that follow the change; returns (and records) timers fired."""
+        fired = advance(self.workflow)
+        for task in fired:
+            timeline.record(self.case, EventType.TIMER_FIRED, element=task.task_spec.bpmn_id,
+                            name=task.task_spec.bpmn_name, process=task.workflow.spec.name)
+        return fired
+
+    def close(self, reason: str) -> None:
+        """Mark the case closed, with why on its timeline."""
+        self.case.status = CaseStatus.CLOSED
+        self.case.closed_at = datetime.now(UTC)
+        timeline.record(self.case, EventType.CASE_CLOSED, actor=self.actor, reason=reason)
+
+    def __enter__(self) -> "Step":
+        return self
+
+    def __exit__(self, error_type, error, traceback) -> None:
+        if error_type is None:
+            self.finish()
+
+    def finish(self) -> list[HumanTask]:
+        """Save the workflow, sync the task rows and record what follows; returns new rows."""
+        save(self.row, self.workflow)
+        new_tasks = sync_tasks(self.row, self.workflow, pathway(self.row.pathway_version))
+        self._announce(new_tasks)
+        if self.row.completed and self.case.status == CaseStatus.OPEN:
+            self.close("pathway completed")
+        db.session.flush()
+        return new_tasks
+
+    def _announce(self, new_tasks: list[HumanTask]) -> None:
+        """A task_ready event per new row, and a hand-over to each department it brings in."""
+        for row in new_tasks:
+            timeline.record(self.case, EventType.TASK_READY, department=row.department, task=row,
+                            step=row.name, form_key=row.form_key)
+        source = self.handed_from
+        receivers = {row.department.code: row.department for row in new_tasks}
+        for code, department in sorted(receivers.items()):
+            if source is None or code != source.code:
+                timeline.record(self.case, EventType.CASE_HANDED_OVER, actor=self.actor,
+                                department=department,
+                                source=source.code if source else None, to=code)

@@ -10,21 +10,19 @@ from dataclasses import dataclass, field
 from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.util.diff import diff_workflow, migrate_workflow
 from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG
+from SpiffWorkflow.exceptions import SpiffWorkflowException
 from sqlalchemy import select
 
-from models import Case, HumanTask, PathwayVersion, ProcessInstance, TaskStatus, db
+from models import Case, EventType, HumanTask, PathwayVersion, ProcessInstance, TaskStatus, db
 
 from . import timeline
-from .instances import advance, lock_instance, save
+from .errors import MigrationRefused
+from .instances import Step
 from .pathways import pathway
-from .routing import ready_user_tasks, sync_tasks
+from .routing import ready_user_tasks
 from .serialization import load_state
 
 _REGISTRY = BpmnWorkflowSerializer.configure(CAMUNDA_CONFIG)
-
-
-class MigrationRefused(Exception):
-    """The case cannot move cleanly; it was left exactly as it was."""
 
 
 @dataclass
@@ -131,24 +129,29 @@ def migrate_instance(instance_id: int, target: PathwayVersion, actor) -> CasePla
 
     The caller runs this in a savepoint, so a refusal or failure leaves the case as it was.
     """
-    instance = lock_instance(instance_id)
-    plan = plan_for(instance, target)
-    if instance.pathway_version_id >= target.id or not plan.clean:
+    step = Step.locked(instance_id, actor)
+    plan = plan_for(step.row, target)
+    if step.row.pathway_version_id >= target.id or not plan.clean:
         raise MigrationRefused(f"case {plan.case_number} cannot move cleanly")
-    workflow = load_state(instance.state, pathway(instance.pathway_version).specs)
+    from_version = step.row.pathway_version_id
+    with step:
+        try:
+            _migrate(step.workflow, target)
+        except SpiffWorkflowException as exc:
+            raise MigrationRefused(f"case {plan.case_number} cannot move: {exc}") from exc
+        step.advance()
+        step.row.pathway_version = target
+        _carry_rows(step.row, step.workflow)
+        timeline.record(step.case, EventType.DIAGRAM_MIGRATED, actor=actor,
+                        from_version=from_version, to_version=target.id)
+    return plan
+
+
+def _migrate(workflow, target: PathwayVersion) -> None:
+    """Move the workflow and each of its called processes onto the target's specs."""
     top, subs, spec, subprocess_specs = _diffs(workflow, target)
     for sp_id, sub in list(workflow.subprocesses.items()):
         if subs.get(sp_id) is not None:
             migrate_workflow(subs[sp_id], sub, subprocess_specs[sub.spec.name])
     workflow.subprocess_specs = subprocess_specs
     migrate_workflow(top, workflow, spec)
-    advance(workflow)
-    from_version = instance.pathway_version_id
-    instance.pathway_version = target
-    save(instance, workflow)
-    _carry_rows(instance, workflow)
-    sync_tasks(instance, workflow, pathway(target))
-    case = db.session.get(Case, instance.case_id)
-    timeline.record(case, "diagram_migrated", actor, None, from_version=from_version,
-                    to_version=target.id)
-    return plan

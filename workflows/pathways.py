@@ -7,11 +7,11 @@ from functools import lru_cache
 
 from sqlalchemy import select
 
-from models import DiagramVersion, PathwayVersion, db
+from models import DEPARTMENT_CODES, DiagramVersion, PathwayVersion, db
 
 from .checks import check_files
 from .errors import DiagramInvalid
-from .parsing import build_specs, read_xml
+from .parsing import build_specs, diagram_files, read_xml
 from .serialization import dump_specs, load_specs
 
 CAMUNDA_NS = "http://camunda.org/schema/1.0/bpmn"
@@ -78,6 +78,11 @@ def deploy(files: dict[str, bytes], departments, actor=None, comment="", process
     db.session.add(version)
     db.session.flush()
     return version
+
+
+def deploy_shipped(actor=None, comment="diagrams shipped with the app") -> PathwayVersion:
+    """Deploy the diagrams in workflows/diagrams (returns the identical version if unchanged)."""
+    return deploy(diagram_files(), DEPARTMENT_CODES, actor=actor, comment=comment)
 
 
 def _diagram_version(filename: str, data: bytes) -> DiagramVersion:

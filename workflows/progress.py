@@ -12,7 +12,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import func, select
 
-from models import Case, HumanTask, ProcessInstance, TaskStatus, TimelineEvent, db
+from models import Case, EventType, HumanTask, ProcessInstance, TaskStatus, TimelineEvent, db
 
 from .instances import load
 from .parsing import read_xml
@@ -176,11 +176,11 @@ def phase_spans(case: Case, marks: dict[str, dict[str, str]]) -> list[PhaseSpan]
                func.min(TimelineEvent.created_at), func.max(TimelineEvent.created_at))
         .join(HumanTask, HumanTask.id == TimelineEvent.task_id)
         .where(TimelineEvent.case_id == case.id,
-               TimelineEvent.event_type.in_(("task_ready", "task_completed")))
+               TimelineEvent.event_type.in_((EventType.TASK_READY, EventType.TASK_COMPLETED)))
         .group_by(HumanTask.process_id, TimelineEvent.event_type)
     ).all()
-    started = {pid: first for pid, kind, first, _ in rows if kind == "task_ready"}
-    finished = {pid: last for pid, kind, _, last in rows if kind == "task_completed"}
+    started = {pid: first for pid, kind, first, _ in rows if kind == EventType.TASK_READY}
+    finished = {pid: last for pid, kind, _, last in rows if kind == EventType.TASK_COMPLETED}
     running = {pid for pid, elements in marks.items()
                if {CURRENT, WAITING} & set(elements.values())}
     spans = [

@@ -8,13 +8,21 @@ from SpiffWorkflow.camunda.specs.user_task import UserTask
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 
-from models import Department, HumanTask, TaskStatus, db
+from models import DEPARTMENTS, Department, HumanTask, TaskStatus, db
 
-from .errors import WorkflowStuck
+from .errors import UnknownDepartment
 
 
-class UnknownDepartment(WorkflowStuck):
-    """A user task's lane names no department: nobody would ever see the task."""
+def sync_departments() -> dict[str, Department]:
+    """The departments of `models.people.DEPARTMENTS` in the database, created or renamed."""
+    existing = {d.code: d for d in db.session.scalars(select(Department))}
+    for code, name_en, name_zh in DEPARTMENTS:
+        if code not in existing:
+            existing[code] = Department(code=code)
+            db.session.add(existing[code])
+        existing[code].name_en, existing[code].name_zh = name_en, name_zh
+    db.session.flush()
+    return existing
 
 
 def ready_user_tasks(workflow):

@@ -1,9 +1,9 @@
 """The only writer of timeline events."""
 
-from models import TimelineEvent, db
+from models import EventType, TimelineEvent, db
 
 
-def record(case, event_type: str, actor=None, department=None, task=None, **data):
+def record(case, event_type: EventType, *, actor=None, department=None, task=None, **data):
     """Append one event to a case's timeline (flushed with the caller's transaction)."""
     event = TimelineEvent(
         case_id=case.id,

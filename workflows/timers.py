@@ -9,15 +9,11 @@ because a fired timer is part of the saved workflow state.
 import time
 from datetime import UTC, datetime, timedelta
 
-from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
-from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import or_, select, update
 
-from models import Case, HumanTask, ProcessInstance, TaskStatus, db
+from models import HumanTask, ProcessInstance, TaskStatus, db
 
-from . import timeline
-from .engine import after_step
-from .instances import advance, load, lock_instance, save
+from .instances import Step
 
 LEASE = timedelta(minutes=5)
 
@@ -49,36 +45,26 @@ def claim_due(worker: str, now: datetime, limit: int = 20, lease: timedelta = LE
     return [row[0] for row in rows]
 
 
-def _waiting_timers(workflow):
-    return [
-        t for t in workflow.get_tasks(state=TaskState.WAITING)
-        if isinstance(getattr(t.task_spec, "event_definition", None), TimerEventDefinition)
-    ]
-
-
 def fire(instance_id: int, worker: str) -> int:
     """Fire the due timers of one leased instance; returns how many fired."""
-    instance = lock_instance(instance_id)
-    if instance.timer_lease_owner != worker:
+    step = Step.locked(instance_id)
+    if step.row.timer_lease_owner != worker:
         return 0
-    instance.timer_lease_owner = instance.timer_lease_until = None
-    workflow, definition = load(instance)
-    waiting = _waiting_timers(workflow)
-    workflow.refresh_timers()
-    advance(workflow)
-    fired = [t for t in waiting if t.state == TaskState.COMPLETED]
-    save(instance, workflow)
-    case = db.session.get(Case, instance.case_id)
-    for task in fired:
-        timeline.record(case, "timer_fired", None, None, element=task.task_spec.bpmn_id,
-                        name=task.task_spec.bpmn_name, process=task.workflow.spec.name)
+    step.row.timer_lease_owner = step.row.timer_lease_until = None
+    step.handed_from = _last_department(step.case)
+    with step:
+        step.workflow.refresh_timers()
+        fired = step.advance()
+    return len(fired)
+
+
+def _last_department(case):
+    """A timer hands nothing over: the case stays with whoever acted last."""
     last = db.session.scalars(
         select(HumanTask).filter_by(case_id=case.id, status=TaskStatus.COMPLETED)
         .order_by(HumanTask.completed_at.desc()).limit(1)
-    ).first()  # a timer hands nothing over: the case stays with whoever acted last
-    after_step(case, instance, workflow, definition, None,
-               from_department=last.department if last else None)
-    return len(fired)
+    ).first()
+    return last.department if last else None
 
 
 def run(worker: str, commit, *, until_idle=False, batch=20, poll=5.0) -> int:

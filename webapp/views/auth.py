@@ -90,7 +90,6 @@ def set_locale():
         session["locale"] = locale
         if current_user.is_authenticated:
             current_user.locale = locale
-            db.session.commit()
     return redirect(_safe_next(request.form.get("next")) or url_for("inbox.index"))
 
 

@@ -3,8 +3,6 @@
 from flask import Blueprint, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from models import db
-
 from .. import access, casefile
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
@@ -38,9 +36,7 @@ def show(number):
     department = request.args.get("department") or None
     phase = request.args.get("phase") or None
     page = casefile.case_page(case, current_user, department, phase)
-    html = render_template("cases/show.html", case=case, page=page)
-    db.session.commit()
-    return html
+    return render_template("cases/show.html", case=case, page=page)
 
 
 @bp.route("/<number>/diagram")
@@ -52,9 +48,7 @@ def diagram(number):
     chosen = request.args.get("process")
     if chosen not in {pid for pid, _, _ in phases}:
         chosen = phases[0][0]
-    html = render_template("cases/diagram.html", case=case, phases=phases, chosen=chosen)
-    db.session.commit()
-    return html
+    return render_template("cases/diagram.html", case=case, phases=phases, chosen=chosen)
 
 
 @bp.route("/<number>/diagram.json")
@@ -62,6 +56,4 @@ def diagram(number):
 def diagram_data(number):
     """The diagrams of the case's pathway version and the progress marks, for diagram.js."""
     case = access.case_for(current_user, number, "diagram_viewed")
-    data = casefile.diagram_data(case)
-    db.session.commit()
-    return jsonify(data)
+    return jsonify(casefile.diagram_data(case))

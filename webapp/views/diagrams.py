@@ -21,7 +21,7 @@ from sqlalchemy import select
 from forms.registry import FORMS, case_fields
 from models import PathwayVersion, db
 from workflows import drafts, migration
-from workflows.errors import DiagramInvalid
+from workflows.errors import DiagramInvalid, WorkflowError
 from workflows.parsing import MAX_DIAGRAM_BYTES
 from workflows.pathways import CASE_PROCESS, latest_version
 from workflows.versions import diff_files, diff_views
@@ -45,9 +45,8 @@ def _problems(problems) -> list[dict]:
 
 
 def _done(action: str, body, **detail):
-    """Audit the act, commit the request's one transaction, answer."""
+    """Audit the act, answer."""
     audit(current_user, action, None, **detail)
-    db.session.commit()
     return body
 
 
@@ -231,7 +230,6 @@ def migrate(version_id):
           "success" if not refused else "error")
     audit(current_user, "diagram_cases_migrated", None, version=version.id, moved=moved,
           refused=refused)
-    db.session.commit()
     return redirect(url_for("diagrams.migrate_preview", version_id=version.id))
 
 
@@ -241,7 +239,7 @@ def _migrate_each(version, instance_ids):
         savepoint = db.session.begin_nested()
         try:
             migration.migrate_instance(instance_id, version, current_user)
-        except Exception:  # a case that cannot move stays exactly as it was
+        except WorkflowError:  # a case that cannot move stays exactly as it was
             savepoint.rollback()
             refused.append(instance_id)
         else:

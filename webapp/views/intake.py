@@ -10,7 +10,6 @@ from workflows import engine
 from workflows.errors import FormInvalid
 
 from ..access import audit, deny, may_open_cases
-from ..form_errors import show_errors
 
 bp = Blueprint("intake", __name__, url_prefix="/cases/new")
 
@@ -36,13 +35,11 @@ def new():
         form.validate()  # list the case form's own errors in the same answer
         return _page(form, name_form, 422)
     try:
-        case = engine.open_case(request.form, current_user, name_form.victim_name.data)
-    except FormInvalid as error:
+        case = engine.open_case(form, current_user, name_form.victim_name.data)
+    except FormInvalid:  # the engine validated this form: its errors are on it
         db.session.rollback()
-        show_errors(form, error.errors)
         return _page(form, name_form, 422)
     audit(current_user, "case_opened", case)
-    db.session.commit()
     flash(_("Case %(number)s opened. Use this number, never the victim's name, when you "
             "speak or write about the case.", number=case.number), "success")
     return redirect(url_for("cases.show", number=case.number))

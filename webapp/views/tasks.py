@@ -11,7 +11,6 @@ from workflows.errors import FormInvalid, TaskAlreadyCompleted, TaskClaimedByOth
 
 from ..access import audit, deny, may_read_victim_name, may_work_on
 from ..case_summary import readable_steps
-from ..form_errors import show_errors
 from ..templating import step_title
 
 bp = Blueprint("tasks", __name__, url_prefix="/tasks")
@@ -29,14 +28,13 @@ def _task(task_id: int, action: str) -> HumanTask:
 
 
 def _page(task: HumanTask, form, status: int = 200, problem: str | None = None):
-    """The task page, audited as a look at the case; sent only once the audit is committed."""
+    """The task page, audited as a look at the case."""
     audit(current_user, "task_viewed", task.case, task_id=task.id)
     page = render_template(
         "tasks/show.html", task=task, step=get_form_class(task.form_key), form=form,
         problem=problem, steps=readable_steps(current_user, task.case),
         show_name=may_read_victim_name(current_user),
     )
-    db.session.commit()
     return page, status
 
 
@@ -75,12 +73,11 @@ def show(task_id):
 def complete(task_id):
     """Record the step's answers; errors and conflicts show the form again as it was typed."""
     task = _task(task_id, "task_completed")
-    form = get_form_class(task.form_key)(request.form)
+    form = get_form_class(task.form_key).from_data(request.form)
     try:
-        engine.complete_task(task.id, request.form, current_user)
-    except FormInvalid as error:
+        engine.complete_task(task.id, form, current_user)
+    except FormInvalid:  # the engine validated this form: its errors are on it
         db.session.rollback()
-        show_errors(form, error.errors)
         return _page(task, form, 422, _("Nothing was saved: please correct the answers marked "
                                         "below."))
     except CONFLICTS as error:
@@ -89,13 +86,12 @@ def complete(task_id):
             "Nothing you typed was saved; it is still below so that you can copy it.")])
         return _page(task, form, 409, problem)
     audit(current_user, "task_completed", task.case, task_id=task.id)
-    db.session.commit()
     flash(_("Step completed: %(step)s (case %(number)s).", **_names(task)), "success")
     return redirect(url_for("inbox.index"))
 
 
 def _claim_or_release(task_id: int, action: str, verb, done_message):
-    """Run engine.claim_task or release_task, audit, commit, say what happened, go back."""
+    """Run engine.claim_task or release_task, audit, say what happened, go back."""
     task = _task(task_id, action)
     try:
         verb(task.id, current_user)
@@ -104,7 +100,6 @@ def _claim_or_release(task_id: int, action: str, verb, done_message):
         flash(_conflict(task, error), "error")
     else:
         audit(current_user, action, task.case, task_id=task.id)
-        db.session.commit()
         flash(done_message(**_names(task)), "success")
     return redirect(_back(task))
 
