@@ -16,14 +16,18 @@ from flask import g, has_app_context
 from flask.testing import FlaskClient
 from sqlalchemy import delete, func, select, update
 
+from forms.examples import EXAMPLES
 from models import (
     AuditEvent,
     Case,
+    Department,
     DiagramDraft,
     DiagramVersion,
     HumanTask,
+    Membership,
     PathwayVersion,
     ProcessInstance,
+    Role,
     TimelineEvent,
     User,
     db,
@@ -31,6 +35,7 @@ from models import (
 from models.processes import pathway_diagrams
 from webapp import create_app, demo
 from webapp.config import TestConfig
+from workflows import engine
 from workflows.pathways import deploy_shipped
 from workflows.routing import sync_departments
 
@@ -129,31 +134,67 @@ def client(app):
 
 @pytest.fixture
 def login(client):
-    """Log the client in as a demo account; returns the client."""
+    """`login(username, locale=None)`: log the client in as a demo account, in `locale` if
+    given (every account is back to Chinese after the test); returns the client."""
 
-    def as_user(username: str):
+    def as_user(username: str, locale: str | None = None):
         response = client.post(
             "/login", data={"username": username, "password": TestConfig.DEMO_PASSWORD}
         )
         assert response.status_code == 302, response.get_data(as_text=True)
-        return client
-
-    return as_user
-
-
-@pytest.fixture
-def log_in(login, client):
-    """Log a demo account in with the English interface (every account back to Chinese after)."""
-
-    def as_user(username: str):
-        login(username)
-        client.post("/locale", data={"locale": "en"})
+        if locale:
+            client.post("/locale", data={"locale": locale})
         return client
 
     yield as_user
     db.session.rollback()
     db.session.execute(update(User).values(locale="zh"))
     db.session.commit()
+
+
+@pytest.fixture
+def open_case(users):
+    """`open_case(name="Lin Xiaomei", *, steps=0, **intake)`: a committed case on the example
+    intake (changed by `intake`), its first `steps` tasks done with the example answers."""
+
+    def open_(name: str = "Lin Xiaomei", *, steps: int = 0, **intake) -> Case:
+        case = engine.open_case({**EXAMPLES["case_open"], **intake}, users["police"], name)
+        demo.advance_case(case, users, steps)
+        db.session.commit()
+        return case
+
+    return open_
+
+
+@pytest.fixture
+def colleague(users):
+    """A second police social worker who can log in; removed after the test with its cases."""
+    police = db.session.scalar(select(Department).filter_by(code="police"))
+    user = User(username="police_colleague", display_name="Officer Zhang",
+                password_hash=users["police"].password_hash)
+    user.memberships.append(Membership(department=police, role=Role.SOCIAL_WORKER))
+    db.session.add(user)
+    db.session.commit()
+    yield user
+    db.session.rollback()
+    for model in CASE_TABLES:
+        db.session.execute(delete(model))
+    db.session.delete(user)
+    db.session.commit()
+
+
+@pytest.fixture
+def audits():
+    """`audits(action=None, **filters)`: how many committed audit rows match."""
+
+    def count(action: str | None = None, **filters) -> int:
+        db.session.rollback()  # only what was committed counts
+        if action is not None:
+            filters["action"] = action
+        return db.session.scalar(
+            select(func.count()).select_from(AuditEvent).filter_by(**filters))
+
+    return count
 
 
 @pytest.fixture

@@ -73,13 +73,6 @@ def department_of(event) -> str | None:
     return db.session.get(Department, event.department_id).code if event.department_id else None
 
 
-def open_case(users, name, **intake):
-    """A case opened by the police with the example intake and `intake`, committed."""
-    case = engine.open_case({**EXAMPLES["case_open"], **intake}, users["police"], name)
-    db.session.commit()
-    return case
-
-
 def check_timeline(case, steps, rounds):
     """The timeline opens and closes the case, readies and completes each step, and has
     one `timer_fired` per round."""

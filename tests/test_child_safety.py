@@ -4,7 +4,7 @@ Each test carries a realistic victim through the engine and checks which departm
 each task, which never do, and what the timeline says.
 """
 
-from scenarios import carry, check_timeline, department_of, open_case
+from scenarios import carry, check_timeline, department_of
 
 from models import HumanTask, db
 
@@ -25,9 +25,9 @@ def receivers(case) -> set[tuple[str, str]]:
     return {(row.form_key, row.department.code) for row in rows}
 
 
-def test_girl_of_17_who_will_not_go_home_stays_for_training_in_care(users, run_worker):
+def test_girl_of_17_who_will_not_go_home_stays_for_training_in_care(open_case, users, run_worker):
     """Her parents are found and home is safe, but she refuses: she is not sent home."""
-    case = open_case(users, "Wang Fang", age=17, origin_province="guizhou")
+    case = open_case("Wang Fang", age=17, origin_province="guizhou")
     steps = carry(case, users, {
         "rescue_identification": {"age": 17, "identity_established": True},
         "rescue_family_tracing": SAFE_FAMILY,
@@ -52,9 +52,9 @@ def test_girl_of_17_who_will_not_go_home_stays_for_training_in_care(users, run_w
         "guizhou"}
 
 
-def test_girl_of_17_who_wants_to_go_home_to_a_safe_family_goes_home(users, run_worker):
+def test_girl_of_17_who_wants_to_go_home_to_a_safe_family_goes_home(open_case, users, run_worker):
     """The same girl, willing and with a safe home: planned home to Guizhou, no training."""
-    case = open_case(users, "Wang Fang", age=17, origin_province="guizhou")
+    case = open_case("Wang Fang", age=17, origin_province="guizhou")
     steps = carry(case, users, {
         "rescue_identification": {"age": 17, "identity_established": True},
         "rescue_family_tracing": SAFE_FAMILY,
@@ -69,9 +69,9 @@ def test_girl_of_17_who_wants_to_go_home_to_a_safe_family_goes_home(users, run_w
     check_timeline(case, steps, rounds=1)
 
 
-def test_child_under_16_stays_in_civil_affairs_care_when_home_is_not_safe(users, run_worker):
+def test_child_under_16_stays_in_care_when_home_is_not_safe(open_case, users, run_worker):
     """A 13-year-old wants to go home, but the assessment finds neglect and a risk of re-sale."""
-    case = open_case(users, "Liu Yang", age=13, sex="male", origin_province="fujian")
+    case = open_case("Liu Yang", age=13, sex="male", origin_province="fujian")
     steps = carry(case, users, {
         "rescue_identification": {"age": 13, "identity_established": True},
         "rescue_family_tracing": SAFE_FAMILY,
@@ -88,9 +88,9 @@ def test_child_under_16_stays_in_civil_affairs_care_when_home_is_not_safe(users,
     check_timeline(case, steps, rounds=1)
 
 
-def test_family_suspected_of_the_sale_never_gets_the_child_back(users, run_worker):
+def test_family_suspected_of_the_sale_never_gets_the_child_back(open_case, users, run_worker):
     """A 10-year-old's parents are found but suspected of selling him: placed, police told."""
-    case = open_case(users, "Chen Hao", age=10, sex="male", origin_province="jiangxi")
+    case = open_case("Chen Hao", age=10, sex="male", origin_province="jiangxi")
     steps = carry(case, users, {
         "rescue_identification": {"age": 10, "identity_established": True},
         "rescue_family_tracing": {"parents_found": True, "family_safety_concern": True},
@@ -112,9 +112,9 @@ def test_family_suspected_of_the_sale_never_gets_the_child_back(users, run_worke
                     ("rescue_child_placement", "civil_affairs")}
 
 
-def test_child_going_to_another_province_is_not_kept_for_schooling(users, run_worker):
+def test_child_going_to_another_province_is_not_kept_for_schooling(open_case, users, run_worker):
     """A 14-year-old from Yunnan: the return is planned at once, schooling is handed over."""
-    case = open_case(users, "Yang Mei", age=14, origin_province="yunnan")
+    case = open_case("Yang Mei", age=14, origin_province="yunnan")
     steps = carry(case, users, {
         "rescue_identification": {"age": 14, "identity_established": True},
         "rescue_family_tracing": SAFE_FAMILY,
@@ -137,9 +137,9 @@ def test_child_going_to_another_province_is_not_kept_for_schooling(users, run_wo
     assert handed.data["data"]["pending_support"] == ["schooling", "psychological_care"]
 
 
-def test_child_reunited_in_the_province_goes_to_school_at_home(users, run_worker):
+def test_child_reunited_in_the_province_goes_to_school_at_home(open_case, users, run_worker):
     """A 9-year-old from Fujian goes home first; school and psychological care follow there."""
-    case = open_case(users, "Lin Xiaoyu", age=9, origin_province="fujian")
+    case = open_case("Lin Xiaoyu", age=9, origin_province="fujian")
     steps = carry(case, users, {
         "rescue_identification": {"age": 9, "identity_established": True},
         "rescue_family_tracing": SAFE_FAMILY,
@@ -154,10 +154,10 @@ def test_child_reunited_in_the_province_goes_to_school_at_home(users, run_worker
     check_timeline(case, steps, rounds=1)
 
 
-def test_missing_child_search_stays_open_until_the_child_is_found(users, run_worker):
+def test_missing_child_search_stays_open_until_the_child_is_found(open_case, users, run_worker):
     """A 6-year-old is missing for five reviews: the parents' DNA is compared, the fourth
     review goes to the joint office, and only once found does the case go on from rescue."""
-    case = open_case(users, "Zhou Xiaoling", report_type="missing_child", age=6,
+    case = open_case("Zhou Xiaoling", report_type="missing_child", age=6,
                      origin_province="fujian")
     still_missing = [{"child_found": False}] * 4
     steps = carry(case, users, {
@@ -182,9 +182,9 @@ def test_missing_child_search_stays_open_until_the_child_is_found(users, run_wor
             assert kinds[i - 1][0] == "timer_fired"
 
 
-def test_missing_child_whose_parents_dna_matches_goes_on_at_once(users, run_worker):
+def test_missing_child_whose_parents_dna_matches_goes_on_at_once(open_case, users, run_worker):
     """The parents' DNA matches a child already in the database: no open search."""
-    case = open_case(users, "Zhou Xiaoling", report_type="missing_child", age=6,
+    case = open_case("Zhou Xiaoling", report_type="missing_child", age=6,
                      origin_province="fujian")
     steps = carry(case, users, {
         "rescue_rapid_search": {"search_outcome": "searching"},
@@ -195,10 +195,10 @@ def test_missing_child_whose_parents_dna_matches_goes_on_at_once(users, run_work
     assert "rescue_search_review" not in {key for key, _ in receivers(case)}
 
 
-def test_help_reaches_an_adult_man_with_a_criminal_case(users, run_worker):
+def test_help_reaches_an_adult_man_with_a_criminal_case(open_case, users, run_worker):
     """A 35-year-old man staying in Fujian: legal aid assessed unasked, each difficulty ticked
     becomes a task for its department, and the police follow up with civil affairs."""
-    case = open_case(users, "Huang Wei", age=35, sex="male", origin_province="fujian")
+    case = open_case("Huang Wei", age=35, sex="male", origin_province="fujian")
     steps = carry(case, users, {
         "rescue_identification": {"age": 35, "identity_established": True,
                                   "criminal_case_filed": True},
@@ -214,9 +214,9 @@ def test_help_reaches_an_adult_man_with_a_criminal_case(users, run_worker):
     check_timeline(case, steps, rounds=1)
 
 
-def test_adult_without_a_criminal_case_who_asks_nothing_gets_no_legal_step(users, run_worker):
+def test_adult_without_a_criminal_case_or_request_gets_no_legal_step(open_case, users, run_worker):
     """A 30-year-old woman, no criminal case, no request: justice is not asked."""
-    case = open_case(users, "Sun Li", age=30, origin_province="fujian")
+    case = open_case("Sun Li", age=30, origin_province="fujian")
     steps = carry(case, users, {
         "rescue_identification": {"age": 30, "identity_established": True,
                                   "criminal_case_filed": False},
@@ -231,9 +231,9 @@ def test_adult_without_a_criminal_case_who_asks_nothing_gets_no_legal_step(users
     check_timeline(case, steps, rounds=1)
 
 
-def test_follow_up_goes_on_while_the_police_see_danger(users, run_worker):
+def test_follow_up_goes_on_while_the_police_see_danger(open_case, users, run_worker):
     """Civil affairs would close, but the police saw a buyer seeking the victim: one more round."""
-    case = open_case(users, "Huang Wei", age=35, sex="male", origin_province="fujian")
+    case = open_case("Huang Wei", age=35, sex="male", origin_province="fujian")
     steps = carry(case, users, {
         "rescue_identification": {"age": 35, "identity_established": True},
         "aid_shelter": {"willing_to_return": False},

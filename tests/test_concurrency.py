@@ -21,11 +21,8 @@ from sqlalchemy import func, select
 from forms.examples import EXAMPLES
 from forms.fields import china_today
 from models import (
-    Department,
     HumanTask,
-    Membership,
     ProcessInstance,
-    Role,
     TaskStatus,
     TimelineEvent,
     User,
@@ -101,10 +98,6 @@ def _complete(task_id: int, form_key: str, overrides=None):
     return lambda user: engine.complete_task(task_id, data, user)
 
 
-def _open_case(users, name="Test Victim", **intake):
-    return engine.open_case({**EXAMPLES["case_open"], **intake}, users["police"], name)
-
-
 def _ready(case_id: int) -> list[HumanTask]:
     return list(db.session.scalars(
         select(HumanTask).filter_by(case_id=case_id, status=TaskStatus.READY)
@@ -138,9 +131,9 @@ def _snapshot(case_id: int) -> dict:
 
 
 @pytest.mark.parametrize("round_no", range(ROUNDS))
-def test_twenty_simultaneous_completions_of_one_task(threads_app, users, round_no):
+def test_twenty_simultaneous_completions_of_one_task(open_case, threads_app, users, round_no):
     """Twenty officers press "complete" at once: one wins, nineteen hear it was done."""
-    case = _open_case(users, f"Race {round_no}")
+    case = open_case(f"Race {round_no}")
     task = db.session.scalars(engine.open_tasks(case)).one()
     assert task.form_key == "rescue_identification"
     case_id, task_id = case.id, task.id
@@ -181,9 +174,9 @@ def _drive_to_parallel_block(case, users, wanted: set[str], answers) -> dict[str
 
 
 @pytest.mark.parametrize("round_no", range(ROUNDS))
-def test_parallel_branches_completed_at_once_lose_nothing(threads_app, users, round_no):
+def test_parallel_branches_completed_at_once_lose_nothing(open_case, threads_app, users, round_no):
     """Health and education finish their branches in the same instant: both steps stick."""
-    case = _open_case(users, f"Parallel {round_no}")  # 14 years old: school branch runs
+    case = open_case(f"Parallel {round_no}")  # 14 years old: school branch runs
     unsafe_home = {"home_safety_assessment": {"home_safe": False}}  # so she stays here
     ready = _drive_to_parallel_block(case, users, {"care_medical", "school_enrolment"},
                                      unsafe_home)
@@ -239,9 +232,10 @@ with app.app_context():
 """
 
 
-def test_worker_killed_mid_completion_leaves_the_case_as_before(users, worker_env, tmp_path):
+def test_worker_killed_mid_completion_leaves_the_case_as_before(open_case, users, worker_env,
+                                                                tmp_path):
     """SIGKILL after the engine flushed everything but before the commit: nothing happened."""
-    case = _open_case(users)
+    case = open_case()
     task_id, case_id = db.session.scalars(engine.open_tasks(case)).one().id, case.id
     before = _snapshot(case_id)
     db.session.commit()
@@ -281,9 +275,9 @@ def test_worker_killed_mid_completion_leaves_the_case_as_before(users, worker_en
     ],
     ids=["age-200", "future-date", "missing-yes-no"],
 )
-def test_invalid_form_changes_nothing(users, field, value):
+def test_invalid_form_changes_nothing(open_case, users, field, value):
     """A rejected form names the field and leaves task, workflow and timeline untouched."""
-    case = _open_case(users)
+    case = open_case()
     task = db.session.scalars(engine.open_tasks(case)).one()
     db.session.commit()
     before = _snapshot(case.id)
@@ -300,9 +294,9 @@ def test_invalid_form_changes_nothing(users, field, value):
     assert db.session.get(HumanTask, task.id).status == TaskStatus.READY
 
 
-def test_wrong_department_is_refused(users):
+def test_wrong_department_is_refused(open_case, users):
     """Health cannot complete (or claim) the police's identification."""
-    case = _open_case(users)
+    case = open_case()
     task = db.session.scalars(engine.open_tasks(case)).one()
     before = _snapshot(case.id)
     with pytest.raises(NotYourDepartment):
@@ -312,21 +306,10 @@ def test_wrong_department_is_refused(users):
     assert _snapshot(case.id) == before
 
 
-@pytest.fixture
-def colleague(users) -> User:
-    """A second police social worker (flushed only: rolled back with the test)."""
-    police = db.session.scalar(select(Department).filter_by(code="police"))
-    user = User(username="police_colleague", display_name="Police Colleague")
-    user.memberships.append(Membership(department=police, role=Role.SOCIAL_WORKER))
-    db.session.add(user)
-    db.session.flush()
-    return user
-
-
-def test_claimed_task_is_held_until_released(users, colleague):
+def test_claimed_task_is_held_until_released(open_case, users, colleague):
     """A claim keeps colleagues out until it is released; both are on the timeline."""
     officer = users["police"]
-    case = _open_case(users)
+    case = open_case()
     task = db.session.scalars(engine.open_tasks(case)).one()
     data = EXAMPLES["rescue_identification"]
 

@@ -74,10 +74,6 @@ def _deploy(client, process_id="rescue", data=None, comment="brief the team firs
     return client.post(f"/diagrams/api/{process_id}/deploy", json={"comment": comment})
 
 
-def _open_case(users):
-    return engine.open_case(dict(EXAMPLES["case_open"]), users["police"], "Li Na")
-
-
 def _ready(case) -> list[str]:
     return sorted(t.bpmn_id for t in db.session.scalars(engine.open_tasks(case)))
 
@@ -231,14 +227,14 @@ def test_a_fixture_process_with_a_dead_end_is_refused(login, client):
     assert "Task_psychological" in {p["element"] for p in response.get_json()["problems"]}
 
 
-def test_new_cases_take_the_new_version_running_ones_keep_theirs(login, client, users):
-    before = _open_case(users)
+def test_new_cases_take_the_new_version_running_ones_keep_theirs(open_case, login, client):
+    before = open_case()
     login("manager")
     response = _deploy(client)
     assert response.status_code == 200
     version = response.get_json()["version"]
     assert _drafts() == 0
-    after = _open_case(users)
+    after = open_case()
     assert _ready(after) == ["Task_rescue_briefing"]
     assert _ready(before) == ["Task_rescue_identification"]
     instances = {i.case_id: i.pathway_version_id for i in db.session.scalars(
@@ -259,8 +255,8 @@ def test_new_cases_take_the_new_version_running_ones_keep_theirs(login, client, 
 
 # --- moving running cases --------------------------------------------------------------------
 
-def test_the_dry_run_marks_clean_and_ambiguous_cases(login, client, users):
-    case = _open_case(users)
+def test_the_dry_run_marks_clean_and_ambiguous_cases(open_case, login, client):
+    case = open_case()
     login("manager")
     version = _deploy(client).get_json()["version"]
     page = client.get(f"/diagrams/versions/{version}/migrate").get_data(as_text=True)
@@ -279,8 +275,8 @@ def test_the_dry_run_marks_clean_and_ambiguous_cases(login, client, users):
     assert instance.pathway_version_id < version
 
 
-def test_a_clean_case_moves_and_keeps_its_ready_step(login, client, users):
-    case = _open_case(users)
+def test_a_clean_case_moves_and_keeps_its_ready_step(open_case, login, client, users):
+    case = open_case()
     claimed = engine.claim_task(db.session.scalars(engine.open_tasks(case)).one().id,
                                 users["police"])
     db.session.commit()
@@ -346,8 +342,9 @@ def _deploy_directly(users, data) -> PathwayVersion:
                                           b"Task_rescue_child_placement"), "its lane changes",
      "civil_affairs"),
 ])
-def test_an_ambiguous_case_is_never_moved(users, edit, reason, form_moves_to, monkeypatch):
-    case = _open_case(users)
+def test_an_ambiguous_case_is_never_moved(open_case, users, edit, reason, form_moves_to,
+                                          monkeypatch):
+    case = open_case()
     if form_moves_to:
         monkeypatch.setattr(FORMS["rescue_identification"], "department", form_moves_to)
     db.session.commit()
@@ -363,9 +360,9 @@ def test_an_ambiguous_case_is_never_moved(users, edit, reason, form_moves_to, mo
     assert (instance.state, instance.pathway_version_id) == (state, old_version)
 
 
-def test_a_replaced_ready_task_is_shown_as_matched_by_structure(users):
+def test_a_replaced_ready_task_is_shown_as_matched_by_structure(open_case, users):
     """SpiffWorkflow would silently move the ready task onto its replacement: we refuse."""
-    case = _open_case(users)
+    case = open_case()
     db.session.commit()
     root = etree.fromstring(_rescue_with_briefing())
     process = root.find(f"{B}process")
@@ -384,9 +381,9 @@ def test_a_replaced_ready_task_is_shown_as_matched_by_structure(users):
     assert landing.reason == "its element was matched by structure to another element"
 
 
-def test_a_case_waiting_on_a_timer_is_not_moved(users, monkeypatch):
+def test_a_case_waiting_on_a_timer_is_not_moved(open_case, users, monkeypatch):
     """Moving resets waiting tasks, which would restart a follow-up timer: not clean."""
-    _open_case(users)
+    open_case()
     db.session.commit()
     target = _deploy_directly(users, _rescue_with_briefing())
     monkeypatch.setattr(BpmnWorkflow, "waiting_events", lambda self: ["a timer"])

@@ -18,11 +18,10 @@ def _complete_next(case, users, **answers):
     return task
 
 
-def test_follow_up_survives_a_thousand_rounds(app, users, monkeypatch):
+def test_follow_up_survives_a_thousand_rounds(app, users, open_case, monkeypatch):
     """A victim visited 1,000 times before closure: every round lands in civil affairs."""
     monkeypatch.setitem(app.config, "FOLLOW_UP_INTERVAL", "PT0S")  # due at once
-    case = engine.open_case({**EXAMPLES["case_open"], "age": 30, "sex": "male",
-                             "origin_province": "fujian"}, users["police"], "Huang Wei")
+    case = open_case("Huang Wei", age=30, sex="male", origin_province="fujian")
     answers = {"age": 30, "willing_to_return": True, "legal_aid_requested": False}
     while db.session.scalars(engine.open_tasks(case)).first().form_key != "follow_up_visit":
         _complete_next(case, users, **answers)

@@ -4,7 +4,7 @@ Every step goes through the engine (validate, run, save, sync rows, timeline); f
 timers fire from a real `flask timers run` worker process.
 """
 
-from scenarios import carry, check_timeline, events, open_case
+from scenarios import carry, check_timeline, events
 from sqlalchemy import select
 
 from models import CaseStatus, ProcessInstance, db
@@ -14,9 +14,9 @@ FOLLOW_UP_TWO_ROUNDS = [{"case_can_close": False}, {"case_can_close": True}]
 NO_EXTRAS = {"legal_aid_requested": False}
 
 
-def test_child_whose_parents_are_found_returns_to_them(users, run_worker):
+def test_child_whose_parents_are_found_returns_to_them(open_case, users, run_worker):
     """A 7-year-old reported missing in Fujian is found, identified and reunited at home."""
-    case = open_case(users, "Zhang Xiaoyu", report_type="missing_child", age=7,
+    case = open_case("Zhang Xiaoyu", report_type="missing_child", age=7,
                      origin_province="fujian")
     steps = carry(case, users, {
         "rescue_identification": {"age": 7, "identity_established": True},
@@ -41,9 +41,9 @@ def test_child_whose_parents_are_found_returns_to_them(users, run_worker):
     assert handovers[:4] == ["civil_affairs", "womens_federation", "civil_affairs", "police"]
 
 
-def test_child_whose_parents_are_not_found_is_placed_by_civil_affairs(users, run_worker):
+def test_child_whose_parents_are_not_found_is_placed_by_civil_affairs(open_case, users, run_worker):
     """An unidentified 9-year-old: DNA finds no match, civil affairs places her, she stays."""
-    case = open_case(users, "Xiao Hong", age=9)
+    case = open_case("Xiao Hong", age=9)
     steps = carry(case, users, {
         "rescue_identification": {"age": 9, "identity_established": False},
         "rescue_dna_sampling": {"parents_found": False},
@@ -59,9 +59,9 @@ def test_child_whose_parents_are_not_found_is_placed_by_civil_affairs(users, run
     check_timeline(case, steps, rounds=1)
 
 
-def test_school_age_child_returns_home_to_another_province(users, run_worker):
+def test_school_age_child_returns_home_to_another_province(open_case, users, run_worker):
     """A 12-year-old from Sichuan is handed over to Sichuan, which schools him at home."""
-    case = open_case(users, "Li Ming", age=12, origin_province="sichuan", sex="male")
+    case = open_case("Li Ming", age=12, origin_province="sichuan", sex="male")
     steps = carry(case, users, {
         "rescue_identification": {"age": 12, "identity_established": True},
         "rescue_family_tracing": {"parents_found": True},
@@ -78,9 +78,9 @@ def test_school_age_child_returns_home_to_another_province(users, run_worker):
                for e in events)
 
 
-def test_adult_woman_stays_for_job_training(users, run_worker):
+def test_adult_woman_stays_for_job_training(open_case, users, run_worker):
     """A 24-year-old woman who will not go back: women's federation support and training."""
-    case = open_case(users, "Chen Jing", age=24, origin_province="guizhou")
+    case = open_case("Chen Jing", age=24, origin_province="guizhou")
     steps = carry(case, users, {
         "rescue_identification": {"age": 24, "identity_established": True},
         "aid_shelter": {**NO_EXTRAS, "willing_to_return": False},
@@ -96,9 +96,9 @@ def test_adult_woman_stays_for_job_training(users, run_worker):
     check_timeline(case, steps, rounds=1)
 
 
-def test_adult_from_across_the_border_is_repatriated_with_the_police(users, run_worker):
+def test_adult_from_across_the_border_is_repatriated_with_the_police(open_case, users, run_worker):
     """A 30-year-old man from Vietnam is repatriated at the border by the police."""
-    case = open_case(users, "Tran Van Nam", age=30, sex="male", origin_country="VN",
+    case = open_case("Tran Van Nam", age=30, sex="male", origin_country="VN",
                  origin_province="")
     steps = carry(case, users, {
         "rescue_identification": {"age": 30, "identity_established": True},
@@ -115,9 +115,9 @@ def test_adult_from_across_the_border_is_repatriated_with_the_police(users, run_
                == "return_repatriation" for e in events)
 
 
-def test_victim_with_disability_receives_legal_aid(users, run_worker):
+def test_victim_with_disability_receives_legal_aid(open_case, users, run_worker):
     """A 35-year-old man with a disability: legal aid and the disabled persons' federation."""
-    case = open_case(users, "Wu Gang", age=35, sex="male", disability=True,
+    case = open_case("Wu Gang", age=35, sex="male", disability=True,
                  origin_province="fujian")
     steps = carry(case, users, {
         "rescue_identification": {"age": 35, "identity_established": True},
@@ -131,9 +131,9 @@ def test_victim_with_disability_receives_legal_aid(users, run_worker):
     check_timeline(case, steps, rounds=1)
 
 
-def test_legal_aid_ends_when_the_victim_is_not_eligible(users, run_worker):
+def test_legal_aid_ends_when_the_victim_is_not_eligible(open_case, users, run_worker):
     """Not eligible: justice assesses, nobody represents; the case goes on."""
-    case = open_case(users, "Zhao Lei", age=40, sex="male", origin_province="fujian")
+    case = open_case("Zhao Lei", age=40, sex="male", origin_province="fujian")
     steps = carry(case, users, {
         "rescue_identification": {"age": 40, "identity_established": True},
         "aid_shelter": {"willing_to_return": True, "legal_aid_requested": True},
@@ -147,9 +147,9 @@ def test_legal_aid_ends_when_the_victim_is_not_eligible(users, run_worker):
     check_timeline(case, steps, rounds=1)
 
 
-def test_closing_a_case_early_cancels_its_open_steps(users):
+def test_closing_a_case_early_cancels_its_open_steps(open_case, users):
     """A case closed before the pathway ends (e.g. the victim moved abroad): nothing stays open."""
-    case = open_case(users, "Sun Li", age=28, origin_province="fujian")
+    case = open_case("Sun Li", age=28, origin_province="fujian")
     task = db.session.scalars(engine.open_tasks(case)).first()
     engine.close_case(case, users["joint_office"], "victim moved abroad")
     db.session.commit()

@@ -7,10 +7,9 @@ import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
-from sqlalchemy import func, select
 
 from forms.examples import EXAMPLES
-from models import AuditEvent, db
+from models import db
 from workflows import engine
 from workflows.progress import COMPLETED, CURRENT, WAITING, case_progress, instance_of
 
@@ -22,12 +21,6 @@ ACCOUNTS = ["police", "civil_affairs", "health", "justice", "education", "hr_soc
             "womens_federation", "disabled_persons_federation", "joint_office", "manager",
             "reviewer", "admin"]
 OVERSIGHT = {"manager", "reviewer"}
-
-
-def _open(users, name="Lin Xiaomei", **intake):
-    case = engine.open_case(EXAMPLES["case_open"] | intake, users["police"], name)
-    db.session.commit()
-    return case
 
 
 def _advance(case, users, until=None, **overrides):
@@ -65,11 +58,6 @@ def english(speak):
     return lambda *names: speak("en", *names)
 
 
-def _audits(**filters) -> int:
-    db.session.rollback()  # only what was committed counts
-    return db.session.scalar(select(func.count()).select_from(AuditEvent).filter_by(**filters))
-
-
 def _text(response) -> str:
     return response.get_data(as_text=True)
 
@@ -77,10 +65,10 @@ def _text(response) -> str:
 # --- who may see what ---------------------------------------------------------------------
 
 @pytest.mark.parametrize("username", ACCOUNTS)
-def test_status_codes_for_every_account(username, users, login, client):
+def test_status_codes_for_every_account(open_case, username, users, login, client):
     """A fresh case is police's; after rescue civil affairs joins; missing cases are 404."""
-    fresh = _open(users, "A")
-    rescued = _advance(_open(users, "B"), users, until="aid_shelter")
+    fresh = open_case("A")
+    rescued = _advance(open_case("B"), users, until="aid_shelter")
     fresh_number, rescued_number = fresh.number, rescued.number
     login(username)
     readers = {fresh_number: {"police"} | OVERSIGHT,
@@ -102,15 +90,15 @@ def test_status_codes_for_every_account(username, users, login, client):
 
 @pytest.mark.parametrize("path", ["/cases/{n}", "/cases/{n}/diagram", "/cases/{n}/diagram.json",
                                   "/cases/find?number={n}"])
-def test_anonymous_users_are_sent_to_login(path, users, client):
-    number = _open(users).number
+def test_anonymous_users_are_sent_to_login(open_case, path, client):
+    number = open_case().number
     response = client.get(path.format(n=number))
     assert response.status_code == 302
     assert "/login" in response.headers["Location"]
 
 
-def test_health_sees_a_case_only_once_care_starts(users, login, client):
-    case = _advance(_open(users), users, until="aid_special_file")
+def test_health_sees_a_case_only_once_care_starts(open_case, users, login, client):
+    case = _advance(open_case(), users, until="aid_special_file")
     number = case.number
     login("health")
     assert client.get(f"/cases/{number}").status_code == 403
@@ -120,41 +108,41 @@ def test_health_sees_a_case_only_once_care_starts(users, login, client):
 
 # --- audit --------------------------------------------------------------------------------
 
-def test_allowed_reads_are_audited(users, login, client):
-    case = _open(users)
+def test_allowed_reads_are_audited(audits, open_case, login, client):
+    case = open_case()
     case_id, number = case.id, case.number
     login("police")
     client.get(f"/cases/{number}")
     client.get(f"/cases/{number}/diagram")
     client.get(f"/cases/{number}/diagram.json")
-    assert _audits(case_id=case_id, action="case_viewed", allowed=True) == 1
-    assert _audits(case_id=case_id, action="diagram_viewed", allowed=True) == 2
-    assert _audits(allowed=False) == 0
+    assert audits(case_id=case_id, action="case_viewed", allowed=True) == 1
+    assert audits(case_id=case_id, action="diagram_viewed", allowed=True) == 2
+    assert audits(allowed=False) == 0
 
 
-def test_denied_reads_are_audited_and_survive_the_refusal(users, login, client):
-    case = _open(users)
+def test_denied_reads_are_audited_and_survive_the_refusal(audits, open_case, login, client):
+    case = open_case()
     case_id, number = case.id, case.number
     login("health")
     assert client.get(f"/cases/{number}").status_code == 403
     assert client.get(f"/cases/{number}/diagram.json").status_code == 403
     assert client.get("/cases/find", query_string={"number": number}).status_code == 404
-    assert _audits(case_id=case_id, action="case_viewed", allowed=False) == 1
-    assert _audits(case_id=case_id, action="diagram_viewed", allowed=False) == 1
-    assert _audits(case_id=case_id, action="case_found", allowed=False) == 1
-    assert _audits(allowed=True) == 0
+    assert audits(case_id=case_id, action="case_viewed", allowed=False) == 1
+    assert audits(case_id=case_id, action="diagram_viewed", allowed=False) == 1
+    assert audits(case_id=case_id, action="case_found", allowed=False) == 1
+    assert audits(allowed=True) == 0
 
 
-def test_a_missing_case_writes_no_audit_row(login, client):
+def test_a_missing_case_writes_no_audit_row(audits, login, client):
     login("police")
     assert client.get(f"/cases/{MISSING}").status_code == 404
-    assert _audits() == 0
+    assert audits() == 0
 
 
 # --- find ---------------------------------------------------------------------------------
 
-def test_find_answers_a_hidden_case_exactly_like_a_missing_one(users, english, login, client):
-    number = _open(users).number
+def test_find_answers_a_hidden_case_exactly_like_a_missing_one(open_case, english, login, client):
+    number = open_case().number
     english("health")
     login("health")
     hidden = client.get("/cases/find", query_string={"number": number})
@@ -164,8 +152,8 @@ def test_find_answers_a_hidden_case_exactly_like_a_missing_one(users, english, l
     assert _text(hidden).replace(number, "N") == _text(missing).replace(MISSING, "N")
 
 
-def test_find_accepts_lower_case_and_spaces(users, login, client):
-    number = _open(users).number
+def test_find_accepts_lower_case_and_spaces(open_case, login, client):
+    number = open_case().number
     login("police")
     response = client.get("/cases/find", query_string={"number": f"  {number.lower()} "})
     assert response.status_code == 302
@@ -186,15 +174,15 @@ def test_find_explains_empty_and_garbage_input(english, login, client):
 
 # --- the case page ------------------------------------------------------------------------
 
-def _full_story(users):
+def _full_story(open_case, users):
     """A girl of 14 rescued, cared for, taken home to Yunnan; the follow-up timer waits."""
-    case = _advance(_open(users), users, until="follow_up_visit")
+    case = _advance(open_case(), users, until="follow_up_visit")
     assert instance_of(case).next_timer_at is not None
     return case
 
 
-def test_the_timeline_reads_like_a_story(users, english, login, client):
-    number = _full_story(users).number
+def test_the_timeline_reads_like_a_story(open_case, users, english, login, client):
+    number = _full_story(open_case, users).number
     english("reviewer")
     login("reviewer")
     page = _text(client.get(f"/cases/{number}"))
@@ -214,16 +202,16 @@ def test_the_timeline_reads_like_a_story(users, english, login, client):
     assert "chinese_dialect" not in page and "restricted to the departments" not in page
 
 
-def test_the_page_follows_the_users_language(users, speak, login, client):
-    number = _open(users).number
+def test_the_page_follows_the_users_language(open_case, speak, login, client):
+    number = open_case().number
     speak("zh", "police")
     login("police")
     page = _text(client.get(f"/cases/{number}"))
     assert re.search(r"<dt>估计年龄</dt><dd>14</dd>", page) and "<dd>是</dd>" in page
 
 
-def test_health_does_not_see_legal_details_nor_the_name(users, english, login, client):
-    number = _full_story(users).number
+def test_health_does_not_see_legal_details_nor_the_name(open_case, users, english, login, client):
+    number = _full_story(open_case, users).number
     english("health")
     login("health")
     page = _text(client.get(f"/cases/{number}"))
@@ -236,8 +224,8 @@ def test_health_does_not_see_legal_details_nor_the_name(users, english, login, c
     assert "Found during a check of a rural household" not in page
 
 
-def test_education_does_not_see_medical_notes(users, english, login, client):
-    number = _full_story(users).number
+def test_education_does_not_see_medical_notes(open_case, users, english, login, client):
+    number = _full_story(open_case, users).number
     english("education")
     login("education")
     page = _text(client.get(f"/cases/{number}"))
@@ -248,8 +236,8 @@ def test_education_does_not_see_medical_notes(users, english, login, client):
     assert "Estimated age" in page  # every department reads the intake
 
 
-def test_filters_by_department_and_phase(users, english, login, client):
-    number = _full_story(users).number
+def test_filters_by_department_and_phase(open_case, users, english, login, client):
+    number = _full_story(open_case, users).number
     english("reviewer")
     login("reviewer")
     health = _text(client.get(f"/cases/{number}", query_string={"department": "health"}))
@@ -265,8 +253,8 @@ def test_filters_by_department_and_phase(users, english, login, client):
     assert "Step completed: Identify the victim" in unknown
 
 
-def test_phase_durations_are_listed(users, english, login, client):
-    number = _full_story(users).number
+def test_phase_durations_are_listed(open_case, users, english, login, client):
+    number = _full_story(open_case, users).number
     english("reviewer")
     login("reviewer")
     page = _text(client.get(f"/cases/{number}"))
@@ -275,14 +263,14 @@ def test_phase_durations_are_listed(users, english, login, client):
                  "Difficulties passed to departments"):
         assert name in table
     assert "in progress" not in table
-    running = _text(client.get(f"/cases/{_open(users, 'Other').number}"))
+    running = _text(client.get(f"/cases/{open_case('Other').number}"))
     assert "in progress" in running.split('<table class="phases">')[1]
 
 
 # --- the diagram --------------------------------------------------------------------------
 
-def test_the_diagram_page_loads_the_viewer_and_a_legend(users, english, login, client):
-    number = _advance(_open(users), users, until="aid_shelter").number
+def test_the_diagram_page_loads_the_viewer_and_a_legend(open_case, users, english, login, client):
+    number = _advance(open_case(), users, until="aid_shelter").number
     english("manager")
     login("manager")
     page = _text(client.get(f"/cases/{number}/diagram", query_string={"process": "rescue"}))
@@ -297,8 +285,8 @@ def test_the_diagram_page_loads_the_viewer_and_a_legend(users, english, login, c
         assert script.status_code == 200
 
 
-def test_the_diagram_data_holds_every_diagram_and_the_marks(users, login, client):
-    case = _advance(_open(users), users, until="aid_shelter")
+def test_the_diagram_data_holds_every_diagram_and_the_marks(open_case, users, login, client):
+    case = _advance(open_case(), users, until="aid_shelter")
     number, marks = case.number, case_progress(case)
     login("reviewer")
     data = client.get(f"/cases/{number}/diagram.json").get_json()
@@ -311,8 +299,8 @@ def test_the_diagram_data_holds_every_diagram_and_the_marks(users, login, client
             assert f'id="{element_id}"' in data["diagrams"][process_id]
 
 
-def test_progress_marks_completed_and_current_steps(users):
-    case = _advance(_open(users), users, until="aid_special_file")
+def test_progress_marks_completed_and_current_steps(open_case, users):
+    case = _advance(open_case(), users, until="aid_special_file")
     marks = case_progress(case)
     assert marks["rescue"] == {"Task_rescue_identification": COMPLETED,
                                "Task_rescue_family_tracing": COMPLETED}
@@ -324,8 +312,8 @@ def test_progress_marks_completed_and_current_steps(users):
                              "CallActivity_temporary_aid": CURRENT}
 
 
-def test_progress_marks_parallel_phases_and_the_waiting_timer(users):
-    case = _advance(_open(users), users, until="legal_representation")
+def test_progress_marks_parallel_phases_and_the_waiting_timer(open_case, users):
+    case = _advance(open_case(), users, until="legal_representation")
     marks = case_progress(case)
     assert marks["case"]["CallActivity_return_home"] == CURRENT
     assert marks["return_home"]["CallActivity_legal_aid_before_travel"] == CURRENT

@@ -5,15 +5,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from forms.examples import EXAMPLES
 from models import HumanTask, db
 from workflows import engine
-
-
-def _open(users, name="Lin Xiaomei"):
-    case = engine.open_case(EXAMPLES["case_open"], users["police"], name)
-    db.session.commit()
-    return case
 
 
 def _page(client, **query):
@@ -22,8 +15,8 @@ def _page(client, **query):
     return response.get_data(as_text=True)
 
 
-def test_a_new_case_is_in_the_police_inbox_only(users, login, client):
-    case = _open(users)
+def test_a_new_case_is_in_the_police_inbox_only(open_case, login, client):
+    case = open_case()
     login("police")
     assert case.number in _page(client)
     client.post("/logout")
@@ -32,8 +25,8 @@ def test_a_new_case_is_in_the_police_inbox_only(users, login, client):
 
 
 @pytest.mark.parametrize("username", ["manager", "reviewer", "admin"])
-def test_oversight_accounts_have_no_inbox(username, users, login, client):
-    case = _open(users)
+def test_oversight_accounts_have_no_inbox(open_case, username, login, client):
+    case = open_case()
     login(username)
     page = _page(client)
     assert case.number not in page and "Claim" not in page and "认领" not in page
@@ -45,8 +38,8 @@ def test_another_departments_inbox_is_refused(login, client):
     assert client.get("/", query_string={"department": "police"}).status_code == 403
 
 
-def test_filters_mine_unclaimed_overdue(users, login, client):
-    first, second = _open(users, "A"), _open(users, "B")
+def test_filters_mine_unclaimed_overdue(open_case, users, login, client):
+    first, second = open_case("A"), open_case("B")
     task = db.session.scalars(engine.open_tasks(first)).first()
     engine.claim_task(task.id, users["police"])
     other = db.session.scalars(engine.open_tasks(second)).first()
@@ -61,16 +54,16 @@ def test_filters_mine_unclaimed_overdue(users, login, client):
     assert 'class="overdue"' in overdue
 
 
-def test_pages_of_twenty(users, login, client):
-    numbers = [_open(users, f"Victim {i}").number for i in range(23)]
+def test_pages_of_twenty(open_case, login, client):
+    numbers = [open_case(f"Victim {i}").number for i in range(23)]
     login("police")
     first, second = _page(client), _page(client, page=2)
     assert sum(n in first for n in numbers) == 20
     assert sum(n in second for n in numbers) == 3
 
 
-def test_claimed_task_shows_who_has_it(users, login, client):
-    case = _open(users)
+def test_claimed_task_shows_who_has_it(open_case, users, login, client):
+    case = open_case()
     task = db.session.scalar(select(HumanTask).filter_by(case_id=case.id))
     engine.claim_task(task.id, users["police"])
     db.session.commit()

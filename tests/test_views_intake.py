@@ -43,8 +43,8 @@ def test_anonymous_users_are_sent_to_log_in(client):
     assert _cases() == 0
 
 
-def test_the_police_get_the_form(log_in):
-    html = log_in("police").get("/cases/new").get_data(as_text=True)
+def test_the_police_get_the_form(login):
+    html = login("police", "en").get("/cases/new").get_data(as_text=True)
     assert "Record a rescued victim or a missing-child report" in html
     assert html.index('name="victim_name"') < html.index('name="report_type"')
     assert "Only the police and civil affairs see it" in html
@@ -52,8 +52,8 @@ def test_the_police_get_the_form(log_in):
 
 
 @pytest.mark.parametrize("username", OTHERS)
-def test_only_the_police_open_cases(username, log_in):
-    client = log_in(username)
+def test_only_the_police_open_cases(username, login):
+    client = login(username, "en")
     assert client.get("/cases/new").status_code == 403
     assert client.post("/cases/new", data=_posted()).status_code == 403
     assert _cases() == 0
@@ -62,8 +62,8 @@ def test_only_the_police_open_cases(username, log_in):
     assert refused == 2
 
 
-def test_a_case_is_opened_and_lands_in_the_police_inbox(log_in):
-    client = log_in("police")
+def test_a_case_is_opened_and_lands_in_the_police_inbox(login):
+    client = login("police", "en")
     response = client.post("/cases/new", data=_posted())
     case = db.session.scalar(select(Case))
     assert response.status_code == 302
@@ -81,11 +81,11 @@ def test_a_case_is_opened_and_lands_in_the_police_inbox(log_in):
 
 
 @pytest.mark.parametrize("name", ["", "   ", "Lin Xiaomei"])
-def test_invalid_answers_are_shown_next_to_their_fields_and_nothing_is_saved(name, log_in):
+def test_invalid_answers_are_shown_next_to_their_fields_and_nothing_is_saved(name, login):
     tomorrow = (china_today() + timedelta(days=1)).isoformat()
     data = _posted(name, age=200, report_date=tomorrow, disability=None,
                    intake_notes="Typed, keep me.")
-    response = log_in("police").post("/cases/new", data=data)
+    response = login("police", "en").post("/cases/new", data=data)
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert "Nothing was saved: please correct the answers marked below." in html
@@ -102,8 +102,8 @@ def test_invalid_answers_are_shown_next_to_their_fields_and_nothing_is_saved(nam
     assert _cases() == 0
 
 
-def test_a_missing_name_alone_is_refused(log_in):
-    response = log_in("police").post("/cases/new", data=_posted(None))
+def test_a_missing_name_alone_is_refused(login):
+    response = login("police", "en").post("/cases/new", data=_posted(None))
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert "This field is required." in _field(html, "victim_name")
