@@ -69,6 +69,7 @@ run: install
 
 lint: install
 	$(PY) -m ruff check .
+	node_modules/.bin/eslint webapp/static/
 
 check-diagrams: install
 	DATABASE_URL=sqlite:// $(PY) -m flask --app webapp workflows check

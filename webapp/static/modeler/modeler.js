@@ -245,8 +245,8 @@ async function post(url, body, contentType) {
 
 async function saveDraft() {
   const response = await post(config.draftUrl, await currentXML(), 'application/xml');
-  let data = {};
-  try { data = await response.json(); } catch (error) { data = {}; }
+  let data;
+  try { data = await response.json(); } catch { data = {}; }
   if (!response.ok || !data.saved) {
     if (data.problems) { showProblems(data.problems); }
     throw new Error(text('save_failed'));
@@ -294,8 +294,8 @@ async function onDeploy(event) {
     dirty = false;
     const response = await post(config.deployUrl, JSON.stringify({ comment: comment.value.trim() }),
       'application/json');
-    let data = {};
-    try { data = await response.json(); } catch (error) { data = {}; }
+    let data;
+    try { data = await response.json(); } catch { data = {}; }
     if (response.ok && data.version !== undefined) {
       showProblems([]);
       comment.value = '';
