@@ -22,10 +22,12 @@ from webapp import create_app, demo
 from webapp.config import TestConfig
 from workflows import engine
 from workflows.parsing import build_specs, diagram_files
+from workflows.pathways import deploy_shipped
+from workflows.routing import sync_departments
 from workflows.scripting import script_engine
 
 ANSWERS = {"age": 30, "willing_to_return": True, "legal_aid_requested": False,
-           "identity_established": True}
+           "identity_established": True, "criminal_case_filed": False}
 START = {**EXAMPLES["case_open"], "age": 30, "sex": "male", "origin_province": "fujian",
          "home_province": "fujian", "follow_up_interval": "PT0S"}
 
@@ -73,10 +75,9 @@ def app_run(rounds: int):
     users = {u.username: u for u in db.session.scalars(db.select(demo.User))}
     case = engine.open_case(START, users["police"], "Benchmark")
     db.session.commit()
-    path, key = [], None
-    while key != "return_reunion":
-        key, seconds = _complete_next(case, users)
-        path.append(seconds)
+    path = []
+    while db.session.scalars(engine.open_tasks(case)).first().form_key != "follow_up_visit":
+        path.append(_complete_next(case, users)[1])
     checkpoints = {10: [], 100: [], 1000: []}
     for round_no in range(1, rounds + 1):
         _, seconds = _complete_next(case, users, case_can_close=False)
@@ -98,8 +99,8 @@ def main():
         with app.app_context():
             db.drop_all()
             db.create_all()
-            demo.seed_users("bench", demo.seed_departments())
-            demo.deploy_pathway()
+            demo.seed_users("bench", sync_departments())
+            deploy_shipped()
             db.session.commit()
             raw = raw_steps()
             path, rounds = app_run(args.rounds)
