@@ -69,6 +69,7 @@ run: install
 
 lint: install
 	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
 	node_modules/.bin/eslint webapp/static/
 
 check-diagrams: install

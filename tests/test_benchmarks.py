@@ -11,8 +11,13 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_engine_benchmark_runs_a_few_rounds():
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}  # its own temp SQLite
     result = subprocess.run(
-        [sys.executable, "benchmarks/engine.py", "--rounds", "12"], cwd=ROOT, env=env,
-        capture_output=True, text=True, timeout=300, check=True,
+        [sys.executable, "benchmarks/engine.py", "--rounds", "12"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
     )
     assert "app / raw ratio:" in result.stdout
     assert "follow-up round ~  10:" in result.stdout

@@ -13,8 +13,9 @@ ROUNDS = 1_000
 
 def _complete_next(case, users, **answers):
     task = db.session.scalars(engine.open_tasks(case)).first()
-    engine.complete_task(task.id, {**EXAMPLES[task.form_key], **answers},
-                         users[task.department.code])
+    engine.complete_task(
+        task.id, {**EXAMPLES[task.form_key], **answers}, users[task.department.code]
+    )
     return task
 
 
@@ -37,12 +38,14 @@ def test_follow_up_survives_a_thousand_rounds(app, users, open_case, monkeypatch
     assert _complete_next(case, users).form_key == "closure_review"
     assert case.status == CaseStatus.CLOSED
     visits = db.session.scalar(
-        select(func.count()).select_from(HumanTask)
+        select(func.count())
+        .select_from(HumanTask)
         .filter_by(case_id=case.id, form_key="follow_up_visit")
     )
     assert visits == ROUNDS + 1
     fired = db.session.scalar(
-        select(func.count()).select_from(TimelineEvent)
+        select(func.count())
+        .select_from(TimelineEvent)
         .filter_by(case_id=case.id, event_type="timer_fired")
     )
     assert fired == ROUNDS + 1  # the interval before each visit

@@ -27,13 +27,23 @@ from webapp.config import TestConfig
 from workflows import engine
 
 ROOT = Path(__file__).resolve().parent.parent
-ACCOUNTS = ["police", "civil_affairs", "health", "justice", "education", "hr_social_security",
-            "womens_federation", "disabled_persons_federation", "joint_office",
-            "manager", "reviewer", "admin"]
+ACCOUNTS = [
+    "police",
+    "civil_affairs",
+    "health",
+    "justice",
+    "education",
+    "hr_social_security",
+    "womens_federation",
+    "disabled_persons_federation",
+    "joint_office",
+    "manager",
+    "reviewer",
+    "admin",
+]
 CASE_TABLES = (AuditEvent, TimelineEvent, HumanTask, ProcessInstance, Case)
 ALREADY_DONE = "This step was already completed by someone else."
 NOT_SAVED = "Nothing you typed was saved; it is still below so that you can copy it."
-
 
 
 def _ready(case: Case) -> HumanTask:
@@ -42,8 +52,9 @@ def _ready(case: Case) -> HumanTask:
 
 def _answers(form_key: str, **changes) -> dict:
     """Form data as a browser posts it: the example answer with `changes` (None: not sent)."""
-    data = as_formdata({k: v for k, v in {**EXAMPLES[form_key], **changes}.items()
-                        if v is not None})
+    data = as_formdata(
+        {k: v for k, v in {**EXAMPLES[form_key], **changes}.items() if v is not None}
+    )
     return data.to_dict(flat=False)
 
 
@@ -56,8 +67,11 @@ def _field(html: str, name: str) -> str:
 
 
 def _completions(case: Case) -> int:
-    return db.session.scalar(select(func.count()).select_from(TimelineEvent).filter_by(
-        case_id=case.id, event_type="task_completed"))
+    return db.session.scalar(
+        select(func.count())
+        .select_from(TimelineEvent)
+        .filter_by(case_id=case.id, event_type="task_completed")
+    )
 
 
 def _flashes(client) -> list[str]:
@@ -68,9 +82,12 @@ def _flashes(client) -> list[str]:
 
 def test_anonymous_users_are_sent_to_log_in(open_case, client):
     task = _ready(open_case())
-    for method, path in [("get", f"/tasks/{task.id}"), ("post", f"/tasks/{task.id}"),
-                         ("post", f"/tasks/{task.id}/claim"),
-                         ("post", f"/tasks/{task.id}/release")]:
+    for method, path in [
+        ("get", f"/tasks/{task.id}"),
+        ("post", f"/tasks/{task.id}"),
+        ("post", f"/tasks/{task.id}/claim"),
+        ("post", f"/tasks/{task.id}/release"),
+    ]:
         response = getattr(client, method)(path)
         assert response.status_code == 302
         assert response.headers["Location"].startswith("/login?next=")
@@ -80,8 +97,7 @@ def test_anonymous_users_are_sent_to_log_in(open_case, client):
 def test_only_the_tasks_department_may_open_it(audits, open_case, username, login):
     police_task = _ready(open_case())
     civil_task = _ready(open_case(steps=2))
-    assert (police_task.department.code, civil_task.department.code) == (
-        "police", "civil_affairs")
+    assert (police_task.department.code, civil_task.department.code) == ("police", "civil_affairs")
     client = login(username, "en")
     expected = {"police": (200, 403), "civil_affairs": (403, 200)}.get(username, (403, 403))
     got = tuple(client.get(f"/tasks/{task.id}").status_code for task in (police_task, civil_task))
@@ -135,8 +151,11 @@ def test_a_department_reads_only_the_steps_it_needs(open_case, users, login):
     db.session.commit()
     task = db.session.scalar(select(HumanTask).filter_by(case_id=case.id, form_key="care_medical"))
     html = login("health", "en").get(f"/tasks/{task.id}").get_data(as_text=True)
-    assert re.findall(r'data-form-key="(\w+)"', html) == ["case_open", "aid_shelter",
-                                                          "aid_special_file"]
+    assert re.findall(r'data-form-key="(\w+)"', html) == [
+        "case_open",
+        "aid_shelter",
+        "aid_special_file",
+    ]
     assert "Lin Xiaomei" not in html
     assert EXAMPLES["rescue_identification"]["identification_notes"] not in html
 
@@ -152,8 +171,13 @@ def test_invalid_answers_are_shown_next_to_their_fields_and_nothing_is_saved(ope
     case = open_case()
     task = _ready(case)
     tomorrow = (china_today() + timedelta(days=1)).isoformat()
-    data = _answers("rescue_identification", age=200, identification_date=tomorrow,
-                    identity_established=None, identification_notes="Typed, keep me.")
+    data = _answers(
+        "rescue_identification",
+        age=200,
+        identification_date=tomorrow,
+        identity_established=None,
+        identification_notes="Typed, keep me.",
+    )
     response = login("police", "en").post(f"/tasks/{task.id}", data=data)
     assert response.status_code == 422
     html = response.get_data(as_text=True)
@@ -219,8 +243,7 @@ def test_a_completed_or_cancelled_step_is_read_only(open_case, users, login):
     assert f'action="/tasks/{follow_up.id}"' not in html
     response = client.post(f"/tasks/{follow_up.id}", data=_answers(follow_up.form_key))
     assert response.status_code == 409
-    assert "This step was cancelled because the case was closed." in response.get_data(
-        as_text=True)
+    assert "This step was cancelled because the case was closed." in response.get_data(as_text=True)
 
 
 def test_claim_and_release_from_the_inbox_and_the_task_page(audits, open_case, users, login):
@@ -240,7 +263,8 @@ def test_claim_and_release_from_the_inbox_and_the_task_page(audits, open_case, u
     assert task.claimed_by_id is None
     assert audits("task_claimed", allowed=True) == 1 and audits("task_released", allowed=True) == 1
     assert "Nobody has claimed this step yet." in client.get(f"/tasks/{task.id}").get_data(
-        as_text=True)
+        as_text=True
+    )
 
 
 def test_a_step_claimed_by_a_colleague_says_who_has_it(open_case, colleague, login):
@@ -250,14 +274,14 @@ def test_a_step_claimed_by_a_colleague_says_who_has_it(open_case, colleague, log
     db.session.commit()
     client = login("police", "en")
     assert "Claimed by Officer Zhang since" in client.get(f"/tasks/{task.id}").get_data(
-        as_text=True)
+        as_text=True
+    )
     for action in ("claim", "release"):
         client.post(f"/tasks/{task.id}/{action}")
         assert _flashes(client) == ["This step is claimed by Officer Zhang."]
     response = client.post(f"/tasks/{task.id}", data=_answers(task.form_key))
     assert response.status_code == 409
-    assert f"This step is claimed by Officer Zhang. {NOT_SAVED}" in response.get_data(
-        as_text=True)
+    assert f"This step is claimed by Officer Zhang. {NOT_SAVED}" in response.get_data(as_text=True)
     db.session.refresh(task)
     assert task.status == TaskStatus.READY and task.claimed_by_id == colleague.id
 
@@ -271,7 +295,6 @@ def test_claiming_a_completed_step_says_so(open_case, users, login):
     assert _flashes(client) == [ALREADY_DONE]
 
 
-
 def _token(html: str) -> str:
     return re.search(r'name="csrf_token" value="([^"]+)"', html)[1]
 
@@ -281,8 +304,10 @@ def test_posts_without_a_csrf_token_are_refused(open_case, csrf_client):
     path, data = f"/tasks/{task.id}", _answers(task.form_key)
     db.session.commit()  # the second app writes: hold no SQLite transaction meanwhile
     token = _token(csrf_client.get("/login").get_data(as_text=True))
-    csrf_client.post("/login", data={"username": "police", "csrf_token": token,
-                                     "password": TestConfig.DEMO_PASSWORD})
+    csrf_client.post(
+        "/login",
+        data={"username": "police", "csrf_token": token, "password": TestConfig.DEMO_PASSWORD},
+    )
     for target in (path, f"{path}/claim", f"{path}/release"):
         assert csrf_client.post(target, data=data).status_code == 400
     token = _token(csrf_client.get(path).get_data(as_text=True))
@@ -293,14 +318,22 @@ def test_posts_without_a_csrf_token_are_refused(open_case, csrf_client):
 
 
 def test_every_text_of_the_task_and_intake_pages_is_translated():
-    mine = {"webapp/views/tasks.py", "webapp/views/intake.py", "webapp/templates/tasks/show.html",
-            "webapp/templates/intake/new.html", "forms/intake.py"}
+    mine = {
+        "webapp/views/tasks.py",
+        "webapp/views/intake.py",
+        "webapp/templates/tasks/show.html",
+        "webapp/templates/intake/new.html",
+        "forms/intake.py",
+    }
     with (ROOT / "babel.cfg").open() as config:
         method_map, options_map = parse_mapping_cfg(config)
-    found = [(path, message) for path, _, message, *_ in
-             extract_from_dir(ROOT, method_map, options_map,
-                              directory_filter=lambda path: "node_modules" not in path)
-             if path in mine]
+    found = [
+        (path, message)
+        for path, _, message, *_ in extract_from_dir(
+            ROOT, method_map, options_map, directory_filter=lambda path: "node_modules" not in path
+        )
+        if path in mine
+    ]
     with (ROOT / "webapp/translations/zh/LC_MESSAGES/messages.po").open("rb") as po:
         catalog = read_po(po)
     assert len({path for path, _ in found}) == len(mine)
