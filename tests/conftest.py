@@ -11,6 +11,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pyotp
 import pytest
 from flask import g, has_app_context
 from flask.testing import FlaskClient
@@ -31,6 +32,7 @@ from models import (
 from models.processes import pathway_diagrams
 from webapp import create_app, demo
 from webapp.config import TestConfig
+from webapp.ratelimit import limiter
 from workflows.pathways import deploy_shipped
 from workflows.routing import sync_departments
 
@@ -54,7 +56,7 @@ def app(database_url):
     with app.app_context():
         db.drop_all()
         db.create_all()
-        demo.seed_users(TestConfig.DEMO_PASSWORD, sync_departments())
+        demo.seed_users(TestConfig.DEMO_PASSWORD, sync_departments(), TestConfig.DEMO_TOTP_SECRET)
         deploy_shipped()
         db.session.commit()
     yield app
@@ -66,7 +68,8 @@ def app(database_url):
 
 @pytest.fixture(autouse=True)
 def app_context(app):
-    """An app context per test, on a database without cases."""
+    """An app context per test, on a database without cases, and no login attempts counted."""
+    limiter.reset()
     with app.app_context():
         for model in CASE_TABLES:
             db.session.execute(delete(model))
@@ -98,7 +101,12 @@ def run_worker(worker_env):
         time.sleep(max(wait, 0) + 0.05)
         result = subprocess.run(
             [sys.executable, "-m", "flask", "timers", "run", "--until-idle"],
-            cwd=ROOT, env=worker_env, capture_output=True, text=True, timeout=60, check=True,
+            cwd=ROOT,
+            env=worker_env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
         )
         assert "fired 1 timers" in result.stdout
 
@@ -127,6 +135,11 @@ def client(app):
     return app.test_client()
 
 
+def demo_code() -> str:
+    """The current second-factor code of the demo's oversight accounts."""
+    return pyotp.TOTP(TestConfig.DEMO_TOTP_SECRET).now()
+
+
 @pytest.fixture
 def login(client):
     """Log the client in as a demo account; returns the client."""
@@ -136,6 +149,9 @@ def login(client):
             "/login", data={"username": username, "password": TestConfig.DEMO_PASSWORD}
         )
         assert response.status_code == 302, response.get_data(as_text=True)
+        if response.location.startswith("/login/second-factor"):
+            response = client.post("/login/second-factor", data={"code": demo_code()})
+            assert response.status_code == 302, response.get_data(as_text=True)
         return client
 
     return as_user
@@ -159,8 +175,11 @@ def log_in(login, client):
 @pytest.fixture
 def csrf_client(database_url):
     """A client of a second app on the test database that checks CSRF tokens, as production."""
-    config = type("CsrfConfig", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": database_url,
-                                                "WTF_CSRF_ENABLED": True})
+    config = type(
+        "CsrfConfig",
+        (TestConfig,),
+        {"SQLALCHEMY_DATABASE_URI": database_url, "WTF_CSRF_ENABLED": True},
+    )
     csrf_app = create_app(config)
     yield csrf_app.test_client()
     with csrf_app.app_context():
@@ -178,8 +197,9 @@ def restore_pathway(app_context):
     for model in (*CASE_TABLES, DiagramDraft):
         db.session.execute(delete(model))
     newer = select(PathwayVersion.id).where(PathwayVersion.id > baseline)
-    db.session.execute(delete(pathway_diagrams).where(
-        pathway_diagrams.c.pathway_version_id.in_(newer)))
+    db.session.execute(
+        delete(pathway_diagrams).where(pathway_diagrams.c.pathway_version_id.in_(newer))
+    )
     db.session.execute(delete(PathwayVersion).where(PathwayVersion.id > baseline))
     used = select(pathway_diagrams.c.diagram_version_id)
     db.session.execute(delete(DiagramVersion).where(DiagramVersion.id.not_in(used)))

@@ -12,6 +12,7 @@ from forms_filler import field_names, fill_form
 from playwright.sync_api import Page, Response, expect
 
 from forms.examples import EXAMPLES
+from tests.conftest import demo_code
 from webapp.config import TestConfig
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -36,12 +37,28 @@ def switch_language(page: Page, locale: str) -> None:
     expect(page.locator("html")).to_have_attribute("lang", "en" if locale == "en" else "zh-Hans")
 
 
+def log_in_as_is(page: Page, username: str) -> None:
+    """Log in with the keyboard (and the second factor), leaving the interface language as it is."""
+    page.goto("/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.press("input[name=password]", "Enter")
+    page.wait_for_load_state()
+    if "/login/second-factor" in page.url:
+        page.fill("input[name=code]", demo_code())
+        page.press("input[name=code]", "Enter")
+        page.wait_for_load_state()
+
+
 def log_in(page: Page, username: str, password: str = PASSWORD) -> None:
     """Log in from the login page, then read the interface in English."""
     page.goto("/login")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     response = submit(page, "Log in")
+    if "/login/second-factor" in page.url:
+        page.get_by_label("Code from the authenticator app").fill(demo_code())
+        response = submit(page, "Log in")
     assert response.ok, response.status
     assert page.url.endswith("/")
     if page.locator("html").get_attribute("lang") != "en":
@@ -60,7 +77,8 @@ def inbox_row(page: Page, number: str):
     with page.expect_navigation():
         page.get_by_role("navigation", name="Main").get_by_role("link", name="Inbox").click()
     return page.locator("table.inbox tbody tr").filter(
-        has=page.get_by_role("link", name=number, exact=True))
+        has=page.get_by_role("link", name=number, exact=True)
+    )
 
 
 def open_task(page: Page, number: str, title: str) -> None:
@@ -85,7 +103,8 @@ def complete_step(page: Page, number: str, title: str, answers: dict) -> None:
     response = submit(page, "Complete this step")
     assert response.ok, response.status
     expect(page.locator("p.flash.success")).to_have_text(
-        f"Step completed: {title} (case {number}).")
+        f"Step completed: {title} (case {number})."
+    )
     expect(inbox_row(page, number).get_by_role("link", name=title, exact=True)).to_have_count(0)
 
 
@@ -120,6 +139,11 @@ def run_timer_worker(page: Page, number: str, worker_env) -> None:
     time.sleep(max((due_at - datetime.now(UTC)).total_seconds(), 0) + 0.05)
     result = subprocess.run(
         [sys.executable, "-m", "flask", "timers", "run", "--until-idle"],
-        cwd=ROOT, env=worker_env, capture_output=True, text=True, timeout=120, check=True,
+        cwd=ROOT,
+        env=worker_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
     )
     assert re.search(r"fired 1 timers$", result.stdout, re.MULTILINE), result.stdout
