@@ -123,8 +123,16 @@ class ChoiceField(SelectField):
 
     has_placeholder = True
 
-    def __init__(self, label=None, choices=(), validators=None, required: bool | None = True,
-                 blank=None, placeholder=None, **kwargs):
+    def __init__(
+        self,
+        label=None,
+        choices=(),
+        validators=None,
+        required: bool | None = True,
+        blank=None,
+        placeholder=None,
+        **kwargs,
+    ):
         validators = presence(required, message=CHOOSE_AN_OPTION) + list(validators or [])
         options = _options(choices)
         if self.has_placeholder:
@@ -156,8 +164,9 @@ class MultiChoiceField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
 
-    def __init__(self, label=None, choices=(), validators=None, required: bool | None = False,
-                 **kwargs):
+    def __init__(
+        self, label=None, choices=(), validators=None, required: bool | None = False, **kwargs
+    ):
         validators = presence(required, message=CHOOSE_AN_OPTION) + list(validators or [])
         super().__init__(label, validators, choices=_options(choices), **kwargs)
 
@@ -165,8 +174,14 @@ class MultiChoiceField(SelectMultipleField):
 class EventDateField(DateField):
     """The date something happened: not in the future (or, if `planned`, at most two years on)."""
 
-    def __init__(self, label=None, validators=None, required: bool | None = True,
-                 planned: bool = False, **kwargs):
+    def __init__(
+        self,
+        label=None,
+        validators=None,
+        required: bool | None = True,
+        planned: bool = False,
+        **kwargs,
+    ):
         validators = [*presence(required), PlausibleDate(planned), *(validators or [])]
         kwargs.setdefault("invalid_value_message", _l("Enter a date as YYYY-MM-DD."))
         super().__init__(label, validators, **kwargs)
@@ -194,8 +209,15 @@ class EventTimeField(DateTimeLocalField):
 class CountField(IntegerField):
     """A whole number from 0 to `maximum` (a count, an amount, an age)."""
 
-    def __init__(self, label=None, validators=None, maximum: int = 1000,
-                 required: bool | None = True, message=None, **kwargs):
+    def __init__(
+        self,
+        label=None,
+        validators=None,
+        maximum: int = 1000,
+        required: bool | None = True,
+        message=None,
+        **kwargs,
+    ):
         message = message or _l("Enter a whole number from %(min)s to %(max)s.")
         validators = [*presence(required), v.NumberRange(0, maximum, message), *(validators or [])]
         kwargs.setdefault("invalid_value_message", _l("Enter a whole number."))
@@ -213,11 +235,20 @@ class AgeField(CountField):
 class ShortTextField(StringField):
     """One line of text (a name, a place, a reference number), trimmed and bounded."""
 
-    def __init__(self, label=None, validators=None, required: bool | None = True,
-                 max_length: int = 200, **kwargs):
+    def __init__(
+        self,
+        label=None,
+        validators=None,
+        required: bool | None = True,
+        max_length: int = 200,
+        **kwargs,
+    ):
         too_long = _l("Keep this under %(max)d characters.")
-        validators = [*presence(required, v.DataRequired), v.Length(max=max_length,
-                      message=too_long), *(validators or [])]
+        validators = [
+            *presence(required, v.DataRequired),
+            v.Length(max=max_length, message=too_long),
+            *(validators or []),
+        ]
         kwargs.setdefault("filters", [strip_text])
         super().__init__(label, validators, render_kw={"maxlength": max_length}, **kwargs)
 
@@ -227,8 +258,7 @@ class NotesField(TextAreaField):
 
     def __init__(self, label=None, validators=None, max_length: int = 1000, **kwargs):
         too_long = _l("Keep this under %(max)d characters.")
-        validators = [v.Optional(), v.Length(max=max_length, message=too_long),
-                      *(validators or [])]
+        validators = [v.Optional(), v.Length(max=max_length, message=too_long), *(validators or [])]
         kwargs.setdefault("filters", [strip_text])
         render_kw = {"maxlength": max_length, "rows": 4}
         super().__init__(label, validators, render_kw=render_kw, **kwargs)

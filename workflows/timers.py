@@ -51,8 +51,9 @@ def renew(worker: str, instance_ids: list[int], lease: timedelta = LEASE) -> Non
     if instance_ids:
         db.session.execute(
             update(ProcessInstance)
-            .where(ProcessInstance.id.in_(instance_ids),
-                   ProcessInstance.timer_lease_owner == worker)
+            .where(
+                ProcessInstance.id.in_(instance_ids), ProcessInstance.timer_lease_owner == worker
+            )
             .values(timer_lease_until=datetime.now(UTC) + lease)
             .execution_options(synchronize_session=False)
         )
@@ -74,8 +75,10 @@ def fire(instance_id: int, worker: str) -> int:
 def _last_department(case):
     """A timer hands nothing over: the case stays with whoever acted last."""
     last = db.session.scalars(
-        select(HumanTask).filter_by(case_id=case.id, status=TaskStatus.COMPLETED)
-        .order_by(HumanTask.completed_at.desc()).limit(1)
+        select(HumanTask)
+        .filter_by(case_id=case.id, status=TaskStatus.COMPLETED)
+        .order_by(HumanTask.completed_at.desc())
+        .limit(1)
     ).first()
     return last.department if last else None
 
@@ -88,7 +91,7 @@ def run(worker: str, commit, *, until_idle=False, batch=20, poll=5.0) -> int:
         commit()
         for position, instance_id in enumerate(ids):
             fired += fire(instance_id, worker)
-            renew(worker, ids[position + 1:])
+            renew(worker, ids[position + 1 :])
             commit()
         if not ids:
             if until_idle:

@@ -22,8 +22,6 @@ def _case_in_temporary_aid(users):
     return number
 
 
-
-
 def test_the_diagram_marks_done_and_ready_steps(page, users, screenshot):
     number = _case_in_temporary_aid(users)
     errors = []

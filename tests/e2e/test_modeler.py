@@ -25,8 +25,6 @@ def zh(text: str) -> str:
         return gettext(text)
 
 
-
-
 def _xml(page) -> str:
     return page.evaluate("async () => (await window.homecomingModeler.saveXML()).xml")
 
