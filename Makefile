@@ -18,7 +18,7 @@ MODELER_STAMP := webapp/static/vendor/.stamp-modeler
 # Real-browser tests use Debian's Chromium (Playwright never downloads a browser here).
 CHROMIUM     := /usr/bin/chromium
 
-.PHONY: run test install lint check-diagrams vendor browser
+.PHONY: run prod test install lint check-diagrams vendor browser
 
 install: $(STAMP) $(MO) vendor
 
@@ -66,6 +66,13 @@ run: install
 	$(PY) -m flask --app webapp demo seed
 	$(PY) -m flask --app webapp timers run & \
 	$(PY) -m flask --app webapp run --host 127.0.0.1 --port $(PORT)
+
+# Production: gunicorn (WORKERS) plus a timer worker on DATABASE_URL (PostgreSQL); refuses to
+# start without SECRET_KEY and HOMECOMING_DATA_KEY.
+WORKERS ?= 4
+BIND    ?= 127.0.0.1:8000
+prod: install
+	HOMECOMING_ENV=production $(PY) -m flask --app webapp prod serve --workers $(WORKERS) --bind $(BIND)
 
 lint: install
 	$(PY) -m ruff check .

@@ -1,4 +1,4 @@
-"""Forms of the account itself: logging in."""
+"""Forms of the account itself: logging in, with a second factor for oversight roles."""
 
 from flask_babel import lazy_gettext as _l
 from wtforms import Form, PasswordField, StringField
@@ -10,3 +10,11 @@ class LoginForm(Form):
 
     username = StringField(_l("Username"), [InputRequired(), Length(max=80)])
     password = PasswordField(_l("Password"), [InputRequired(), Length(max=200)])
+
+
+class SecondFactorForm(Form):
+    """The six-digit code of the authenticator app."""
+
+    code = StringField(
+        _l("Code from the authenticator app"), [InputRequired(), Length(min=6, max=8)]
+    )

@@ -54,6 +54,10 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(255), default="")
     active: Mapped[bool] = mapped_column(default=True)
     locale: Mapped[str] = mapped_column(String(10), default="zh")
+    # Raised to end every session of the account (logout, password change, an admin).
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    # The TOTP secret of the second factor (oversight roles); readable by the login only.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
     memberships: Mapped[list["Membership"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
     )
@@ -70,6 +74,10 @@ class User(UserMixin, db.Model):
             for m in self.memberships
             if m.department is not None and m.role == Role.SOCIAL_WORKER
         }
+
+    def get_id(self) -> str:
+        """Flask-Login: the session names the account and its session version."""
+        return f"{self.id}:{self.session_version}"
 
     @property
     def is_active(self) -> bool:

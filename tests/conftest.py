@@ -11,6 +11,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pyotp
 import pytest
 from flask import g, has_app_context
 from flask.testing import FlaskClient
@@ -35,6 +36,7 @@ from models import (
 from models.processes import pathway_diagrams
 from webapp import create_app, demo
 from webapp.config import TestConfig
+from webapp.ratelimit import limiter
 from workflows import engine
 from workflows.pathways import deploy_shipped
 from workflows.routing import sync_departments
@@ -59,7 +61,7 @@ def app(database_url):
     with app.app_context():
         db.drop_all()
         db.create_all()
-        demo.seed_users(TestConfig.DEMO_PASSWORD, sync_departments())
+        demo.seed_users(TestConfig.DEMO_PASSWORD, sync_departments(), TestConfig.DEMO_TOTP_SECRET)
         deploy_shipped()
         db.session.commit()
     yield app
@@ -71,7 +73,8 @@ def app(database_url):
 
 @pytest.fixture(autouse=True)
 def app_context(app):
-    """An app context per test, on a database without cases."""
+    """An app context per test, on a database without cases, and no login attempts counted."""
+    limiter.reset()
     with app.app_context():
         for model in CASE_TABLES:
             db.session.execute(delete(model))
@@ -137,6 +140,11 @@ def client(app):
     return app.test_client()
 
 
+def demo_code() -> str:
+    """The current second-factor code of the demo's oversight accounts."""
+    return pyotp.TOTP(TestConfig.DEMO_TOTP_SECRET).now()
+
+
 @pytest.fixture
 def login(client):
     """`login(username, locale=None)`: log the client in as a demo account, in `locale` if
@@ -147,6 +155,9 @@ def login(client):
             "/login", data={"username": username, "password": TestConfig.DEMO_PASSWORD}
         )
         assert response.status_code == 302, response.get_data(as_text=True)
+        if response.location.startswith("/login/second-factor"):
+            response = client.post("/login/second-factor", data={"code": demo_code()})
+            assert response.status_code == 302, response.get_data(as_text=True)
         if locale:
             client.post("/locale", data={"locale": locale})
         return client

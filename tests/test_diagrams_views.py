@@ -22,6 +22,7 @@ from models import (
     TimelineEvent,
     db,
 )
+from tests.conftest import demo_code
 from webapp.config import TestConfig
 from workflows import drafts, engine, migration
 from workflows.parsing import MAX_DIAGRAM_BYTES
@@ -344,6 +345,8 @@ def test_the_modeler_sends_its_token_in_a_header(csrf_client):
         "/login",
         data={"username": "manager", "csrf_token": token, "password": TestConfig.DEMO_PASSWORD},
     )
+    token = _token(csrf_client.get("/login/second-factor").get_data(as_text=True))
+    csrf_client.post("/login/second-factor", data={"code": demo_code(), "csrf_token": token})
     token = _token(csrf_client.get("/diagrams/").get_data(as_text=True))
     url, draft = "/diagrams/api/rescue/draft", _rescue_with_briefing()
     assert csrf_client.post(url, data=draft, headers=XML).status_code == 400

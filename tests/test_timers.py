@@ -208,3 +208,61 @@ def test_timer_waits_for_the_worker_and_its_due_time(users, probe_version, worke
     assert (task.form_key, task.department.code) == ("follow_up_visit", "civil_affairs")
     assert fired_per_case([case.id]) == {case.id: 1}
     assert db.session.get(ProcessInstance, instance.id).next_timer_at is None
+
+
+DOOMED_WORKER = """
+import time
+from models import db
+from webapp import create_app
+from workflows import timers
+
+def hang(instance_id, worker):
+    print("holding", flush=True)
+    time.sleep(600)
+
+timers.fire = hang  # the worker has claimed and committed its leases, then hangs until killed
+with create_app().app_context():
+    timers.run("doomed", db.session.commit, batch=50)
+"""
+
+
+def test_a_killed_workers_timers_fire_within_30_seconds(users, probe_version, worker_env):
+    """kill -9 a worker holding leases: another worker fires each of its timers once, in 30 s."""
+    case_ids = open_probes(users, probe_version, 6, prefix="Killed")
+    wait_until_due(case_ids)
+    db.session.rollback()
+    doomed = subprocess.Popen(
+        [sys.executable, "-c", DOOMED_WORKER],
+        cwd=ROOT,
+        env=worker_env,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert doomed.stdout.readline().strip() == "holding"
+    doomed.kill()
+    doomed.wait()
+    doomed.stdout.close()
+    killed_at = time.monotonic()
+    assert (
+        db.session.scalar(select(func.count()).where(ProcessInstance.timer_lease_owner == "doomed"))
+        == 6
+    )
+    db.session.rollback()
+    rescuer = subprocess.Popen(
+        [sys.executable, "-m", "flask", "timers", "run", "--poll", "0.5"],
+        cwd=ROOT,
+        env=worker_env,
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        while fired_per_case(case_ids) != dict.fromkeys(case_ids, 1):
+            db.session.rollback()
+            assert time.monotonic() - killed_at < 30, fired_per_case(case_ids)
+            time.sleep(0.5)
+    finally:
+        rescuer.terminate()
+        rescuer.wait(timeout=30)
+    print(f"\ntaken over and fired in {time.monotonic() - killed_at:.1f}s after kill -9")
+    time.sleep(1)
+    assert fired_per_case(case_ids) == dict.fromkeys(case_ids, 1)
+    assert ready_visits_per_case(case_ids) == dict.fromkeys(case_ids, 1)

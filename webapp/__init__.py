@@ -1,32 +1,46 @@
 """The Homecoming web app: the factory wires config, extensions, blueprints and the CLI."""
 
-from flask import Flask
-
 from models import db
 
 from .cli import register_cli
-from .config import INSTANCE, Config
-from .database import configure_sqlite
+from .config import INSTANCE, Config, config_from_environment
+from .database import RetryingFlask, configure_sqlite
 from .errors import register_error_pages
 from .extensions import babel, csrf, login_manager, migrate
+from .headers import register_headers
+from .production import refuse_without_secrets
+from .ratelimit import limiter
 from .templating import register_template_helpers
 from .transaction import register_transaction
-from .views import auth, cases, diagrams, inbox, intake, tasks
+from .views import admin, auth, cases, diagrams, inbox, intake, second_factor, tasks
 
 
-def create_app(config: type[Config] | None = None) -> Flask:
-    """Build the app with `config` (default: Config, driven by the environment)."""
+def create_app(config: type[Config] | None = None) -> RetryingFlask:
+    """Build the app with `config` (default: Config, or ProductionConfig by HOMECOMING_ENV)."""
     INSTANCE.mkdir(exist_ok=True)
-    app = Flask(__name__, instance_path=str(INSTANCE))
-    app.config.from_object(config or Config)
+    app = RetryingFlask(__name__, instance_path=str(INSTANCE))
+    app.config.from_object(config or config_from_environment())
+    refuse_without_secrets(app.config)
     db.init_app(app)
     migrate.init_app(app, db)
     babel.init_app(app, locale_selector=auth.select_locale)
     csrf.init_app(app)
     login_manager.init_app(app)
+    limiter.init_app(app)
+    register_headers(app)
     with app.app_context():
         configure_sqlite(db.engine)
-    for blueprint in (auth.bp, inbox.bp, tasks.bp, intake.bp, cases.bp, diagrams.bp):
+    blueprints = (
+        auth.bp,
+        second_factor.bp,
+        admin.bp,
+        inbox.bp,
+        tasks.bp,
+        intake.bp,
+        cases.bp,
+        diagrams.bp,
+    )
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
     register_template_helpers(app)
     register_transaction(app)

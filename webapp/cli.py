@@ -21,17 +21,32 @@ from workflows.routing import sync_departments
 
 from . import demo
 from .extensions import MIGRATIONS
+from .passwords import hash_password
+from .production import serve_command
+from .sessions import end_sessions
 
 demo_cli = click.Group("demo", help="Demo data for local use.")
 departments_cli = click.Group("departments", help="The departments of the action plan.")
 workflows_cli = click.Group("workflows", help="Check and deploy the BPMN diagrams.")
 timers_cli = click.Group("timers", help="The timer worker.")
 cases_cli = click.Group("cases", help="Casework from the command line.")
+prod_cli = click.Group("prod", help="Production: gunicorn plus timer workers on PostgreSQL.")
+prod_cli.add_command(serve_command)
+accounts_cli = click.Group("accounts", help="Accounts: passwords.")
 
 
 def register_cli(app) -> None:
     """Attach the command groups to the app."""
-    for group in (demo_cli, departments_cli, workflows_cli, timers_cli, cases_cli):
+    groups = (
+        demo_cli,
+        departments_cli,
+        workflows_cli,
+        timers_cli,
+        cases_cli,
+        prod_cli,
+        accounts_cli,
+    )
+    for group in groups:
         app.cli.add_command(group)
 
 
@@ -39,9 +54,23 @@ def register_cli(app) -> None:
 def seed_command():
     """Migrate the database, then add departments, accounts, the pathway and demo cases."""
     upgrade(directory=str(MIGRATIONS))
-    demo.seed(current_app.config["DEMO_PASSWORD"])
+    secret = current_app.config["DEMO_TOTP_SECRET"]
+    demo.seed(current_app.config["DEMO_PASSWORD"], secret)
     db.session.commit()
     click.echo("demo data ready")
+    click.echo(f"manager, reviewer and admin: second-factor key {secret} (any TOTP app)")
+
+
+@accounts_cli.command("set-password")
+@click.argument("username")
+@click.password_option()
+def set_password_command(username, password):
+    """Set an account's password; every session of the account ends."""
+    user = _user(username)
+    user.password_hash = hash_password(password)
+    end_sessions(user)
+    db.session.commit()
+    click.echo(f"password of {username} changed; its sessions have ended")
 
 
 @departments_cli.command("sync")

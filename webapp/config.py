@@ -4,6 +4,7 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from typing import ClassVar
 
 INSTANCE = Path(__file__).resolve().parent.parent / "instance"
 
@@ -14,8 +15,21 @@ class Config:
     SQLALCHEMY_DATABASE_URI = os.environ.get(
         "DATABASE_URL", f"sqlite:///{INSTANCE / 'homecoming.sqlite'}"
     )
+    # A random key per process is only for `make run`: ProductionConfig refuses to start without.
     SECRET_KEY = os.environ.get("SECRET_KEY") or secrets.token_hex(32)
     PERMANENT_SESSION_LIFETIME = timedelta(minutes=30)
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    # A dead pooled connection is replaced before use; parameters (victims' names) stay out
+    # of error messages and logs.
+    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict] = {"pool_pre_ping": True, "hide_parameters": True}
+    # Shared by every worker when set; one process's memory otherwise (enough for `make run`).
+    RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
+    RATELIMIT_KEY_PREFIX = os.environ.get("HOMECOMING_RATELIMIT_PREFIX", "homecoming")
+    LOGIN_LIMIT_PER_ACCOUNT = "5 per minute; 20 per hour"
+    LOGIN_LIMIT_PER_ADDRESS = "20 per minute; 100 per hour"
+    # Enrolled for the demo's oversight accounts only (`make run`, tests); never in production.
+    DEMO_TOTP_SECRET = os.environ.get("HOMECOMING_DEMO_TOTP_SECRET", "HOMECOMINGDEMOTOTPSECRET")
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024  # no request needs more; a 50 MB upload gets 413
     BABEL_DEFAULT_LOCALE = "zh"
     BABEL_DEFAULT_TIMEZONE = os.environ.get("HOMECOMING_TIMEZONE", "Asia/Shanghai")
@@ -25,6 +39,21 @@ class Config:
     # A child still missing: how often the police review the open search.
     SEARCH_REVIEW_INTERVAL = os.environ.get("HOMECOMING_SEARCH_REVIEW_INTERVAL", "P3D")
     DEMO_PASSWORD = os.environ.get("HOMECOMING_DEMO_PASSWORD", "homecoming-demo")
+
+
+class ProductionConfig(Config):
+    """Production: secrets from the environment or no start, cookies only over HTTPS."""
+
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    DATA_KEY = os.environ.get("HOMECOMING_DATA_KEY")
+    SESSION_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+    REQUIRED_SECRETS = ("SECRET_KEY", "HOMECOMING_DATA_KEY")
+
+
+def config_from_environment() -> type[Config]:
+    """ProductionConfig when HOMECOMING_ENV=production, else Config."""
+    return ProductionConfig if os.environ.get("HOMECOMING_ENV") == "production" else Config
 
 
 class TestConfig(Config):

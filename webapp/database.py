@@ -1,6 +1,10 @@
-"""Engine settings that make SQLite behave under concurrent writers."""
+"""Engine settings: SQLite under concurrent writers, and surviving a dropped connection."""
 
+from flask import Flask, g
 from sqlalchemy import event
+from sqlalchemy.exc import DBAPIError
+
+from models import db
 
 
 def configure_sqlite(engine) -> None:
@@ -26,3 +30,23 @@ def configure_sqlite(engine) -> None:
     @event.listens_for(engine, "begin")
     def _begin(connection):
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+class RetryingFlask(Flask):
+    """Flask that serves a request once more when the database connection dropped under it.
+
+    pool_pre_ping catches connections that died while pooled; this catches one that dies
+    during a request (a database restart): in loading the user, the view or the commit. The
+    request's one transaction was rolled back, so serving it again changes nothing twice.
+    """
+
+    def full_dispatch_request(self):
+        """Serve the request; on a dropped connection, roll back and serve it once more."""
+        try:
+            return super().full_dispatch_request()
+        except DBAPIError as error:
+            if not error.connection_invalidated:
+                raise
+            db.session.rollback()
+            g.pop("_login_user", None)  # Flask-Login's cached user came from the lost connection
+            return super().full_dispatch_request()

@@ -15,8 +15,11 @@ MAX_DEMO_STEPS = 60
 OVERSIGHT_ROLES = {"manager": Role.MANAGER, "reviewer": Role.REVIEWER, "admin": Role.ADMIN}
 
 
-def seed_users(password: str, departments: dict[str, Department]) -> dict[str, User]:
-    """One social worker per department (named by its code) plus manager, reviewer, admin."""
+def seed_users(
+    password: str, departments: dict[str, Department], totp_secret: str | None = None
+) -> dict[str, User]:
+    """One social worker per department (named by its code) plus manager, reviewer, admin
+    (enrolled in the second factor with the demo's `totp_secret`)."""
     users = {u.username: u for u in db.session.scalars(select(User))}
     password_hash = hash_password(password)
     wanted = [(code, departments[code], Role.SOCIAL_WORKER) for code in departments]
@@ -28,6 +31,7 @@ def seed_users(password: str, departments: dict[str, Department]) -> dict[str, U
             username=username,
             display_name=username.replace("_", " ").title(),
             password_hash=password_hash,
+            totp_secret=totp_secret if role in OVERSIGHT_ROLES.values() else None,
         )
         user.memberships.append(Membership(department=department, role=role))
         db.session.add(user)
@@ -50,10 +54,10 @@ def advance_case(
         engine.complete_task(task.id, data, users[task.department.code])
 
 
-def seed(password: str) -> None:
+def seed(password: str, totp_secret: str) -> None:
     """Everything `make run` needs; safe to run twice."""
     departments = sync_departments()
-    users = seed_users(password, departments)
+    users = seed_users(password, departments, totp_secret)
     deploy_shipped(users["manager"])
     if db.session.scalar(select(Case.id).limit(1)) is not None:
         return

@@ -18,6 +18,10 @@ def register_error_pages(app) -> None:
             404: (_("Not found"), _("There is nothing at this address.")),
             405: (_("Not allowed"), _("This address does not accept that request.")),
             400: (_("Bad request"), _("The request was not understood; please try again.")),
+            429: (
+                _("Too many attempts"),
+                _("Too many attempts to log in. Wait a few minutes, then try again."),
+            ),
         }
         title, message = messages.get(error.code, (error.name, ""))
         return render_template(

@@ -1,9 +1,9 @@
 """Firing due timers exactly once, from any number of worker processes.
 
 A worker claims due instances with one atomic UPDATE (rows locked with SKIP LOCKED where the
-database has it) and a lease; it then fires each under the instance's row lock. A crashed
-worker's lease runs out and another worker takes the instance over; firing is safe to repeat
-because a fired timer is part of the saved workflow state.
+database has it) and a short lease, which it renews (a heartbeat) after each instance it fires.
+A crashed worker stops renewing, its leases run out within seconds and another worker takes the
+instances over; firing is safe to repeat because a fired timer is part of the saved state.
 """
 
 import time
@@ -15,7 +15,8 @@ from models import HumanTask, ProcessInstance, TaskStatus, db
 
 from .instances import Step
 
-LEASE = timedelta(minutes=5)
+# Short, because a live worker renews it after every instance it fires (see `renew`).
+LEASE = timedelta(seconds=15)
 
 
 def _due(now: datetime):
@@ -43,6 +44,19 @@ def claim_due(worker: str, now: datetime, limit: int = 20, lease: timedelta = LE
         .execution_options(synchronize_session=False)
     )
     return [row[0] for row in rows]
+
+
+def renew(worker: str, instance_ids: list[int], lease: timedelta = LEASE) -> None:
+    """The heartbeat: extend `worker`'s leases on the instances it has yet to fire."""
+    if instance_ids:
+        db.session.execute(
+            update(ProcessInstance)
+            .where(
+                ProcessInstance.id.in_(instance_ids), ProcessInstance.timer_lease_owner == worker
+            )
+            .values(timer_lease_until=datetime.now(UTC) + lease)
+            .execution_options(synchronize_session=False)
+        )
 
 
 def fire(instance_id: int, worker: str) -> int:
@@ -75,8 +89,9 @@ def run(worker: str, commit, *, until_idle=False, batch=20, poll=5.0) -> int:
     while True:
         ids = claim_due(worker, datetime.now(UTC), batch)
         commit()
-        for instance_id in ids:
+        for position, instance_id in enumerate(ids):
             fired += fire(instance_id, worker)
+            renew(worker, ids[position + 1 :])
             commit()
         if not ids:
             if until_idle:

@@ -12,6 +12,7 @@ from forms_filler import field_names, fill_form
 from playwright.sync_api import Page, Response, expect
 
 from forms.examples import EXAMPLES
+from tests.conftest import demo_code
 from webapp.config import TestConfig
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -36,12 +37,28 @@ def switch_language(page: Page, locale: str) -> None:
     expect(page.locator("html")).to_have_attribute("lang", "en" if locale == "en" else "zh-Hans")
 
 
+def log_in_as_is(page: Page, username: str) -> None:
+    """Log in with the keyboard (and the second factor), leaving the interface language as it is."""
+    page.goto("/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.press("input[name=password]", "Enter")
+    page.wait_for_load_state()
+    if "/login/second-factor" in page.url:
+        page.fill("input[name=code]", demo_code())
+        page.press("input[name=code]", "Enter")
+        page.wait_for_load_state()
+
+
 def log_in(page: Page, username: str, password: str = PASSWORD) -> None:
     """Log in from the login page, then read the interface in English."""
     page.goto("/login")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     response = submit(page, "Log in")
+    if "/login/second-factor" in page.url:
+        page.get_by_label("Code from the authenticator app").fill(demo_code())
+        response = submit(page, "Log in")
     assert response.ok, response.status
     assert page.url.endswith("/")
     if page.locator("html").get_attribute("lang") != "en":

@@ -1,10 +1,10 @@
 """The case page and the diagram view in a real browser: bpmn-js draws the marks."""
 
 import pytest
+from pages import log_in_as_is
 
 from forms.examples import EXAMPLES
 from models import db
-from webapp.config import TestConfig
 from workflows import engine
 
 pytestmark = pytest.mark.e2e
@@ -22,20 +22,12 @@ def _case_in_temporary_aid(users):
     return number
 
 
-def _log_in(page, username):
-    page.goto("/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", TestConfig.DEMO_PASSWORD)
-    page.press("input[name=password]", "Enter")
-    page.wait_for_load_state()
-
-
 def test_the_diagram_marks_done_and_ready_steps(page, users, screenshot):
     number = _case_in_temporary_aid(users)
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    _log_in(page, "reviewer")
+    log_in_as_is(page, "reviewer")
     page.goto(f"/cases/{number}")
     screenshot(page, "case-page")
     page.click(f"a[href='/cases/{number}/diagram']")

@@ -8,10 +8,10 @@ import re
 
 import pytest
 from flask_babel import force_locale, gettext
+from pages import log_in_as_is
 from playwright.sync_api import expect
 
 from forms.registry import FORMS
-from webapp.config import TestConfig
 
 pytestmark = pytest.mark.e2e
 
@@ -23,14 +23,6 @@ def zh(text: str) -> str:
     """The page's text as the manager (who reads Chinese) sees it."""
     with force_locale("zh"):
         return gettext(text)
-
-
-def _log_in(page, username):
-    page.goto("/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", TestConfig.DEMO_PASSWORD)
-    page.press("input[name=password]", "Enter")
-    page.wait_for_load_state()
 
 
 def _xml(page) -> str:
@@ -62,7 +54,7 @@ def test_edit_save_deploy_and_a_refused_dead_end(page, restore_pathway, screensh
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    _log_in(page, "manager")
+    log_in_as_is(page, "manager")
     page.goto(f"/diagrams/{PROCESS}/edit")
     expect(page.locator("#modeler.ready")).to_be_attached(timeout=15000)
     expect(page.locator('#canvas [data-element-id="Task_return_plan"]')).to_be_visible()
@@ -175,7 +167,7 @@ def test_edit_save_deploy_and_a_refused_dead_end(page, restore_pathway, screensh
 
 
 def test_download_gives_the_current_xml(page, restore_pathway):
-    _log_in(page, "manager")
+    log_in_as_is(page, "manager")
     page.goto(f"/diagrams/{PROCESS}/edit")
     expect(page.locator("#modeler.ready")).to_be_attached(timeout=15000)
     with page.expect_download() as info:

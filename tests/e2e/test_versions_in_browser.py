@@ -9,9 +9,10 @@ import re
 
 import pytest
 from flask_babel import force_locale
+from pages import log_in_as_is
 from playwright.sync_api import expect
 from sqlalchemy import select
-from test_modeler import ADD_TASK, _log_in, zh
+from test_modeler import ADD_TASK, zh
 
 from forms.examples import EXAMPLES
 from forms.registry import FORMS
@@ -80,7 +81,7 @@ def deploy_new_task_in_browser(page) -> int:
     """As the manager: a civil_affairs task before "Plan the return", its form picked in the
     panel; save, deploy with a comment. Returns the new version's id."""
     deployed = re.escape(zh("Deployed as version {version}.")).replace(r"\{version\}", r"(\d+)")
-    _log_in(page, "manager")
+    log_in_as_is(page, "manager")
     page.goto(f"/diagrams/{PROCESS}/edit")
     expect(page.locator("#modeler.ready")).to_be_attached(timeout=15000)
     task_id = page.evaluate(ADD_TASK)
@@ -133,7 +134,7 @@ def test_new_cases_follow_the_new_version_old_cases_keep_theirs(
     db.session.commit()
 
     page.context.clear_cookies()
-    _log_in(page, "civil_affairs")
+    log_in_as_is(page, "civil_affairs")
     page.goto("/")  # the inbox
     row_a = page.locator("table.inbox tbody tr", has_text=numbers[0])
     row_b = page.locator("table.inbox tbody tr", has_text=numbers[1])

@@ -19,8 +19,12 @@ from sqlalchemy import select
 from forms.account import LoginForm
 from models import User, db
 
+from .. import second_factor
 from ..extensions import login_manager
 from ..passwords import check_password, hash_password
+from ..ratelimit import limit_logins
+from ..redirects import safe_next
+from ..sessions import end_sessions, session_user
 
 bp = Blueprint("auth", __name__)
 LOCALES = ("zh", "en")
@@ -29,12 +33,14 @@ _DUMMY_HASH = hash_password("not a password")
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    """Flask-Login: the account behind a session."""
-    return db.session.get(User, int(user_id))
+def load_user(token: str) -> User | None:
+    """Flask-Login: the account behind a session, unless that session was ended."""
+    user_id = token.partition(":")[0]
+    return session_user(db.session.get(User, int(user_id)) if user_id.isdigit() else None, token)
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limit_logins
 def login():
     """The login page; a wrong username or password gets the same generic error."""
     form = LoginForm(request.form)
@@ -43,20 +49,33 @@ def login():
         user = db.session.scalar(select(User).filter_by(username=form.username.data))
         password_hash = user.password_hash if user is not None else _DUMMY_HASH
         if check_password(password_hash, form.password.data) and user and user.active:
-            session.clear()
-            session.permanent = True
-            session["last_seen"] = time.time()
-            login_user(user)
-            return redirect(_safe_next(request.args.get("next")) or url_for("inbox.index"))
+            return password_accepted(user, safe_next(request.args.get("next")))
         error = _("Unknown username or wrong password.")
     return render_template("auth/login.html", form=form, error=error), 401 if error else 200
 
 
-def _safe_next(target: str | None) -> str | None:
-    """Only same-site paths are followed after login."""
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return None
+def password_accepted(user: User, next_url: str | None):
+    """Log in, or ask for the second factor first when the account's roles require one."""
+    session.clear()
+    if not second_factor.required(user):
+        return finish_login(user, next_url)
+    session["pending_login"] = {
+        "id": user.id,
+        "username": user.username,
+        "version": user.session_version,
+        "next": next_url,
+    }
+    endpoint = "second_factor.verify" if user.totp_secret else "second_factor.enrol"
+    return redirect(url_for(endpoint))
+
+
+def finish_login(user: User, next_url: str | None):
+    """Start a fresh session for `user` and go where they were heading."""
+    session.clear()
+    session.permanent = True
+    session["last_seen"] = time.time()
+    login_user(user)
+    return redirect(next_url or url_for("inbox.index"))
 
 
 @bp.before_app_request
@@ -76,7 +95,8 @@ def expire_idle_session():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
-    """End the session."""
+    """End the session, and every copy of it (the account's other sessions too)."""
+    end_sessions(current_user)
     logout_user()
     session.clear()
     return redirect(url_for("auth.login"))
@@ -90,7 +110,7 @@ def set_locale():
         session["locale"] = locale
         if current_user.is_authenticated:
             current_user.locale = locale
-    return redirect(_safe_next(request.form.get("next")) or url_for("inbox.index"))
+    return redirect(safe_next(request.form.get("next")) or url_for("inbox.index"))
 
 
 def select_locale() -> str:
