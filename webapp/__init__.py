@@ -2,7 +2,7 @@
 
 from flask import Flask
 
-from models import db
+from models import crypto, db
 
 from .cli import register_cli
 from .config import INSTANCE, Config
@@ -19,6 +19,7 @@ def create_app(config: type[Config] | None = None) -> Flask:
     INSTANCE.mkdir(exist_ok=True)
     app = Flask(__name__, instance_path=str(INSTANCE))
     app.config.from_object(config or Config)
+    crypto.init_app(app)
     db.init_app(app)
     migrate.init_app(app, db)
     babel.init_app(app, locale_selector=auth.select_locale)

@@ -4,7 +4,10 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from typing import ClassVar
 
+# Tests only (it is in the repository): their databases are thrown away.
+TEST_DATA_KEY = "dGVzdC1vbmx5LWRhdGEta2V5LW5vdC1hLXNlY3JldCE="
 INSTANCE = Path(__file__).resolve().parent.parent / "instance"
 
 
@@ -25,6 +28,11 @@ class Config:
     # A child still missing: how often the police review the open search.
     SEARCH_REVIEW_INTERVAL = os.environ.get("HOMECOMING_SEARCH_REVIEW_INTERVAL", "P3D")
     DEMO_PASSWORD = os.environ.get("HOMECOMING_DEMO_PASSWORD", "homecoming-demo")
+    # Data keys (models/crypto.py): never in the database; without one the app will not start.
+    DATA_KEY = os.environ.get("HOMECOMING_DATA_KEY")
+    DATA_KEY_FILE = os.environ.get("HOMECOMING_DATA_KEY_FILE")
+    # Bound parameters (names, notes) never appear in SQLAlchemy's error messages or logs.
+    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict] = {"hide_parameters": True}
 
 
 class TestConfig(Config):
@@ -36,3 +44,4 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = False
     FOLLOW_UP_INTERVAL = "PT1S"
     SEARCH_REVIEW_INTERVAL = "PT1S"
+    DATA_KEY = TEST_DATA_KEY
