@@ -21,6 +21,7 @@ from workflows.routing import sync_departments
 
 from . import demo
 from .extensions import MIGRATIONS
+from .keys_cli import keys_cli
 
 demo_cli = click.Group("demo", help="Demo data for local use.")
 departments_cli = click.Group("departments", help="The departments of the action plan.")
@@ -31,7 +32,7 @@ cases_cli = click.Group("cases", help="Casework from the command line.")
 
 def register_cli(app) -> None:
     """Attach the command groups to the app."""
-    for group in (demo_cli, departments_cli, workflows_cli, timers_cli, cases_cli):
+    for group in (demo_cli, departments_cli, workflows_cli, timers_cli, cases_cli, keys_cli):
         app.cli.add_command(group)
 
 
