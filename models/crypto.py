@@ -129,6 +129,22 @@ def keyring() -> Keyring:
     return current_app.extensions["data_keys"]
 
 
+class Plaintext(str):
+    """A decrypted text that prints redacted: a DEBUG dump of result rows shows no victim data."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "<decrypted text>"
+
+
+class PlainDocument(dict):
+    """A decrypted JSON document that prints redacted (see Plaintext)."""
+
+    def __repr__(self) -> str:
+        return "<decrypted document>"
+
+
 class EncryptedText(TypeDecorator):
     """Text stored encrypted with the app's current data key; read back as plaintext."""
 
@@ -141,7 +157,7 @@ class EncryptedText(TypeDecorator):
 
     def process_result_value(self, value, dialect):
         """Decrypt on the way out."""
-        return None if value is None else keyring().decrypt(value)
+        return None if value is None else Plaintext(keyring().decrypt(value))
 
 
 class EncryptedJSON(EncryptedText):
@@ -155,4 +171,7 @@ class EncryptedJSON(EncryptedText):
 
     def process_result_value(self, value, dialect):
         """Decrypt, then parse."""
-        return None if value is None else json.loads(super().process_result_value(value, dialect))
+        if value is None:
+            return None
+        document = json.loads(super().process_result_value(value, dialect))
+        return PlainDocument(document) if isinstance(document, dict) else document

@@ -161,7 +161,8 @@ def _entry(event: TimelineEvent, task: HumanTask | None, phase: str | None,
     if event.event_type in DATA_EVENTS and form_key in FORMS:
         if access.may_read_step(user, form_key):
             notes = access.may_read_notes(user, form_key)
-            entry.details = answers(form_key, data.get("data", {}), notes=notes)
+            classes = access.readable_classes(user, form_key)
+            entry.details = answers(form_key, data.get("data", {}), notes, classes)
         else:
             entry.restricted = True
     return entry
