@@ -28,10 +28,20 @@ from workflows.pathways import deploy_shipped
 from workflows.routing import sync_departments
 from workflows.scripting import script_engine
 
-ANSWERS = {"age": 30, "willing_to_return": True, "legal_aid_requested": False,
-           "identity_established": True}
-START = {**EXAMPLES["case_open"], "age": 30, "sex": "male", "origin_province": "fujian",
-         "home_province": "fujian", "follow_up_interval": "PT0S"}
+ANSWERS = {
+    "age": 30,
+    "willing_to_return": True,
+    "legal_aid_requested": False,
+    "identity_established": True,
+}
+START = {
+    **EXAMPLES["case_open"],
+    "age": 30,
+    "sex": "male",
+    "origin_province": "fujian",
+    "home_province": "fujian",
+    "follow_up_interval": "PT0S",
+}
 
 
 def _answers(form_key, **extra):
@@ -48,8 +58,11 @@ def raw_steps() -> list[float]:
     workflow.do_engine_steps()
     times = []
     while True:
-        ready = [t for t in workflow.get_tasks(state=TaskState.READY)
-                 if isinstance(t.task_spec, UserTask)]
+        ready = [
+            t
+            for t in workflow.get_tasks(state=TaskState.READY)
+            if isinstance(t.task_spec, UserTask)
+        ]
         if not ready:
             return times
         task = ready[0]
@@ -130,8 +143,11 @@ def main():
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         url = os.environ.get("DATABASE_URL") or f"sqlite:///{tmp}/bench.sqlite"
-        config = type("BenchConfig", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": url,
-                                                     "FOLLOW_UP_INTERVAL": "PT0S"})
+        config = type(
+            "BenchConfig",
+            (TestConfig,),
+            {"SQLALCHEMY_DATABASE_URI": url, "FOLLOW_UP_INTERVAL": "PT0S"},
+        )
         app = create_app(config)
         with app.app_context():
             db.drop_all()
@@ -151,8 +167,10 @@ def main():
     print(f"app / raw ratio:                   {app_ms / raw_ms:7.1f}x   (aim <= 3x)")
     print(f"completion, encrypted at rest:     median {with_key * 1000:7.2f} ms")
     print(f"completion, plaintext (baseline):  median {without_key * 1000:7.2f} ms")
-    print(f"encryption cost:                   {(with_key / without_key - 1) * 100:+7.1f} %"
-          "   (aim <= +20 %)")
+    print(
+        f"encryption cost:                   {(with_key / without_key - 1) * 100:+7.1f} %"
+        "   (aim <= +20 %)"
+    )
     print(f"encrypt + decrypt a {state_size / 1000:.0f} kB state:  {seal * 1000:7.3f} ms")
     medians = {mark: median(samples) * 1000 for mark, samples in rounds.items()}
     for mark, value in medians.items():

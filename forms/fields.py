@@ -125,8 +125,16 @@ class ChoiceField(Classified, SelectField):
 
     has_placeholder = True
 
-    def __init__(self, label=None, choices=(), validators=None, required: bool | None = True,
-                 blank=None, placeholder=None, **kwargs):
+    def __init__(
+        self,
+        label=None,
+        choices=(),
+        validators=None,
+        required: bool | None = True,
+        blank=None,
+        placeholder=None,
+        **kwargs,
+    ):
         validators = presence(required, message=CHOOSE_AN_OPTION) + list(validators or [])
         options = _options(choices)
         if self.has_placeholder:
@@ -158,8 +166,9 @@ class MultiChoiceField(Classified, SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
 
-    def __init__(self, label=None, choices=(), validators=None, required: bool | None = False,
-                 **kwargs):
+    def __init__(
+        self, label=None, choices=(), validators=None, required: bool | None = False, **kwargs
+    ):
         validators = presence(required, message=CHOOSE_AN_OPTION) + list(validators or [])
         super().__init__(label, validators, choices=_options(choices), **kwargs)
 
@@ -167,8 +176,14 @@ class MultiChoiceField(Classified, SelectMultipleField):
 class EventDateField(Classified, DateField):
     """The date something happened: not in the future (or, if `planned`, at most two years on)."""
 
-    def __init__(self, label=None, validators=None, required: bool | None = True,
-                 planned: bool = False, **kwargs):
+    def __init__(
+        self,
+        label=None,
+        validators=None,
+        required: bool | None = True,
+        planned: bool = False,
+        **kwargs,
+    ):
         validators = [*presence(required), PlausibleDate(planned), *(validators or [])]
         kwargs.setdefault("invalid_value_message", _l("Enter a date as YYYY-MM-DD."))
         super().__init__(label, validators, **kwargs)
@@ -196,8 +211,15 @@ class EventTimeField(Classified, DateTimeLocalField):
 class CountField(Classified, IntegerField):
     """A whole number from 0 to `maximum` (a count, an amount, an age)."""
 
-    def __init__(self, label=None, validators=None, maximum: int = 1000,
-                 required: bool | None = True, message=None, **kwargs):
+    def __init__(
+        self,
+        label=None,
+        validators=None,
+        maximum: int = 1000,
+        required: bool | None = True,
+        message=None,
+        **kwargs,
+    ):
         message = message or _l("Enter a whole number from %(min)s to %(max)s.")
         validators = [*presence(required), v.NumberRange(0, maximum, message), *(validators or [])]
         kwargs.setdefault("invalid_value_message", _l("Enter a whole number."))
@@ -217,11 +239,20 @@ class ShortTextField(Classified, StringField):
 
     default_sensitivity = None  # free text may hold anything: each field declares its class
 
-    def __init__(self, label=None, validators=None, required: bool | None = True,
-                 max_length: int = 200, **kwargs):
+    def __init__(
+        self,
+        label=None,
+        validators=None,
+        required: bool | None = True,
+        max_length: int = 200,
+        **kwargs,
+    ):
         too_long = _l("Keep this under %(max)d characters.")
-        validators = [*presence(required, v.DataRequired), v.Length(max=max_length,
-                      message=too_long), *(validators or [])]
+        validators = [
+            *presence(required, v.DataRequired),
+            v.Length(max=max_length, message=too_long),
+            *(validators or []),
+        ]
         kwargs.setdefault("filters", [strip_text])
         super().__init__(label, validators, render_kw={"maxlength": max_length}, **kwargs)
 
@@ -233,8 +264,7 @@ class NotesField(Classified, TextAreaField):
 
     def __init__(self, label=None, validators=None, max_length: int = 1000, **kwargs):
         too_long = _l("Keep this under %(max)d characters.")
-        validators = [v.Optional(), v.Length(max=max_length, message=too_long),
-                      *(validators or [])]
+        validators = [v.Optional(), v.Length(max=max_length, message=too_long), *(validators or [])]
         kwargs.setdefault("filters", [strip_text])
         render_kw = {"maxlength": max_length, "rows": 4}
         super().__init__(label, validators, render_kw=render_kw, **kwargs)

@@ -54,16 +54,21 @@ class CaseOpenForm(TaskForm):
     report_type = RadioChoiceField(_l("Type of report"), REPORT_TYPES)
     report_date = EventDateField(_l("Date of the rescue or report"))
     report_source = ChoiceField(_l("Reported by"), REPORT_SOURCES)
-    police_file_number = ShortTextField(_l("Police file number"), max_length=40,
-                                        sensitivity=S.IDENTITY)
-    report_location = ShortTextField(_l("Place of rescue or disappearance (county or city)"),
-                                     sensitivity=S.LOCATION)
+    police_file_number = ShortTextField(
+        _l("Police file number"), max_length=40, sensitivity=S.IDENTITY
+    )
+    report_location = ShortTextField(
+        _l("Place of rescue or disappearance (county or city)"), sensitivity=S.LOCATION
+    )
     age = AgeField(_l("Estimated age"))
     sex = RadioChoiceField(_l("Sex"), SEXES)
     disability = YesNoField(_l("Disability noticed or declared"))
     origin_country = ChoiceField(_l("Country of origin"), COUNTRY_CHOICES)
     origin_province = ChoiceField(
-        _l("Province of origin"), PROVINCE_CHOICES, required=None, blank="",
+        _l("Province of origin"),
+        PROVINCE_CHOICES,
+        required=None,
+        blank="",
         placeholder=_l("None (victim from abroad)"),
     )
     victim_language = ChoiceField(_l("Language spoken"), LANGUAGES)
@@ -87,6 +92,10 @@ class VictimNameForm(Form):
 
     # Sensitive: police and civil affairs only.
     victim_name = ShortTextField(
-        _l("Victim's name or care alias"), max_length=120,
-        description=_l("Only the police and civil affairs see it; everyone else sees the "
-                       "case number."), sensitivity=S.IDENTITY)
+        _l("Victim's name or care alias"),
+        max_length=120,
+        description=_l(
+            "Only the police and civil affairs see it; everyone else sees the case number."
+        ),
+        sensitivity=S.IDENTITY,
+    )

@@ -7,38 +7,61 @@ import pytest
 from workflows.errors import ScriptFailed, ScriptRejected
 from workflows.scripting import evaluate, execute
 
-CHILD = {"age": 12, "identity_established": False, "parents_found": True,
-         "willing_to_return": False, "origin_country": "CN", "origin_province": "sichuan",
-         "home_province": "fujian", "case_can_close": False}
-ADULT = {**CHILD, "age": 30, "identity_established": True, "parents_found": False,
-         "willing_to_return": True, "origin_province": "fujian", "case_can_close": True}
+CHILD = {
+    "age": 12,
+    "identity_established": False,
+    "parents_found": True,
+    "willing_to_return": False,
+    "origin_country": "CN",
+    "origin_province": "sichuan",
+    "home_province": "fujian",
+    "case_can_close": False,
+}
+ADULT = {
+    **CHILD,
+    "age": 30,
+    "identity_established": True,
+    "parents_found": False,
+    "willing_to_return": True,
+    "origin_province": "fujian",
+    "case_can_close": True,
+}
 
 
-@pytest.mark.parametrize(("condition", "data", "expected"), [
-    ("age < 18 and not identity_established", CHILD, True),
-    ("age < 18 and not identity_established", {**CHILD, "identity_established": True}, False),
-    ("age < 18 and not identity_established", {**ADULT, "identity_established": False}, False),
-    ("6 <= age < 16", CHILD, True),
-    ("6 <= age < 16", {**CHILD, "age": 16}, False),
-    ("6 <= age < 16", {**CHILD, "age": 5}, False),
-    ("origin_country == 'CN' and origin_province != home_province", CHILD, True),
-    ("origin_country == 'CN' and origin_province != home_province", ADULT, False),
-    ("origin_country == 'CN' and origin_province != home_province",
-     {**CHILD, "origin_country": "VN", "origin_province": ""}, False),
-    ("not case_can_close", CHILD, True),
-    ("not case_can_close", ADULT, False),
-])
+@pytest.mark.parametrize(
+    ("condition", "data", "expected"),
+    [
+        ("age < 18 and not identity_established", CHILD, True),
+        ("age < 18 and not identity_established", {**CHILD, "identity_established": True}, False),
+        ("age < 18 and not identity_established", {**ADULT, "identity_established": False}, False),
+        ("6 <= age < 16", CHILD, True),
+        ("6 <= age < 16", {**CHILD, "age": 16}, False),
+        ("6 <= age < 16", {**CHILD, "age": 5}, False),
+        ("origin_country == 'CN' and origin_province != home_province", CHILD, True),
+        ("origin_country == 'CN' and origin_province != home_province", ADULT, False),
+        (
+            "origin_country == 'CN' and origin_province != home_province",
+            {**CHILD, "origin_country": "VN", "origin_province": ""},
+            False,
+        ),
+        ("not case_can_close", CHILD, True),
+        ("not case_can_close", ADULT, False),
+    ],
+)
 def test_diagram_conditions_give_the_right_bool(condition, data, expected):
     assert evaluate(condition, dict(data)) is expected
 
 
-@pytest.mark.parametrize(("source", "expected"), [
-    ("P30D", "P30D"),
-    ("PT12H", "PT12H"),
-    ("2026-01-01T00:00:00Z", "2026-01-01T00:00:00Z"),
-    (" P30D\n", "P30D"),
-    ('"P30D"', "P30D"),
-])
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("P30D", "P30D"),
+        ("PT12H", "PT12H"),
+        ("2026-01-01T00:00:00Z", "2026-01-01T00:00:00Z"),
+        (" P30D\n", "P30D"),
+        ('"P30D"', "P30D"),
+    ],
+)
 def test_iso_literals_come_back_as_strings(source, expected):
     assert evaluate(source, {}) == expected
 
@@ -47,12 +70,15 @@ def test_timer_field_is_evaluated_not_taken_literally():
     assert evaluate("follow_up_interval", {"follow_up_interval": "PT0S"}) == "PT0S"
 
 
-@pytest.mark.parametrize(("data", "expected"), [
-    (CHILD, True),
-    ({**CHILD, "parents_found": False}, False),
-    (ADULT, True),
-    ({**ADULT, "willing_to_return": False}, False),
-])
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (CHILD, True),
+        ({**CHILD, "parents_found": False}, False),
+        (ADULT, True),
+        ({**ADULT, "willing_to_return": False}, False),
+    ],
+)
 def test_decide_destination_script_writes_back(data, expected):
     case = dict(data)
     execute("returning_home = parents_found if age < 18 else willing_to_return", case)

@@ -42,13 +42,20 @@ def readable_steps(user: User, case: Case) -> list[RecordedStep]:
             continue
         department = event.department.code if event.department else None
         notes, classes = may_read_notes(user, form_key), readable_classes(user, form_key)
-        steps.append(RecordedStep(form_key, department, event.created_at,
-                                  answers(form_key, event.data.get("data", {}), notes, classes)))
+        steps.append(
+            RecordedStep(
+                form_key,
+                department,
+                event.created_at,
+                answers(form_key, event.data.get("data", {}), notes, classes),
+            )
+        )
     return steps
 
 
-def answers(form_key: str, data: Mapping, notes: bool,
-            classes: set[Sensitivity]) -> list[tuple[str, str]]:
+def answers(
+    form_key: str, data: Mapping, notes: bool, classes: set[Sensitivity]
+) -> list[tuple[str, str]]:
     """(label, answer) of each answered field of a step's stored data, in form order.
 
     Free-text notes of other departments are left out; an answer of a sensitivity class the
@@ -70,8 +77,11 @@ def answers(form_key: str, data: Mapping, notes: bool,
 def shown_value(field) -> str:
     """A stored answer as people read it: the labels of chosen options, else the typed text."""
     if hasattr(field, "iter_choices"):
-        return ", ".join(str(label) for value, label, selected, *_ in field.iter_choices()
-                         if selected and value != "")
+        return ", ".join(
+            str(label)
+            for value, label, selected, *_ in field.iter_choices()
+            if selected and value != ""
+        )
     if field.data is None or field.data == "":
         return ""
     return str(field._value())

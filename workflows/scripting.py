@@ -117,8 +117,14 @@ def _lshift(left, right):
 
 
 _INPLACE = {
-    "+=": operator.add, "-=": operator.sub, "/=": operator.truediv, "//=": operator.floordiv,
-    "%=": operator.mod, "&=": operator.and_, "|=": operator.or_, "^=": operator.xor,
+    "+=": operator.add,
+    "-=": operator.sub,
+    "/=": operator.truediv,
+    "//=": operator.floordiv,
+    "%=": operator.mod,
+    "&=": operator.and_,
+    "|=": operator.or_,
+    "^=": operator.xor,
     ">>=": operator.rshift,
 }
 
@@ -143,9 +149,29 @@ def _limited_range(*args):
 _BUILTINS = {
     name: __builtins__[name] if isinstance(__builtins__, dict) else getattr(__builtins__, name)
     for name in (
-        "abs", "all", "any", "bool", "dict", "divmod", "enumerate", "float", "int", "isinstance",
-        "len", "list", "max", "min", "round", "set", "sorted", "str", "tuple", "zip",
-        "True", "False", "None",
+        "abs",
+        "all",
+        "any",
+        "bool",
+        "dict",
+        "divmod",
+        "enumerate",
+        "float",
+        "int",
+        "isinstance",
+        "len",
+        "list",
+        "max",
+        "min",
+        "round",
+        "set",
+        "sorted",
+        "str",
+        "tuple",
+        "zip",
+        "True",
+        "False",
+        "None",
     )
 }
 _BUILTINS |= {"range": _limited_range, "sum": _sum}
