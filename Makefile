@@ -15,6 +15,9 @@ VENDOR_STAMP := webapp/static/vendor/.stamp-bpmn-js
 MODELER_SRC  := $(wildcard webapp/static/modeler/*.js)
 MODELER      := webapp/static/vendor/modeler
 MODELER_STAMP := webapp/static/vendor/.stamp-modeler
+# DEMO ONLY, published here: `make run`'s data are readable by anyone with this repository.
+# Production sets its own HOMECOMING_DATA_KEY or HOMECOMING_DATA_KEY_FILE (see the README).
+DEMO_DATA_KEY := ZGVtby1vbmx5LWtleS1wdWJsaXNoZWQtbm90LXNlY3I=
 # Real-browser tests use Debian's Chromium (Playwright never downloads a browser here).
 CHROMIUM     := /usr/bin/chromium
 
@@ -62,6 +65,7 @@ $(CHROMIUM):
 $(MO): webapp/translations/zh/LC_MESSAGES/messages.po $(STAMP)
 	$(VENV)/bin/pybabel compile --statistics -d webapp/translations
 
+run: export HOMECOMING_DATA_KEY ?= $(DEMO_DATA_KEY)
 run: install
 	$(PY) -m flask --app webapp demo seed
 	$(PY) -m flask --app webapp timers run & \
@@ -80,7 +84,7 @@ lint: install
 	node_modules/.bin/eslint webapp/static/
 
 check-diagrams: install
-	DATABASE_URL=sqlite:// $(PY) -m flask --app webapp workflows check
+	DATABASE_URL=sqlite:// HOMECOMING_DATA_KEY=$(DEMO_DATA_KEY) $(PY) -m flask --app webapp workflows check
 
 test: lint check-diagrams browser
 	$(PY) -m pytest -q

@@ -11,6 +11,7 @@ from .fields import (
     ShortTextField,
     YesNoField,
 )
+from .sensitivity import Sensitivity as S
 
 SHELTER_TYPES = [
     ("rescue_station", _l("Rescue-management station")),
@@ -58,12 +59,12 @@ class ShelterForm(TaskForm):
 
     admission_date = EventDateField(_l("Date of admission"))
     shelter_type = ChoiceField(_l("Type of shelter"), SHELTER_TYPES)
-    shelter_name = ShortTextField(_l("Name of the shelter"))
+    shelter_name = ShortTextField(_l("Name of the shelter"), sensitivity=S.LOCATION)
     aid_items = MultiChoiceField(_l("Aid provided"), AID_ITEMS)
     social_worker_assigned = YesNoField(_l("Professional social worker assigned"))
     willing_to_return = YesNoField(_l("Willing to return home"))
     legal_aid_requested = YesNoField(_l("Asks for legal aid"))
-    shelter_notes = NotesField(_l("Shelter notes"))
+    shelter_notes = NotesField(_l("Shelter notes"), sensitivity=S.IDENTITY)
 
 
 class WomensSupportForm(TaskForm):
@@ -80,7 +81,7 @@ class WomensSupportForm(TaskForm):
     womens_support_start_date = EventDateField(_l("Support started on"))
     womens_services = MultiChoiceField(_l("Services offered"), WOMENS_SERVICES, required=True)
     violence_risk = YesNoField(_l("Risk of violence from the buyer or at home"))
-    womens_support_notes = NotesField(_l("Support notes"))
+    womens_support_notes = NotesField(_l("Support notes"), sensitivity=S.IDENTITY)
 
 
 class SpecialFileForm(TaskForm):
@@ -94,11 +95,13 @@ class SpecialFileForm(TaskForm):
         "task for the department that can solve it."
     )
 
-    special_file_number = ShortTextField(_l("Special file number"), max_length=40)
+    special_file_number = ShortTextField(
+        _l("Special file number"), max_length=40, sensitivity=S.IDENTITY
+    )
     special_file_date = EventDateField(_l("Date the file was opened"))
     hukou_status = ChoiceField(_l("Household registration"), HUKOU_STATUSES)
     referred_difficulties = MultiChoiceField(
         _l("Difficulties passed to other departments"), DIFFICULTIES
     )
     # Sensitive: police only.
-    special_file_notes = NotesField(_l("Special file notes"))
+    special_file_notes = NotesField(_l("Special file notes"), sensitivity=S.MINOR)

@@ -12,6 +12,7 @@ from .fields import (
     NotesField,
     YesNoField,
 )
+from .sensitivity import Sensitivity as S
 
 MEDICAL_SERVICES = [
     ("general_exam", _l("General examination")),
@@ -41,11 +42,15 @@ class MedicalCareForm(TaskForm):
         _l("Consent to examination given (by the victim, or the guardian of a child)")
     )
     medical_exam_date = EventDateField(_l("Date of examination"), required=None)
-    medical_services = MultiChoiceField(_l("Services given"), MEDICAL_SERVICES)
-    health_status = ChoiceField(_l("State of health"), HEALTH_STATUSES, required=None)
+    medical_services = MultiChoiceField(
+        _l("Services given"), MEDICAL_SERVICES, sensitivity=S.HEALTH
+    )
+    health_status = ChoiceField(
+        _l("State of health"), HEALTH_STATUSES, required=None, sensitivity=S.HEALTH
+    )
     hospital_referral = YesNoField(_l("Referred to hospital"))
     # Sensitive: health only.
-    medical_notes = NotesField(_l("Medical notes"))
+    medical_notes = NotesField(_l("Medical notes"), sensitivity=S.HEALTH)
 
     def validate_medical_exam_date(self, field):
         """An examination needs consent; with consent its date is recorded."""
@@ -77,9 +82,11 @@ class PsychologicalCareForm(TaskForm):
     purpose = _l("Assess the victim's psychological needs and support their rehabilitation.")
 
     psych_assessment_date = EventDateField(_l("Date of assessment"))
-    psych_risk_level = ChoiceField(_l("Risk of self-harm or crisis"), RISK_LEVELS)
+    psych_risk_level = ChoiceField(
+        _l("Risk of self-harm or crisis"), RISK_LEVELS, sensitivity=S.HEALTH
+    )
     counselling_sessions = CountField(_l("Counselling sessions held"), maximum=500)
     specialist_referral = YesNoField(_l("Referred to a specialist mental-health service"))
     rehab_plan_agreed = YesNoField(_l("Rehabilitation plan agreed with the victim"))
     # Sensitive: health only.
-    psych_notes = NotesField(_l("Psychological care notes"))
+    psych_notes = NotesField(_l("Psychological care notes"), sensitivity=S.HEALTH)

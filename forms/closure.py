@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 
 from .base import TaskForm
 from .fields import ChoiceField, EventDateField, NotesField, YesNoField
+from .sensitivity import Sensitivity as S
 
 OUTCOMES = [
     ("reunited", _l("Reunited with the family")),
@@ -33,4 +34,4 @@ class ClosureReviewForm(TaskForm):
     measures_completed = YesNoField(_l("Every department completed its measures"))
     closure_assessment = ChoiceField(_l("Assessment of the work"), ASSESSMENTS)
     accountability_issue = YesNoField(_l("A department failed to act in time"))
-    closure_notes = NotesField(_l("Review notes"))
+    closure_notes = NotesField(_l("Review notes"), sensitivity=S.IDENTITY)

@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 
 from .base import TaskForm
 from .fields import ChoiceField, EventDateField, NotesField
+from .sensitivity import Sensitivity as S
 
 DIFFICULTY_OUTCOMES = [
     ("solved", _l("Solved")),
@@ -23,7 +24,7 @@ class DifficultyForm(TaskForm):
 
     difficulty_action_date = EventDateField(_l("Date of the action"))
     difficulty_outcome = ChoiceField(_l("Outcome"), DIFFICULTY_OUTCOMES)
-    difficulty_notes = NotesField(_l("What was done"))
+    difficulty_notes = NotesField(_l("What was done"), sensitivity=S.IDENTITY)
 
 
 class HousingIncomeDifficultyForm(DifficultyForm):

@@ -5,6 +5,7 @@ from wtforms.validators import ValidationError
 
 from .base import TaskForm
 from .fields import ChoiceField, EventDateField, MultiChoiceField, NotesField, YesNoField
+from .sensitivity import Sensitivity as S
 
 # The categories and grades of the national disability classification (GB/T 26341).
 DISABILITY_TYPES = [
@@ -39,13 +40,15 @@ class DisabilityAssessmentForm(TaskForm):
     purpose = _l("Assess the victim's disability and arrange the federation's support.")
 
     disability_assessment_date = EventDateField(_l("Date of assessment"))
-    disability_confirmed = YesNoField(_l("Disability confirmed"))
+    disability_confirmed = YesNoField(_l("Disability confirmed"), sensitivity=S.HEALTH)
     disability_types = MultiChoiceField(_l("Type of disability"), DISABILITY_TYPES, required=None)
-    disability_grade = ChoiceField(_l("Grade of disability"), DISABILITY_GRADES, required=None)
+    disability_grade = ChoiceField(
+        _l("Grade of disability"), DISABILITY_GRADES, required=None, sensitivity=S.HEALTH
+    )
     disability_certificate = YesNoField(_l("Disability certificate issued or applied for"))
     disability_services = MultiChoiceField(_l("Support arranged"), DISABILITY_SERVICES)
     # Sensitive: disabled persons' federation and health only.
-    disability_notes = NotesField(_l("Assessment notes"))
+    disability_notes = NotesField(_l("Assessment notes"), sensitivity=S.HEALTH)
 
     def validate_disability_types(self, field):
         """A confirmed disability has a type."""

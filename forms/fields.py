@@ -22,6 +22,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget, RadioInput
 
+from .sensitivity import Classified
+
 # Fujian's wall clock: users type local dates and times, whatever the server's zone (no DST).
 CHINA_TIME = timezone(timedelta(hours=8), "CST")
 EARLIEST_DATE = date(1900, 1, 1)
@@ -99,7 +101,7 @@ def _yes_no(value) -> bool:
     raise ValueError(value)
 
 
-class YesNoField(RadioField):
+class YesNoField(Classified, RadioField):
     """A yes/no question answered with radio buttons; its data is a bool (None if unanswered)."""
 
     def __init__(self, label=None, validators=None, required: bool | None = True, **kwargs):
@@ -114,7 +116,7 @@ class YesNoField(RadioField):
             super().pre_validate(form)
 
 
-class ChoiceField(SelectField):
+class ChoiceField(Classified, SelectField):
     """A drop-down of (value, label) pairs, opening on an empty "Choose…" option.
 
     `blank` is what the workflow stores when nothing is chosen (None, or "" for a code that
@@ -158,7 +160,7 @@ class RadioChoiceField(ChoiceField):
         self.label.field_id = False
 
 
-class MultiChoiceField(SelectMultipleField):
+class MultiChoiceField(Classified, SelectMultipleField):
     """Tick-boxes for "all that apply"; its data is a list of the ticked values."""
 
     widget = ListWidget(prefix_label=False)
@@ -171,7 +173,7 @@ class MultiChoiceField(SelectMultipleField):
         super().__init__(label, validators, choices=_options(choices), **kwargs)
 
 
-class EventDateField(DateField):
+class EventDateField(Classified, DateField):
     """The date something happened: not in the future (or, if `planned`, at most two years on)."""
 
     def __init__(
@@ -192,7 +194,7 @@ class EventDateField(DateField):
             super().process_formdata([valuelist[0].strip()])
 
 
-class EventTimeField(DateTimeLocalField):
+class EventTimeField(Classified, DateTimeLocalField):
     """The date and time (China time) something happened; never in the future."""
 
     def __init__(self, label=None, validators=None, required: bool | None = True, **kwargs):
@@ -206,7 +208,7 @@ class EventTimeField(DateTimeLocalField):
             super().process_formdata([valuelist[0].strip()])
 
 
-class CountField(IntegerField):
+class CountField(Classified, IntegerField):
     """A whole number from 0 to `maximum` (a count, an amount, an age)."""
 
     def __init__(
@@ -232,8 +234,10 @@ class AgeField(CountField):
         super().__init__(label, validators, maximum=120, message=message, **kwargs)
 
 
-class ShortTextField(StringField):
+class ShortTextField(Classified, StringField):
     """One line of text (a name, a place, a reference number), trimmed and bounded."""
+
+    default_sensitivity = None  # free text may hold anything: each field declares its class
 
     def __init__(
         self,
@@ -253,8 +257,10 @@ class ShortTextField(StringField):
         super().__init__(label, validators, render_kw={"maxlength": max_length}, **kwargs)
 
 
-class NotesField(TextAreaField):
+class NotesField(Classified, TextAreaField):
     """Optional free text, trimmed and bounded; kept short because it may hold sensitive facts."""
+
+    default_sensitivity = None  # free text may hold anything: each field declares its class
 
     def __init__(self, label=None, validators=None, max_length: int = 1000, **kwargs):
         too_long = _l("Keep this under %(max)d characters.")

@@ -6,6 +6,7 @@ from wtforms.validators import ValidationError
 
 from .base import TaskForm
 from .fields import ChoiceField, EventDateField, MultiChoiceField, NotesField, YesNoField
+from .sensitivity import Sensitivity as S
 
 VISIT_METHODS = [
     ("home_visit", _l("Home visit")),
@@ -42,7 +43,7 @@ class FollowUpVisitForm(TaskForm):
     visit_safety_concern = YesNoField(_l("Signs of re-trafficking, violence or exploitation"))
     follow_up_referrals = MultiChoiceField(_l("Needs passed to other departments"), REFERRALS)
     case_can_close = YesNoField(_l("The case can close"))
-    visit_notes = NotesField(_l("Visit notes"))
+    visit_notes = NotesField(_l("Visit notes"), sensitivity=S.MINOR)
 
     def validate_case_can_close(self, field):
         """A victim at risk is never left without follow-up."""
@@ -67,4 +68,4 @@ class PoliceCheckForm(TaskForm):
         _l("Traffickers or buyers sought contact, or another danger was found")
     )
     # Sensitive: police only.
-    police_check_notes = NotesField(_l("Check notes"))
+    police_check_notes = NotesField(_l("Check notes"), sensitivity=S.LOCATION)

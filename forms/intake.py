@@ -15,6 +15,7 @@ from .fields import (
     ShortTextField,
     YesNoField,
 )
+from .sensitivity import Sensitivity as S
 
 REPORT_TYPES = [
     ("rescue", _l("Rescued victim")),
@@ -53,8 +54,12 @@ class CaseOpenForm(TaskForm):
     report_type = RadioChoiceField(_l("Type of report"), REPORT_TYPES)
     report_date = EventDateField(_l("Date of the rescue or report"))
     report_source = ChoiceField(_l("Reported by"), REPORT_SOURCES)
-    police_file_number = ShortTextField(_l("Police file number"), max_length=40)
-    report_location = ShortTextField(_l("Place of rescue or disappearance (county or city)"))
+    police_file_number = ShortTextField(
+        _l("Police file number"), max_length=40, sensitivity=S.IDENTITY
+    )
+    report_location = ShortTextField(
+        _l("Place of rescue or disappearance (county or city)"), sensitivity=S.LOCATION
+    )
     age = AgeField(_l("Estimated age"))
     sex = RadioChoiceField(_l("Sex"), SEXES)
     disability = YesNoField(_l("Disability noticed or declared"))
@@ -69,7 +74,7 @@ class CaseOpenForm(TaskForm):
     victim_language = ChoiceField(_l("Language spoken"), LANGUAGES)
     interpreter_needed = YesNoField(_l("Interpreter needed"))
     # Sensitive: police and civil affairs only.
-    intake_notes = NotesField(_l("Circumstances of the rescue or report"))
+    intake_notes = NotesField(_l("Circumstances of the rescue or report"), sensitivity=S.IDENTITY)
 
     def validate_origin_province(self, field):
         """A victim from China needs a province; one from abroad has none."""
@@ -92,4 +97,5 @@ class VictimNameForm(Form):
         description=_l(
             "Only the police and civil affairs see it; everyone else sees the case number."
         ),
+        sensitivity=S.IDENTITY,
     )

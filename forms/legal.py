@@ -13,6 +13,7 @@ from .fields import (
     ShortTextField,
     YesNoField,
 )
+from .sensitivity import Sensitivity as S
 
 ELIGIBILITY_GROUNDS = [
     ("crime_victim", _l("Victim in a criminal case")),
@@ -47,12 +48,14 @@ class LegalEligibilityForm(TaskForm):
     )
 
     legal_application_date = EventDateField(_l("Date of the application or assessment"))
-    legal_aid_centre = ShortTextField(_l("Legal-aid institution"))
+    legal_aid_centre = ShortTextField(_l("Legal-aid institution"), sensitivity=S.PLAIN)
     legal_aid_eligible = YesNoField(_l("Eligible for legal aid"))
     eligibility_ground = ChoiceField(
         _l("Ground of eligibility"), ELIGIBILITY_GROUNDS, required=None
     )
-    ineligibility_reason = ShortTextField(_l("Reason for refusal"), required=None, max_length=300)
+    ineligibility_reason = ShortTextField(
+        _l("Reason for refusal"), required=None, max_length=300, sensitivity=S.FINANCIAL
+    )
     legal_aid_accepted = YesNoField(
         _l("Legal aid offered and accepted by the victim (or guardian)"), required=None
     )
@@ -92,10 +95,10 @@ class LegalRepresentationForm(TaskForm):
     purpose = _l("Assign a legal-aid lawyer and record the proceedings and their outcome.")
 
     lawyer_assigned_date = EventDateField(_l("Lawyer assigned on"))
-    lawyer_name = ShortTextField(_l("Lawyer"), max_length=120)
+    lawyer_name = ShortTextField(_l("Lawyer"), max_length=120, sensitivity=S.PLAIN)
     legal_proceedings = MultiChoiceField(_l("Proceedings"), PROCEEDINGS, required=True)
     representation_status = ChoiceField(_l("Status of the representation"), REPRESENTATION_STATUSES)
     compensation_awarded = CountField(
         _l("Compensation awarded (yuan)"), maximum=100_000_000, required=False
     )
-    representation_notes = NotesField(_l("Representation notes"))
+    representation_notes = NotesField(_l("Representation notes"), sensitivity=S.IDENTITY)

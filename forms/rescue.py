@@ -14,6 +14,7 @@ from .fields import (
     ShortTextField,
     YesNoField,
 )
+from .sensitivity import Sensitivity as S
 
 AGE_EVIDENCE = [
     ("documents", _l("Identity documents")),
@@ -64,7 +65,7 @@ class IdentificationForm(TaskForm):
     trafficking_confirmed = YesNoField(_l("Confirmed as a victim of trafficking"))
     criminal_case_filed = YesNoField(_l("A criminal case has been filed against the traffickers"))
     # Sensitive: police only.
-    identification_notes = NotesField(_l("Identification notes"))
+    identification_notes = NotesField(_l("Identification notes"), sensitivity=S.IDENTITY)
 
 
 class DnaSamplingForm(TaskForm):
@@ -81,10 +82,10 @@ class DnaSamplingForm(TaskForm):
     dna_consent_by = ChoiceField(_l("Consent given by"), DNA_CONSENT_GIVERS, required=None)
     dna_sample_date = EventDateField(_l("Date the sample was taken"), required=None)
     dna_match_reference = ShortTextField(
-        _l("Database comparison reference"), required=False, max_length=40
+        _l("Database comparison reference"), required=False, max_length=40, sensitivity=S.BIOMETRIC
     )
     parents_found = YesNoField(_l("Parents found"))
-    dna_notes = NotesField(_l("DNA sampling notes"), max_length=500)
+    dna_notes = NotesField(_l("DNA sampling notes"), max_length=500, sensitivity=S.BIOMETRIC)
 
     def validate_dna_consent_by(self, field):
         """Who consented is recorded with the consent, and only then."""
@@ -118,7 +119,7 @@ class FamilyTracingForm(TaskForm):
     family_safety_concern = YesNoField(
         _l("Concern that the family took part in the sale or would harm the child")
     )
-    tracing_notes = NotesField(_l("Tracing notes"))
+    tracing_notes = NotesField(_l("Tracing notes"), sensitivity=S.IDENTITY)
 
     def validate_family_contact_date(self, field):
         """Contact cannot come before the tracing started."""
@@ -140,7 +141,9 @@ class ChildPlacementForm(TaskForm):
 
     placement_date = EventDateField(_l("Date of placement"))
     placement_type = ChoiceField(_l("Type of placement"), PLACEMENT_TYPES)
-    placement_institution = ShortTextField(_l("Institution or foster family (name)"))
+    placement_institution = ShortTextField(
+        _l("Institution or foster family (name)"), sensitivity=S.LOCATION
+    )
     not_with_buying_family = YesNoField(
         _l("I confirm the child is not placed with the family that bought the child"),
         [MustBeYes(_l("A child may never be placed with the family that bought the child."))],
@@ -157,7 +160,7 @@ class ChildPlacementForm(TaskForm):
         ],
     )
     guardianship_arranged = YesNoField(_l("Guardianship arranged by civil affairs"))
-    placement_notes = NotesField(_l("Placement notes"))
+    placement_notes = NotesField(_l("Placement notes"), sensitivity=S.MINOR)
 
 
 class FamilyInvestigationForm(TaskForm):
@@ -172,10 +175,12 @@ class FamilyInvestigationForm(TaskForm):
     )
 
     investigation_opened_date = EventDateField(_l("Investigation opened on"))
-    investigating_unit = ShortTextField(_l("Investigating unit"))
-    criminal_case_number = ShortTextField(_l("Criminal case number"), required=False, max_length=40)
+    investigating_unit = ShortTextField(_l("Investigating unit"), sensitivity=S.PLAIN)
+    criminal_case_number = ShortTextField(
+        _l("Criminal case number"), required=False, max_length=40, sensitivity=S.IDENTITY
+    )
     family_contact_restricted = YesNoField(
         _l("Contact between the family and the child restricted")
     )
     # Sensitive: police only.
-    investigation_notes = NotesField(_l("Investigation notes"))
+    investigation_notes = NotesField(_l("Investigation notes"), sensitivity=S.IDENTITY)

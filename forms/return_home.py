@@ -14,6 +14,7 @@ from .fields import (
     ShortTextField,
     YesNoField,
 )
+from .sensitivity import Sensitivity as S
 
 ESCORTS = [
     ("police", _l("Police")),
@@ -80,9 +81,9 @@ class HomeSafetyAssessmentForm(TaskForm):
     home_risks = MultiChoiceField(_l("Risks found"), HOME_RISKS)
     child_wishes = ChoiceField(_l("What the child wants"), CHILD_WISHES)
     # Sensitive: the child's own words; civil affairs and police only.
-    child_views = NotesField(_l("The child's view, in the child's words"))
+    child_views = NotesField(_l("The child's view, in the child's words"), sensitivity=S.MINOR)
     home_safe = YesNoField(_l("Home is safe for the child to return"))
-    assessment_notes = NotesField(_l("Assessment notes"))
+    assessment_notes = NotesField(_l("Assessment notes"), sensitivity=S.MINOR)
 
     def validate_home_safe(self, field):
         """A family that took part in the sale, or a violent home, is never safe."""
@@ -100,7 +101,7 @@ class ReturnPlanForm(TaskForm):
         "Plan the journey home and obtain consent to share the case with the receiving side."
     )
 
-    return_destination = ShortTextField(_l("Destination (county or city)"))
+    return_destination = ShortTextField(_l("Destination (county or city)"), sensitivity=S.LOCATION)
     planned_travel_date = EventDateField(_l("Planned travel date"), planned=True)
     return_family_contacted = YesNoField(_l("Family or receiving agency contacted"))
     return_escort_required = YesNoField(_l("Escort required"))
@@ -111,7 +112,7 @@ class ReturnPlanForm(TaskForm):
             "or country of origin"
         )
     )
-    return_plan_notes = NotesField(_l("Return plan notes"))
+    return_plan_notes = NotesField(_l("Return plan notes"), sensitivity=S.LOCATION)
 
     def validate_return_escort_by(self, field):
         """An escort, if required, is named."""
@@ -130,15 +131,17 @@ class RepatriationForm(TaskForm):
     purpose = _l("Hand the victim over safely to the authorities of their country.")
 
     repatriation_date = EventDateField(_l("Date of repatriation"))
-    border_port = ShortTextField(_l("Border port"), max_length=120)
-    receiving_authority = ShortTextField(_l("Receiving authority"))
+    border_port = ShortTextField(_l("Border port"), max_length=120, sensitivity=S.LOCATION)
+    receiving_authority = ShortTextField(_l("Receiving authority"), sensitivity=S.PLAIN)
     travel_document_issued = YesNoField(_l("Travel document issued"))
     consulate_notified = YesNoField(_l("Embassy or consulate notified"))
-    repatriation_record_number = ShortTextField(_l("Handover record number"), max_length=40)
+    repatriation_record_number = ShortTextField(
+        _l("Handover record number"), max_length=40, sensitivity=S.IDENTITY
+    )
     repatriation_pending_support = MultiChoiceField(
         _l("Support handed over to the receiving side"), PENDING_SUPPORT
     )
-    repatriation_notes = NotesField(_l("Repatriation notes"))
+    repatriation_notes = NotesField(_l("Repatriation notes"), sensitivity=S.IDENTITY)
 
 
 class ProvinceHandoverForm(TaskForm):
@@ -151,7 +154,7 @@ class ProvinceHandoverForm(TaskForm):
 
     province_handover_date = EventDateField(_l("Date of handover"))
     receiving_province = ChoiceField(_l("Receiving province"), PROVINCE_CHOICES)
-    receiving_agency = ShortTextField(_l("Receiving agency"))
+    receiving_agency = ShortTextField(_l("Receiving agency"), sensitivity=S.PLAIN)
     handover_escort = ChoiceField(_l("Escorted by"), ESCORTS)
     case_file_shared = YesNoField(
         _l("Case file shared with the receiving province (only with consent)")
@@ -159,7 +162,7 @@ class ProvinceHandoverForm(TaskForm):
     pending_support = MultiChoiceField(
         _l("Support handed over to the receiving province"), PENDING_SUPPORT
     )
-    handover_notes = NotesField(_l("Handover notes"))
+    handover_notes = NotesField(_l("Handover notes"), sensitivity=S.IDENTITY)
 
 
 class ReunionForm(TaskForm):
@@ -171,7 +174,7 @@ class ReunionForm(TaskForm):
     purpose = _l("Bring the victim home to their family and check the conditions at home.")
 
     reunion_date = EventDateField(_l("Date of reunion"))
-    reunion_place = ShortTextField(_l("Place (county or city)"))
+    reunion_place = ShortTextField(_l("Place (county or city)"), sensitivity=S.LOCATION)
     reunited_with = ChoiceField(_l("Reunited with"), REUNITED_WITH)
     home_conditions_checked = YesNoField(_l("Conditions at home checked"))
-    reunion_notes = NotesField(_l("Reunion notes"))
+    reunion_notes = NotesField(_l("Reunion notes"), sensitivity=S.MINOR)

@@ -12,6 +12,7 @@ from .fields import (
     ShortTextField,
     YesNoField,
 )
+from .sensitivity import Sensitivity as S
 
 GRADES = [
     ("primary_1", _l("Primary, grade 1")),
@@ -55,14 +56,14 @@ class SchoolEnrolmentForm(TaskForm):
     title = _l("Enrol the child in school")
     purpose = _l("Enrol the rescued child in a school suited to their age and level.")
 
-    school_name = ShortTextField(_l("School"))
+    school_name = ShortTextField(_l("School"), sensitivity=S.LOCATION)
     school_type = ChoiceField(_l("Type of school"), SCHOOL_TYPES)
     school_grade = ChoiceField(_l("Grade"), GRADES)
     enrolment_date = EventDateField(_l("Date of enrolment"))
     school_start_date = EventDateField(_l("First day at school"), planned=True)
     school_fee_waiver = YesNoField(_l("Fees waived or school aid granted"))
     learning_support_needed = YesNoField(_l("Catch-up learning support needed"))
-    school_notes = NotesField(_l("School notes"))
+    school_notes = NotesField(_l("School notes"), sensitivity=S.MINOR)
 
     def validate_school_start_date(self, field):
         """School starts on or after enrolment."""
@@ -83,4 +84,4 @@ class SchoolAdaptationForm(TaskForm):
     adaptation_progress = ChoiceField(_l("Adaptation"), ADAPTATION_LEVELS)
     bullying_reported = YesNoField(_l("Bullying or stigma reported"))
     adaptation_support = MultiChoiceField(_l("Support arranged"), ADAPTATION_SUPPORT)
-    adaptation_notes = NotesField(_l("Adaptation notes"))
+    adaptation_notes = NotesField(_l("Adaptation notes"), sensitivity=S.MINOR)

@@ -13,6 +13,7 @@ from .fields import (
     ShortTextField,
     YesNoField,
 )
+from .sensitivity import Sensitivity as S
 
 SEARCH_OUTCOMES = [
     ("found", _l("Child found")),
@@ -44,13 +45,13 @@ class RapidSearchForm(TaskForm):
     purpose = _l("Start the rapid search for a missing child and record what was done.")
 
     missing_since = EventTimeField(_l("Missing since"))
-    last_seen_place = ShortTextField(_l("Place last seen"))
+    last_seen_place = ShortTextField(_l("Place last seen"), sensitivity=S.LOCATION)
     search_started_at = EventTimeField(_l("Search started at"))
     alert_issued = YesNoField(_l("Alert issued on the national missing-child platform"))
     checkpoints_notified = YesNoField(_l("Stations, ports and checkpoints notified"))
     parents_dna_sampled = YesNoField(_l("Parents' blood samples taken for the DNA database"))
     search_outcome = ChoiceField(_l("Outcome of the search"), SEARCH_OUTCOMES)
-    search_notes = NotesField(_l("Search notes"))
+    search_notes = NotesField(_l("Search notes"), sensitivity=S.LOCATION)
 
     def validate_search_started_at(self, field):
         """The search cannot start before the child went missing."""
@@ -70,9 +71,13 @@ class ParentsDnaForm(TaskForm):
     )
 
     parents_dna_sample_date = EventDateField(_l("Date the parents' samples were taken"))
-    parents_dna_reference = ShortTextField(_l("Database comparison reference"), max_length=40)
+    parents_dna_reference = ShortTextField(
+        _l("Database comparison reference"), max_length=40, sensitivity=S.BIOMETRIC
+    )
     parents_dna_match = YesNoField(_l("A child in the database matches the parents"))
-    parents_dna_notes = NotesField(_l("Notes on the parents' DNA"), max_length=500)
+    parents_dna_notes = NotesField(
+        _l("Notes on the parents' DNA"), max_length=500, sensitivity=S.BIOMETRIC
+    )
 
 
 class SearchReviewForm(TaskForm):
@@ -91,7 +96,7 @@ class SearchReviewForm(TaskForm):
         _l("Search actions since the last review"), SEARCH_ACTIONS, required=True
     )
     child_found = YesNoField(_l("The child has been found"))
-    search_review_notes = NotesField(_l("Review notes"))
+    search_review_notes = NotesField(_l("Review notes"), sensitivity=S.LOCATION)
 
 
 class SearchOversightForm(TaskForm):
@@ -108,7 +113,7 @@ class SearchOversightForm(TaskForm):
     oversight_date = EventDateField(_l("Date of the oversight review"))
     oversight_requests = MultiChoiceField(_l("Asked for"), OVERSIGHT_REQUESTS, required=None)
     search_adequate = YesNoField(_l("The search is being carried out as the plan requires"))
-    oversight_notes = NotesField(_l("Oversight notes"))
+    oversight_notes = NotesField(_l("Oversight notes"), sensitivity=S.IDENTITY)
 
     def validate_oversight_requests(self, field):
         """A search found wanting comes with what it needs."""

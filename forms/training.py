@@ -12,6 +12,7 @@ from .fields import (
     ShortTextField,
     YesNoField,
 )
+from .sensitivity import Sensitivity as S
 
 TRADES = [
     ("cooking", _l("Cooking")),
@@ -43,11 +44,11 @@ class TrainingEnrolmentForm(TaskForm):
     )
 
     training_trade = ChoiceField(_l("Trade"), TRADES)
-    training_provider = ShortTextField(_l("Training provider"))
+    training_provider = ShortTextField(_l("Training provider"), sensitivity=S.PLAIN)
     training_start_date = EventDateField(_l("Training starts on"), planned=True)
     training_subsidy = YesNoField(_l("Training subsidy granted"))
     career_guidance_given = YesNoField(_l("Career guidance given"))
-    training_notes = NotesField(_l("Training notes"))
+    training_notes = NotesField(_l("Training notes"), sensitivity=S.IDENTITY)
 
 
 class JobReferralForm(TaskForm):
@@ -62,9 +63,9 @@ class JobReferralForm(TaskForm):
     skills_certificate = YesNoField(_l("Vocational skills certificate obtained"))
     job_referrals = CountField(_l("Job referrals made"), maximum=100)
     employment_status = ChoiceField(_l("Employment"), EMPLOYMENT_STATUSES)
-    employer_name = ShortTextField(_l("Employer"), required=False)
+    employer_name = ShortTextField(_l("Employer"), required=False, sensitivity=S.LOCATION)
     job_start_date = EventDateField(_l("Job starts on"), required=False, planned=True)
-    job_referral_notes = NotesField(_l("Job referral notes"))
+    job_referral_notes = NotesField(_l("Job referral notes"), sensitivity=S.IDENTITY)
 
     def validate_job_start_date(self, field):
         """Someone in work has a start date."""

@@ -3,10 +3,11 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import UTCDateTime, db, utcnow
+from .crypto import EncryptedText, keyring
 
 
 class CaseStatus(enum.StrEnum):
@@ -30,5 +31,13 @@ class Case(db.Model):
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     opened_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # Sensitive (police and civil affairs only): the victim's name or the alias used in care.
-    victim_name: Mapped[str] = mapped_column(String(120), info={"sensitive": True})
+    # Sensitive (police and civil affairs only): the victim's name or the alias used in care,
+    # encrypted at rest.
+    victim_name: Mapped[str] = mapped_column(EncryptedText, info={"sensitive": True})
+    # The keyed blind index of the name (HMAC): finds a victim by name, reveals nothing alone.
+    victim_name_index: Mapped[str | None] = mapped_column(String(64), index=True)
+
+
+@event.listens_for(Case.victim_name, "set")
+def _index_name(case, name, _old, _initiator):
+    case.victim_name_index = keyring().current.blind_index(name) if name else None

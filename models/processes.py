@@ -7,6 +7,7 @@ from sqlalchemy import Column, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import UTCDateTime, db, utcnow
+from .crypto import EncryptedText
 
 pathway_diagrams = Table(
     "pathway_diagrams",
@@ -55,8 +56,9 @@ class ProcessInstance(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), unique=True)
     pathway_version_id: Mapped[int] = mapped_column(ForeignKey("pathway_versions.id"))
-    # Sensitive: holds every form's data; read only through the engine and access checks.
-    state: Mapped[str] = mapped_column(db.Text, info={"sensitive": True})
+    # Sensitive: holds every form's data, encrypted at rest; read only through the engine and
+    # access checks.
+    state: Mapped[str] = mapped_column(EncryptedText, info={"sensitive": True})
     version: Mapped[int] = mapped_column(default=1)
     completed: Mapped[bool] = mapped_column(default=False)
     next_timer_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)

@@ -7,6 +7,7 @@ from sqlalchemy import JSON, ForeignKey, String, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import UTCDateTime, db, utcnow
+from .crypto import EncryptedJSON
 from .people import Department, User
 
 
@@ -36,8 +37,9 @@ class TimelineEvent(db.Model):
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
     task_id: Mapped[int | None] = mapped_column(ForeignKey("human_tasks.id"))
-    # Sensitive: submitted form data; shown per department by the web layer's access rules.
-    data: Mapped[dict] = mapped_column(JSON, default=dict, info={"sensitive": True})
+    # Sensitive: submitted form data, encrypted at rest; shown per department by the web
+    # layer's access rules.
+    data: Mapped[dict] = mapped_column(EncryptedJSON, default=dict, info={"sensitive": True})
 
     actor: Mapped[User | None] = relationship()
     department: Mapped[Department | None] = relationship()

@@ -35,7 +35,7 @@ from models import (
 )
 from models.processes import pathway_diagrams
 from webapp import create_app, demo
-from webapp.config import TestConfig
+from webapp.config import TEST_DATA_KEY, TestConfig
 from webapp.ratelimit import limiter
 from workflows import engine
 from workflows.pathways import deploy_shipped
@@ -43,6 +43,8 @@ from workflows.routing import sync_departments
 
 ROOT = Path(__file__).resolve().parent.parent
 CASE_TABLES = (AuditEvent, TimelineEvent, HumanTask, ProcessInstance, Case)
+# `flask` subprocesses (timer workers, the CLI) read the test database with the tests' key.
+os.environ.setdefault("HOMECOMING_DATA_KEY", TEST_DATA_KEY)
 
 
 @pytest.fixture(scope="session")

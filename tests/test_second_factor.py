@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from models import AuditEvent, User, db
 from tests.conftest import ROOT, FreshGlobalsClient, demo_code
-from webapp.config import TestConfig
+from webapp.config import TEST_DATA_KEY, TestConfig
 
 PASSWORD = TestConfig.DEMO_PASSWORD
 
@@ -80,7 +80,7 @@ def test_production_refuses_to_start_without_its_secrets(worker_env, missing):
         **worker_env,
         "HOMECOMING_ENV": "production",
         "SECRET_KEY": "k" * 64,
-        "HOMECOMING_DATA_KEY": "d" * 44,
+        "HOMECOMING_DATA_KEY": TEST_DATA_KEY,
     }
     env.pop(missing)
     result = subprocess.run(
@@ -102,7 +102,7 @@ def test_production_keeps_cookies_on_https(worker_env):
         **worker_env,
         "HOMECOMING_ENV": "production",
         "SECRET_KEY": "k" * 64,
-        "HOMECOMING_DATA_KEY": "d" * 44,
+        "HOMECOMING_DATA_KEY": TEST_DATA_KEY,
     }
     code = (
         "from webapp import create_app; c = create_app().config; "

@@ -1,6 +1,6 @@
 """The Homecoming web app: the factory wires config, extensions, blueprints and the CLI."""
 
-from models import db
+from models import crypto, db
 
 from .cli import register_cli
 from .config import INSTANCE, Config, config_from_environment
@@ -21,6 +21,7 @@ def create_app(config: type[Config] | None = None) -> RetryingFlask:
     app = RetryingFlask(__name__, instance_path=str(INSTANCE))
     app.config.from_object(config or config_from_environment())
     refuse_without_secrets(app.config)
+    crypto.init_app(app)
     db.init_app(app)
     migrate.init_app(app, db)
     babel.init_app(app, locale_selector=auth.select_locale)

@@ -12,6 +12,7 @@ from flask import abort
 from sqlalchemy import select
 
 from forms.registry import FORMS
+from forms.sensitivity import Sensitivity
 from models import AuditEvent, Case, HumanTask, Role, User, db
 from workflows import engine
 
@@ -63,6 +64,17 @@ NEEDS = {
     "joint_office": {"case_open", "rescue_rapid_search", "rescue_search_review"},
 }
 NAME_READERS = {"police", "civil_affairs"}
+# Who, besides the recording department and oversight, reads each class of sensitive answer
+# in a step they may read; everyone else sees "restricted" in its place.
+CLASS_READERS = {
+    Sensitivity.BIOMETRIC: {"police", "civil_affairs"},
+    Sensitivity.HEALTH: {"health", "civil_affairs", "disabled_persons_federation"},
+    Sensitivity.MINOR: {"police", "civil_affairs", "education", "womens_federation"},
+    Sensitivity.LOCATION: {"police", "civil_affairs"},
+    Sensitivity.RELIGION: {"civil_affairs"},
+    Sensitivity.FINANCIAL: {"civil_affairs", "hr_social_security"},
+    Sensitivity.IDENTITY: {"police", "civil_affairs", "justice"},
+}
 OVERSIGHT = (Role.REVIEWER, Role.MANAGER)
 
 
@@ -100,6 +112,17 @@ def may_read_notes(user: User, form_key: str) -> bool:
     should know."""
     form = FORMS.get(form_key)
     return form is not None and form.department in user.department_codes()
+
+
+def readable_classes(user: User, form_key: str) -> set[Sensitivity]:
+    """The classes of a step's answers the user reads in full (the rest shows as restricted)."""
+    form = FORMS.get(form_key)
+    codes = user.department_codes()
+    if oversees(user) or (form is not None and form.department in codes):
+        return set(Sensitivity)
+    return {Sensitivity.PLAIN} | {
+        kind for kind, readers in CLASS_READERS.items() if readers & codes
+    }
 
 
 def may_work_on(user: User, task: HumanTask) -> bool:

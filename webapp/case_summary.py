@@ -4,14 +4,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from forms.fields import NotesField
 from forms.registry import FORMS
+from forms.sensitivity import Sensitivity
 from models import Case, EventType, TimelineEvent, User, db
 from workflows.engine import CASE_OPEN_FORM
 
-from .access import may_read_notes, may_read_step
+from .access import may_read_notes, may_read_step, readable_classes
 
 STEP_EVENTS = (EventType.CASE_OPENED, EventType.TASK_COMPLETED)
 
@@ -39,26 +41,34 @@ def readable_steps(user: User, case: Case) -> list[RecordedStep]:
         if form_key not in FORMS or not may_read_step(user, form_key):
             continue
         department = event.department.code if event.department else None
-        notes = may_read_notes(user, form_key)
+        notes, classes = may_read_notes(user, form_key), readable_classes(user, form_key)
         steps.append(
             RecordedStep(
                 form_key,
                 department,
                 event.created_at,
-                answers(form_key, event.data.get("data", {}), notes=notes),
+                answers(form_key, event.data.get("data", {}), notes, classes),
             )
         )
     return steps
 
 
-def answers(form_key: str, data: Mapping, notes: bool) -> list[tuple[str, str]]:
-    """(label, answer) of each answered field of a step's stored data, in form order."""
+def answers(
+    form_key: str, data: Mapping, notes: bool, classes: set[Sensitivity]
+) -> list[tuple[str, str]]:
+    """(label, answer) of each answered field of a step's stored data, in form order.
+
+    Free-text notes of other departments are left out; an answer of a sensitivity class the
+    reader does not read in full shows as "restricted".
+    """
     form = FORMS[form_key].from_data(data)
     rows = []
     for field in form:
         if isinstance(field, NotesField) and not notes:
             continue
         text = shown_value(field)
+        if text and getattr(field, "sensitivity", Sensitivity.PLAIN) not in classes:
+            text = _("restricted")
         if text:
             rows.append((str(field.label.text), text))
     return rows

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from forms.choices import PROVINCES
 from forms.registry import FORMS
 from models import Case, EventType, HumanTask, TimelineEvent, User, db
+from models.crypto import keyring
 from workflows import progress
 from workflows.engine import CASE_OPEN_FORM
 
@@ -58,6 +59,26 @@ def find_case(user: User, number: str) -> Case | None:
         return case
     access.record_refusal(user, "case_found", case, number=number)
     return None
+
+
+def find_by_name(user: User, name: str) -> list[Case]:
+    """The cases of that victim name the user may see, by blind index; each find is audited.
+
+    Only readers of names may search by one: anyone else could confirm a name they guessed.
+    """
+    if not access.may_read_victim_name(user):
+        access.audit(user, "case_found_by_name", None, allowed=False)
+        return []
+    indexes = keyring().blind_indexes(name)
+    matches = db.session.scalars(
+        select(Case).where(Case.victim_name_index.in_(indexes)).order_by(Case.id)
+    ).all()
+    found = [case for case in matches if access.may_see_case(user, case)]
+    for case in found:
+        access.audit(user, "case_found_by_name", case)
+    if not found:
+        access.audit(user, "case_found_by_name", None, matches=0)
+    return found
 
 
 @dataclass
@@ -150,7 +171,8 @@ def _entry(event: TimelineEvent, task: HumanTask | None, phase: str | None, user
     if event.event_type in DATA_EVENTS and form_key in FORMS:
         if access.may_read_step(user, form_key):
             notes = access.may_read_notes(user, form_key)
-            entry.details = answers(form_key, data.get("data", {}), notes=notes)
+            classes = access.readable_classes(user, form_key)
+            entry.details = answers(form_key, data.get("data", {}), notes, classes)
         else:
             entry.restricted = True
     return entry

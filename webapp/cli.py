@@ -21,6 +21,7 @@ from workflows.routing import sync_departments
 
 from . import demo
 from .extensions import MIGRATIONS
+from .keys_cli import keys_cli
 from .passwords import hash_password
 from .production import serve_command
 from .sessions import end_sessions
@@ -45,6 +46,7 @@ def register_cli(app) -> None:
         cases_cli,
         prod_cli,
         accounts_cli,
+        keys_cli,
     )
     for group in groups:
         app.cli.add_command(group)

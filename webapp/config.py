@@ -6,6 +6,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import ClassVar
 
+# Tests only (it is in the repository): their databases are thrown away.
+TEST_DATA_KEY = "dGVzdC1vbmx5LWRhdGEta2V5LW5vdC1hLXNlY3JldCE="
 INSTANCE = Path(__file__).resolve().parent.parent / "instance"
 
 
@@ -39,16 +41,19 @@ class Config:
     # A child still missing: how often the police review the open search.
     SEARCH_REVIEW_INTERVAL = os.environ.get("HOMECOMING_SEARCH_REVIEW_INTERVAL", "P3D")
     DEMO_PASSWORD = os.environ.get("HOMECOMING_DEMO_PASSWORD", "homecoming-demo")
+    # Data keys (models/crypto.py): never in the database; without one the app will not start.
+    DATA_KEY = os.environ.get("HOMECOMING_DATA_KEY")
+    DATA_KEY_FILE = os.environ.get("HOMECOMING_DATA_KEY_FILE")
 
 
 class ProductionConfig(Config):
     """Production: secrets from the environment or no start, cookies only over HTTPS."""
 
     SECRET_KEY = os.environ.get("SECRET_KEY")
-    DATA_KEY = os.environ.get("HOMECOMING_DATA_KEY")
     SESSION_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
-    REQUIRED_SECRETS = ("SECRET_KEY", "HOMECOMING_DATA_KEY")
+    # Each entry: the environment variables of which one must be set.
+    REQUIRED_SECRETS = (("SECRET_KEY",), ("HOMECOMING_DATA_KEY", "HOMECOMING_DATA_KEY_FILE"))
 
 
 def config_from_environment() -> type[Config]:
@@ -65,3 +70,4 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = False
     FOLLOW_UP_INTERVAL = "PT1S"
     SEARCH_REVIEW_INTERVAL = "PT1S"
+    DATA_KEY = TEST_DATA_KEY

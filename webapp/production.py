@@ -16,7 +16,8 @@ MISSING = (
 
 def refuse_without_secrets(config) -> None:
     """Stop at once, saying what is missing, when a production secret is unset."""
-    missing = [name for name in config.get("REQUIRED_SECRETS", ()) if not os.environ.get(name)]
+    required = config.get("REQUIRED_SECRETS", ())
+    missing = [" or ".join(names) for names in required if not any(map(os.environ.get, names))]
     if missing:
         raise SystemExit(MISSING.format(names=" and ".join(missing)))
 

@@ -6,18 +6,22 @@ from flask_login import current_user, login_required
 from .. import access, casefile
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
+NAME_MAX_LENGTH = 120
 
 
 @bp.context_processor
 def phase_names():
-    """Phase names for this blueprint's templates."""
-    return {"phase_name": casefile.phase_name}
+    """Phase names, and whether the reader may search by name, for this blueprint's templates."""
+    may_search = current_user.is_authenticated and access.may_read_victim_name(current_user)
+    return {"phase_name": casefile.phase_name, "may_search_names": may_search}
 
 
 @bp.route("/find")
 @login_required
 def find():
     """Go to a case by its number; a case the user may not see is answered like a missing one."""
+    if "name" in request.args:
+        return _find_by_name(request.args.get("name", "").strip())
     typed = request.args.get("number", "").strip()
     number = casefile.case_number(typed)
     if not typed or number is None:
@@ -26,6 +30,15 @@ def find():
     if case is None:
         return render_template("cases/find.html", typed=typed, missing=number), 404
     return redirect(url_for("cases.show", number=case.number))
+
+
+def _find_by_name(name: str):
+    """The cases of that victim name the user may see (the name is never stored or logged)."""
+    if not name or len(name) > NAME_MAX_LENGTH or not name.isprintable():
+        return render_template("cases/find.html", typed="", bad_name=True), 400
+    cases = casefile.find_by_name(current_user, name)
+    status = 200 if cases else 404
+    return render_template("cases/find.html", typed="", name=name, found=cases), status
 
 
 @bp.route("/<number>")

@@ -1,0 +1,114 @@
+"""`flask keys rotate`: after it, the old key can go and every victim's data still reads."""
+
+import pytest
+from flask import current_app
+from sqlalchemy import select, text
+
+from forms.examples import EXAMPLES
+from models import Case, ProcessInstance, TimelineEvent, db
+from models.crypto import Keyring, MissingDataKey, new_key
+from models.rotation import ENCRYPTED_COLUMNS, rotate_batch, rows_to_rotate
+from webapp import create_app
+from webapp.config import TestConfig
+from workflows import engine
+from workflows.instances import load
+
+
+@pytest.fixture
+def use_keys(app):
+    """`use_keys(*keys)` makes the app encrypt with the first and decrypt with all of them."""
+    before = app.extensions["data_keys"]
+
+    def switch(*keys):
+        app.extensions["data_keys"] = Keyring.from_text(",".join(keys))
+        db.session.rollback()
+        db.session.expire_all()
+
+    yield switch
+    app.extensions["data_keys"] = before
+
+
+def _case_with_history(users, name="Lin Xiaomei"):
+    case = engine.open_case(EXAMPLES["case_open"], users["police"], name)
+    for _ in range(3):
+        task = db.session.scalars(engine.open_tasks(case)).first()
+        engine.complete_task(task.id, EXAMPLES[task.form_key], users[task.department.code])
+    db.session.commit()
+    return case
+
+
+def _pending() -> int:
+    return sum(rows_to_rotate(db.session, *target) for target in ENCRYPTED_COLUMNS)
+
+
+def _read_everything(case_id: int) -> tuple:
+    case = db.session.get(Case, case_id)
+    data = [e.data for e in db.session.scalars(select(TimelineEvent).filter_by(case_id=case_id))]
+    instance = db.session.scalar(select(ProcessInstance).filter_by(case_id=case_id))
+    workflow, _ = load(instance)
+    return case.victim_name, data, sorted(workflow.data)
+
+
+def test_after_rotation_the_old_key_is_no_longer_needed(app, users, use_keys, login, client):
+    old, new = current_app.config["DATA_KEY"], new_key()
+    case = _case_with_history(users)
+    before = _read_everything(case.id)
+    use_keys(new, old)
+    assert _pending() > 5
+    result = app.test_cli_runner().invoke(args=["keys", "rotate", "--batch", "2"])
+    assert result.exit_code == 0, result.output
+    assert "re-encrypting" in result.output and _pending() == 0
+    use_keys(new)
+    assert _read_everything(case.id) == before
+    login("police")
+    found = client.get("/cases/find", query_string={"name": "Lin Xiaomei"})
+    assert found.status_code == 200 and case.number in found.get_data(as_text=True)
+
+
+def test_a_rotation_stopped_halfway_resumes_where_it_stopped(app, users, use_keys):
+    old, new = current_app.config["DATA_KEY"], new_key()
+    case = _case_with_history(users)
+    use_keys(new, old)
+    total = _pending()
+    assert rotate_batch(db.session, "timeline_events", "data", size=3) == 3
+    db.session.commit()
+    assert _pending() == total - 3
+    result = app.test_cli_runner().invoke(args=["keys", "rotate"])
+    assert f"{total - 3} values" in result.output and _pending() == 0
+    use_keys(new)
+    assert _read_everything(case.id)[0] == "Lin Xiaomei"
+
+
+def test_without_the_key_nothing_reads_and_nothing_leaks(users, use_keys):
+    case = _case_with_history(users)
+    use_keys(new_key())
+    with pytest.raises(MissingDataKey):
+        db.session.get(Case, case.id).victim_name  # noqa: B018
+    db.session.rollback()
+    stored = db.session.scalar(text("SELECT state FROM process_instances"))
+    assert stored.startswith("hc1:") and "Lin" not in stored
+
+
+def test_rows_written_before_encryption_are_encrypted_by_rotation(app, users):
+    case = _case_with_history(users)
+    db.session.execute(
+        text(
+            "UPDATE cases SET victim_name = 'Lin Xiaomei', victim_name_index = NULL WHERE id = :id"
+        ),
+        {"id": case.id},
+    )
+    db.session.commit()
+    app.test_cli_runner().invoke(args=["keys", "rotate"])
+    db.session.expire_all()
+    stored = db.session.scalar(text("SELECT victim_name FROM cases"))
+    assert stored.startswith("hc1:") and db.session.get(Case, case.id).victim_name_index
+
+
+def test_the_app_refuses_to_start_without_a_data_key(tmp_path):
+    keyless = type("Keyless", (TestConfig,), {"DATA_KEY": None, "DATA_KEY_FILE": None})
+    with pytest.raises(MissingDataKey, match="HOMECOMING_DATA_KEY"):
+        create_app(keyless)
+    key_file = tmp_path / "data.key"
+    key_file.write_text(f"# current\n{new_key()}\n")
+    from_file = type("FromFile", (keyless,), {"DATA_KEY_FILE": str(key_file)})
+    assert create_app(from_file).extensions["data_keys"].current.id
