@@ -62,6 +62,8 @@ class AuditEvent(db.Model):
     allowed: Mapped[bool] = mapped_column(default=True)
     detail: Mapped[dict] = mapped_column(JSON, default=dict)
 
+    actor: Mapped[User | None] = relationship()
+
 
 @event.listens_for(AuditEvent, "before_update")
 @event.listens_for(AuditEvent, "before_delete")

@@ -47,3 +47,18 @@ def test_requests_served_to_case_pages_equal_audit_rows(users, login, client):
         assert status in (200, 403)
         served += 1
     assert _audits(action="case_viewed") - before == served
+
+
+def test_who_has_seen_this_file_lists_reads_for_owners_and_oversight(users, log_in, login, client):
+    case = open_case(users, "Lin Xiaomei")
+    log_in("health").get(f"/cases/{case.number}")  # refused: health does not hold the case
+    html = log_in("police").get(f"/cases/{case.number}").get_data(as_text=True)
+    section = html.split('id="seen-by"')[1]
+    assert users["police"].display_name in section
+    assert users["health"].display_name in section and "refused" in section
+    assert "case_viewed" in section
+    reviewer = log_in("reviewer").get(f"/cases/{case.number}").get_data(as_text=True)
+    assert 'id="seen-by"' in reviewer
+    login("reviewer")
+    client.post("/locale", data={"locale": "zh"})
+    assert "谁查看过此档案" in client.get(f"/cases/{case.number}").get_data(as_text=True)
