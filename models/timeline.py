@@ -63,6 +63,7 @@ class AuditEvent(db.Model):
     detail: Mapped[dict] = mapped_column(JSON, default=dict)
 
     actor: Mapped[User | None] = relationship()
+    case: Mapped["Case | None"] = relationship()  # noqa: F821 (registry name, no import cycle)
 
 
 @event.listens_for(AuditEvent, "before_update")

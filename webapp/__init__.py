@@ -11,7 +11,7 @@ from .errors import register_error_pages
 from .extensions import babel, csrf, login_manager, migrate
 from .templating import register_template_helpers
 from .transaction import register_transaction
-from .views import auth, cases, diagrams, inbox, intake, tasks
+from .views import audit, auth, cases, diagrams, inbox, intake, tasks
 
 
 def create_app(config: type[Config] | None = None) -> Flask:
@@ -26,7 +26,7 @@ def create_app(config: type[Config] | None = None) -> Flask:
     login_manager.init_app(app)
     with app.app_context():
         configure_sqlite(db.engine)
-    for blueprint in (auth.bp, inbox.bp, tasks.bp, intake.bp, cases.bp, diagrams.bp):
+    for blueprint in (auth.bp, inbox.bp, tasks.bp, intake.bp, cases.bp, diagrams.bp, audit.bp):
         app.register_blueprint(blueprint)
     register_template_helpers(app)
     register_transaction(app)
