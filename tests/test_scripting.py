@@ -176,6 +176,9 @@ BOMBS = [
     (evaluate, "[list(range(99999)) for i in range(99999)]"),
     (evaluate, "len([f'{s}{s}' for s in ['a' * 50000] for i in range(99999)])"),
     (execute, "x = ['a']\nfor i in range(40):\n    x.extend(x)"),
+    (evaluate, "[[*big] for big in [list(range(99999))] for i in range(99999)]"),
+    (evaluate, "[{**d} for d in [dict(zip(range(99999), range(99999)))] for i in range(99999)]"),
+    (evaluate, "[(*big, 1) for big in [list(range(99999))] for i in range(99999)]"),
     (execute, "x = 'a' * 99999\nx %= ()\ny = [x + 'b' for i in range(99999)]"),
 ]
 
@@ -208,6 +211,8 @@ def test_bounded_string_building_still_works():
     assert case["padded"] == "012"
     assert case["slug"] == "fujian-sichuan"
     assert case["text"] == "  12 / 李小红"
+    execute("first, *rest = [1, 2, 3]\nboth = [*rest, first]\nmerged = {**{'a': 1}, 'b': 2}", case)
+    assert case["both"] == [2, 3, 1] and case["merged"] == {"a": 1, "b": 2}
 
 
 def test_workflows_check_refuses_a_huge_fstring_width():

@@ -76,6 +76,18 @@ class _Policy(RestrictingNodeTransformer):
         node = self.node_contents_visit(node)
         return _guard_call("_charge_", node)
 
+    def _charged_display(self, node):
+        """A display that unpacks (`[*items]`, `{**mapping}`) copies: charge what it builds."""
+        node = self.node_contents_visit(node)
+        loading = isinstance(getattr(node, "ctx", ast.Load()), ast.Load)
+        elements = getattr(node, "elts", None)
+        unpacks = any(isinstance(e, ast.Starred) for e in elements or []) or (
+            isinstance(node, ast.Dict) and None in node.keys
+        )
+        return _guard_call("_charge_", node) if loading and unpacks else node
+
+    visit_List = visit_Tuple = visit_Set = visit_Dict = _charged_display
+
     def visit_FormattedValue(self, node):
         spec = node.format_spec
         if spec is not None:
