@@ -24,10 +24,20 @@ from workflows import engine
 from workflows.parsing import build_specs, diagram_files
 from workflows.scripting import script_engine
 
-ANSWERS = {"age": 30, "willing_to_return": True, "legal_aid_requested": False,
-           "identity_established": True}
-START = {**EXAMPLES["case_open"], "age": 30, "sex": "male", "origin_province": "fujian",
-         "home_province": "fujian", "follow_up_interval": "PT0S"}
+ANSWERS = {
+    "age": 30,
+    "willing_to_return": True,
+    "legal_aid_requested": False,
+    "identity_established": True,
+}
+START = {
+    **EXAMPLES["case_open"],
+    "age": 30,
+    "sex": "male",
+    "origin_province": "fujian",
+    "home_province": "fujian",
+    "follow_up_interval": "PT0S",
+}
 
 
 def _answers(form_key, **extra):
@@ -44,8 +54,11 @@ def raw_steps() -> list[float]:
     workflow.do_engine_steps()
     times = []
     while True:
-        ready = [t for t in workflow.get_tasks(state=TaskState.READY)
-                 if isinstance(t.task_spec, UserTask)]
+        ready = [
+            t
+            for t in workflow.get_tasks(state=TaskState.READY)
+            if isinstance(t.task_spec, UserTask)
+        ]
         if not ready:
             return times
         task = ready[0]
@@ -92,8 +105,11 @@ def main():
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         url = os.environ.get("DATABASE_URL") or f"sqlite:///{tmp}/bench.sqlite"
-        config = type("BenchConfig", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": url,
-                                                     "FOLLOW_UP_INTERVAL": "PT0S"})
+        config = type(
+            "BenchConfig",
+            (TestConfig,),
+            {"SQLALCHEMY_DATABASE_URI": url, "FOLLOW_UP_INTERVAL": "PT0S"},
+        )
         app = create_app(config)
         with app.app_context():
             db.drop_all()

@@ -72,8 +72,10 @@ class WomensSupportForm(TaskForm):
     form_key = "aid_womens_support"
     department = "womens_federation"
     title = _l("Support the woman or girl")
-    purpose = _l("Give a woman or a girl rights support, a safe place and, for those old "
-                 "enough, help towards work.")
+    purpose = _l(
+        "Give a woman or a girl rights support, a safe place and, for those old "
+        "enough, help towards work."
+    )
 
     womens_support_start_date = EventDateField(_l("Support started on"))
     womens_services = MultiChoiceField(_l("Services offered"), WOMENS_SERVICES, required=True)
@@ -87,13 +89,16 @@ class SpecialFileForm(TaskForm):
     form_key = "aid_special_file"
     department = "police"
     title = _l("Open the special file")
-    purpose = _l("Register the victim with a special file; each difficulty ticked becomes a "
-                 "task for the department that can solve it.")
+    purpose = _l(
+        "Register the victim with a special file; each difficulty ticked becomes a "
+        "task for the department that can solve it."
+    )
 
     special_file_number = ShortTextField(_l("Special file number"), max_length=40)
     special_file_date = EventDateField(_l("Date the file was opened"))
     hukou_status = ChoiceField(_l("Household registration"), HUKOU_STATUSES)
-    referred_difficulties = MultiChoiceField(_l("Difficulties passed to other departments"),
-                                             DIFFICULTIES)
+    referred_difficulties = MultiChoiceField(
+        _l("Difficulties passed to other departments"), DIFFICULTIES
+    )
     # Sensitive: police only.
     special_file_notes = NotesField(_l("Special file notes"))

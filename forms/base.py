@@ -79,8 +79,7 @@ def as_formdata(data: Mapping) -> MultiDict:
     """Plain Python values as browser form data (a werkzeug MultiDict passes through)."""
     if hasattr(data, "getlist"):
         return data
-    return MultiDict([(name, text) for name, value in data.items()
-                      for text in _form_values(value)])
+    return MultiDict([(name, text) for name, value in data.items() for text in _form_values(value)])
 
 
 def _json_value(field):
@@ -116,8 +115,7 @@ class TaskForm(Form):
     @classmethod
     def field_names(cls) -> list[str]:
         """The names of the fields this form stores in case data, in form order."""
-        return [name for name, field in cls()._fields.items()
-                if not isinstance(field, _NOT_STORED)]
+        return [name for name, field in cls()._fields.items() if not isinstance(field, _NOT_STORED)]
 
     def validate(self, extra_validators=None) -> bool:
         """Validate every field; error messages become plain strings in the current language."""
@@ -131,5 +129,8 @@ class TaskForm(Form):
         """The validated answers as JSON-safe case data (dates as ISO strings, yes/no as bool)."""
         if not self._validated:
             raise FormNotValidated(f"validate the {self.form_key!r} form before storing its data")
-        return {name: _json_value(field) for name, field in self._fields.items()
-                if not isinstance(field, _NOT_STORED)}
+        return {
+            name: _json_value(field)
+            for name, field in self._fields.items()
+            if not isinstance(field, _NOT_STORED)
+        }

@@ -38,7 +38,8 @@ class MedicalCareForm(TaskForm):
     purpose = _l("Examine the victim and give the basic medical care they need.")
 
     medical_consent = YesNoField(
-        _l("Consent to examination given (by the victim, or the guardian of a child)"))
+        _l("Consent to examination given (by the victim, or the guardian of a child)")
+    )
     medical_exam_date = EventDateField(_l("Date of examination"), required=None)
     medical_services = MultiChoiceField(_l("Services given"), MEDICAL_SERVICES)
     health_status = ChoiceField(_l("State of health"), HEALTH_STATUSES, required=None)

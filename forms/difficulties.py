@@ -17,8 +17,9 @@ DIFFICULTY_OUTCOMES = [
 class DifficultyForm(TaskForm):
     """What a department did about a difficulty passed to it with the special file."""
 
-    purpose = _l("The special file passed this difficulty to your department: "
-                 "record what was done about it.")
+    purpose = _l(
+        "The special file passed this difficulty to your department: record what was done about it."
+    )
 
     difficulty_action_date = EventDateField(_l("Date of the action"))
     difficulty_outcome = ChoiceField(_l("Outcome"), DIFFICULTY_OUTCOMES)
@@ -65,5 +66,10 @@ class DocumentsDifficultyForm(DifficultyForm):
     title = _l("Solve an identity-document difficulty")
 
 
-DIFFICULTY_FORMS = (HousingIncomeDifficultyForm, HealthDifficultyForm, SchoolingDifficultyForm,
-                    LegalDifficultyForm, DocumentsDifficultyForm)
+DIFFICULTY_FORMS = (
+    HousingIncomeDifficultyForm,
+    HealthDifficultyForm,
+    SchoolingDifficultyForm,
+    LegalDifficultyForm,
+    DocumentsDifficultyForm,
+)

@@ -40,8 +40,7 @@ class DisabilityAssessmentForm(TaskForm):
 
     disability_assessment_date = EventDateField(_l("Date of assessment"))
     disability_confirmed = YesNoField(_l("Disability confirmed"))
-    disability_types = MultiChoiceField(_l("Type of disability"), DISABILITY_TYPES,
-                                        required=None)
+    disability_types = MultiChoiceField(_l("Type of disability"), DISABILITY_TYPES, required=None)
     disability_grade = ChoiceField(_l("Grade of disability"), DISABILITY_GRADES, required=None)
     disability_certificate = YesNoField(_l("Disability certificate issued or applied for"))
     disability_services = MultiChoiceField(_l("Support arranged"), DISABILITY_SERVICES)

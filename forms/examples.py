@@ -124,14 +124,22 @@ EXAMPLES: dict[str, dict] = {
         "child_views": "She misses her mother and her younger brother.",
         "home_safe": True,
         "assessment_notes": "Parents searched for her for a year; the village committee "
-                            "vouches for them.",
+        "vouches for them.",
     },
-    **{key: {
-        "difficulty_action_date": date(2024, 3, 20),
-        "difficulty_outcome": "solved",
-        "difficulty_notes": "Handled with the township office.",
-    } for key in ("difficulty_civil_affairs", "difficulty_health", "difficulty_education",
-                  "difficulty_justice", "difficulty_police")},
+    **{
+        key: {
+            "difficulty_action_date": date(2024, 3, 20),
+            "difficulty_outcome": "solved",
+            "difficulty_notes": "Handled with the township office.",
+        }
+        for key in (
+            "difficulty_civil_affairs",
+            "difficulty_health",
+            "difficulty_education",
+            "difficulty_justice",
+            "difficulty_police",
+        )
+    },
     "care_medical": {
         "medical_consent": True,
         "medical_exam_date": date(2024, 3, 3),

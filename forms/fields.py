@@ -157,8 +157,16 @@ class ChoiceField(CleanInput, SelectField):
 
     has_placeholder = True
 
-    def __init__(self, label=None, choices=(), validators=None, required: bool | None = True,
-                 blank=None, placeholder=None, **kwargs):
+    def __init__(
+        self,
+        label=None,
+        choices=(),
+        validators=None,
+        required: bool | None = True,
+        blank=None,
+        placeholder=None,
+        **kwargs,
+    ):
         validators = presence(required, message=CHOOSE_AN_OPTION) + list(validators or [])
         options = _options(choices)
         if self.has_placeholder:
@@ -190,8 +198,9 @@ class MultiChoiceField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
 
-    def __init__(self, label=None, choices=(), validators=None, required: bool | None = False,
-                 **kwargs):
+    def __init__(
+        self, label=None, choices=(), validators=None, required: bool | None = False, **kwargs
+    ):
         validators = presence(required, message=CHOOSE_AN_OPTION) + list(validators or [])
         super().__init__(label, validators, choices=_options(choices), **kwargs)
 
@@ -199,8 +208,14 @@ class MultiChoiceField(SelectMultipleField):
 class EventDateField(CleanInput, DateField):
     """The date something happened: not in the future (or, if `planned`, at most two years on)."""
 
-    def __init__(self, label=None, validators=None, required: bool | None = True,
-                 planned: bool = False, **kwargs):
+    def __init__(
+        self,
+        label=None,
+        validators=None,
+        required: bool | None = True,
+        planned: bool = False,
+        **kwargs,
+    ):
         validators = [*presence(required), PlausibleDate(planned), *(validators or [])]
         kwargs.setdefault("invalid_value_message", _l("Enter a date as YYYY-MM-DD."))
         super().__init__(label, validators, **kwargs)
@@ -228,8 +243,15 @@ class EventTimeField(CleanInput, DateTimeLocalField):
 class CountField(CleanInput, IntegerField):
     """A whole number from 0 to `maximum` (a count, an amount, an age)."""
 
-    def __init__(self, label=None, validators=None, maximum: int = 1000,
-                 required: bool | None = True, message=None, **kwargs):
+    def __init__(
+        self,
+        label=None,
+        validators=None,
+        maximum: int = 1000,
+        required: bool | None = True,
+        message=None,
+        **kwargs,
+    ):
         message = message or _l("Enter a whole number from %(min)s to %(max)s.")
         validators = [*presence(required), v.NumberRange(0, maximum, message), *(validators or [])]
         kwargs.setdefault("invalid_value_message", _l("Enter a whole number."))
@@ -247,11 +269,20 @@ class AgeField(CountField):
 class ShortTextField(CleanInput, StringField):
     """One line of text (a name, a place, a reference number), trimmed and bounded."""
 
-    def __init__(self, label=None, validators=None, required: bool | None = True,
-                 max_length: int = 200, **kwargs):
+    def __init__(
+        self,
+        label=None,
+        validators=None,
+        required: bool | None = True,
+        max_length: int = 200,
+        **kwargs,
+    ):
         too_long = _l("Keep this under %(max)d characters.")
-        validators = [*presence(required, v.DataRequired), v.Length(max=max_length,
-                      message=too_long), *(validators or [])]
+        validators = [
+            *presence(required, v.DataRequired),
+            v.Length(max=max_length, message=too_long),
+            *(validators or []),
+        ]
         kwargs.setdefault("filters", [strip_text])
         super().__init__(label, validators, render_kw={"maxlength": max_length}, **kwargs)
 
@@ -263,8 +294,7 @@ class NotesField(CleanInput, TextAreaField):
 
     def __init__(self, label=None, validators=None, max_length: int = 1000, **kwargs):
         too_long = _l("Keep this under %(max)d characters.")
-        validators = [v.Optional(), v.Length(max=max_length, message=too_long),
-                      *(validators or [])]
+        validators = [v.Optional(), v.Length(max=max_length, message=too_long), *(validators or [])]
         kwargs.setdefault("filters", [strip_text])
         render_kw = {"maxlength": max_length, "rows": 4}
         super().__init__(label, validators, render_kw=render_kw, **kwargs)

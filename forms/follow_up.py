@@ -56,12 +56,15 @@ class PoliceCheckForm(TaskForm):
     form_key = "follow_up_police_check"
     department = "police"
     title = _l("Check on the settled victim")
-    purpose = _l("Update the special file of a victim settled in the province and watch for "
-                 "traffickers or buyers seeking them out.")
+    purpose = _l(
+        "Update the special file of a victim settled in the province and watch for "
+        "traffickers or buyers seeking them out."
+    )
 
     police_check_date = EventDateField(_l("Date of the check"))
     special_file_updated = YesNoField(_l("Special file updated"))
     police_safety_concern = YesNoField(
-        _l("Traffickers or buyers sought contact, or another danger was found"))
+        _l("Traffickers or buyers sought contact, or another danger was found")
+    )
     # Sensitive: police only.
     police_check_notes = NotesField(_l("Check notes"))

@@ -60,7 +60,10 @@ class CaseOpenForm(TaskForm):
     disability = YesNoField(_l("Disability noticed or declared"))
     origin_country = ChoiceField(_l("Country of origin"), COUNTRY_CHOICES)
     origin_province = ChoiceField(
-        _l("Province of origin"), PROVINCE_CHOICES, required=None, blank="",
+        _l("Province of origin"),
+        PROVINCE_CHOICES,
+        required=None,
+        blank="",
         placeholder=_l("None (victim from abroad)"),
     )
     victim_language = ChoiceField(_l("Language spoken"), LANGUAGES)
@@ -84,7 +87,9 @@ class VictimNameForm(Form):
 
     # Sensitive: police and civil affairs only.
     victim_name = ShortTextField(
-        _l("Victim's name or care alias"), max_length=120,
-        description=_l("Only the police and civil affairs see it; everyone else sees the "
-                       "case number."),
+        _l("Victim's name or care alias"),
+        max_length=120,
+        description=_l(
+            "Only the police and civil affairs see it; everyone else sees the case number."
+        ),
     )

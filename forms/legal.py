@@ -41,18 +41,21 @@ class LegalEligibilityForm(TaskForm):
     form_key = "legal_eligibility"
     department = "justice"
     title = _l("Assess eligibility and offer legal aid")
-    purpose = _l("Assess whether the victim is eligible for legal aid and, if so, offer it: "
-                 "every minor and every victim in a criminal case is assessed.")
+    purpose = _l(
+        "Assess whether the victim is eligible for legal aid and, if so, offer it: "
+        "every minor and every victim in a criminal case is assessed."
+    )
 
     legal_application_date = EventDateField(_l("Date of the application or assessment"))
     legal_aid_centre = ShortTextField(_l("Legal-aid institution"))
     legal_aid_eligible = YesNoField(_l("Eligible for legal aid"))
-    eligibility_ground = ChoiceField(_l("Ground of eligibility"), ELIGIBILITY_GROUNDS,
-                                     required=None)
-    ineligibility_reason = ShortTextField(_l("Reason for refusal"), required=None,
-                                          max_length=300)
+    eligibility_ground = ChoiceField(
+        _l("Ground of eligibility"), ELIGIBILITY_GROUNDS, required=None
+    )
+    ineligibility_reason = ShortTextField(_l("Reason for refusal"), required=None, max_length=300)
     legal_aid_accepted = YesNoField(
-        _l("Legal aid offered and accepted by the victim (or guardian)"), required=None)
+        _l("Legal aid offered and accepted by the victim (or guardian)"), required=None
+    )
 
     def validate_eligibility_ground(self, field):
         """An eligible victim has a ground; a refused one has none."""
@@ -91,8 +94,8 @@ class LegalRepresentationForm(TaskForm):
     lawyer_assigned_date = EventDateField(_l("Lawyer assigned on"))
     lawyer_name = ShortTextField(_l("Lawyer"), max_length=120)
     legal_proceedings = MultiChoiceField(_l("Proceedings"), PROCEEDINGS, required=True)
-    representation_status = ChoiceField(_l("Status of the representation"),
-                                        REPRESENTATION_STATUSES)
-    compensation_awarded = CountField(_l("Compensation awarded (yuan)"), maximum=100_000_000,
-                                      required=False)
+    representation_status = ChoiceField(_l("Status of the representation"), REPRESENTATION_STATUSES)
+    compensation_awarded = CountField(
+        _l("Compensation awarded (yuan)"), maximum=100_000_000, required=False
+    )
     representation_notes = NotesField(_l("Representation notes"))

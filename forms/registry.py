@@ -28,10 +28,17 @@ from .search import ParentsDnaForm, RapidSearchForm, SearchOversightForm, Search
 from .training import JobReferralForm, TrainingEnrolmentForm
 
 # Case data the engine or the diagrams' scripts set (docs/pathway.md), not any form.
-ENGINE_FIELDS = frozenset({
-    "home_province", "follow_up_interval", "search_review_interval", "search_round",
-    "returning_home", "needs_care_placement", "legal_aid_assessed",
-})
+ENGINE_FIELDS = frozenset(
+    {
+        "home_province",
+        "follow_up_interval",
+        "search_review_interval",
+        "search_round",
+        "returning_home",
+        "needs_care_placement",
+        "legal_aid_assessed",
+    }
+)
 
 FORMS: dict[str, type[TaskForm]] = {
     form.form_key: form

@@ -73,14 +73,16 @@ class DnaSamplingForm(TaskForm):
     form_key = "rescue_dna_sampling"
     department = "police"
     title = _l("Take a DNA sample")
-    purpose = _l("Compare the child's DNA with the national anti-trafficking database "
-                 "to find the parents.")
+    purpose = _l(
+        "Compare the child's DNA with the national anti-trafficking database to find the parents."
+    )
 
     dna_consent = YesNoField(_l("Consent to DNA sampling recorded"))
     dna_consent_by = ChoiceField(_l("Consent given by"), DNA_CONSENT_GIVERS, required=None)
     dna_sample_date = EventDateField(_l("Date the sample was taken"), required=None)
-    dna_match_reference = ShortTextField(_l("Database comparison reference"), required=False,
-                                         max_length=40)
+    dna_match_reference = ShortTextField(
+        _l("Database comparison reference"), required=False, max_length=40
+    )
     parents_found = YesNoField(_l("Parents found"))
     dna_notes = NotesField(_l("DNA sampling notes"), max_length=500)
 
@@ -109,13 +111,13 @@ class FamilyTracingForm(TaskForm):
     purpose = _l("Find the child's parents and check that returning the child to them is safe.")
 
     tracing_start_date = EventDateField(_l("Tracing started on"))
-    tracing_methods = MultiChoiceField(_l("Tracing methods used"), TRACING_METHODS,
-                                       required=True)
+    tracing_methods = MultiChoiceField(_l("Tracing methods used"), TRACING_METHODS, required=True)
     parents_found = YesNoField(_l("Parents found"))
     family_contact_date = EventDateField(_l("Family contacted on"), required=False)
     # Decides that the child never goes back to this family (docs/pathway.md).
     family_safety_concern = YesNoField(
-        _l("Concern that the family took part in the sale or would harm the child"))
+        _l("Concern that the family took part in the sale or would harm the child")
+    )
     tracing_notes = NotesField(_l("Tracing notes"))
 
     def validate_family_contact_date(self, field):
@@ -131,8 +133,10 @@ class ChildPlacementForm(TaskForm):
     form_key = "rescue_child_placement"
     department = "civil_affairs"
     title = _l("Place the child")
-    purpose = _l("Place a child who cannot go home in safe care, never with the family "
-                 "that bought the child or a family suspected of taking part in the sale.")
+    purpose = _l(
+        "Place a child who cannot go home in safe care, never with the family "
+        "that bought the child or a family suspected of taking part in the sale."
+    )
 
     placement_date = EventDateField(_l("Date of placement"))
     placement_type = ChoiceField(_l("Type of placement"), PLACEMENT_TYPES)
@@ -143,8 +147,14 @@ class ChildPlacementForm(TaskForm):
     )
     not_with_suspected_family = YesNoField(
         _l("I confirm the child is not placed with a family suspected of taking part in the sale"),
-        [MustBeYes(_l("A child may never be placed with a family suspected of taking part "
-                      "in the sale."))],
+        [
+            MustBeYes(
+                _l(
+                    "A child may never be placed with a family suspected of taking part "
+                    "in the sale."
+                )
+            )
+        ],
     )
     guardianship_arranged = YesNoField(_l("Guardianship arranged by civil affairs"))
     placement_notes = NotesField(_l("Placement notes"))
@@ -156,14 +166,16 @@ class FamilyInvestigationForm(TaskForm):
     form_key = "rescue_family_investigation"
     department = "police"
     title = _l("Investigate the family's part in the sale")
-    purpose = _l("The family is suspected of taking part in the sale: open the investigation "
-                 "and keep the family away from the child while it runs.")
+    purpose = _l(
+        "The family is suspected of taking part in the sale: open the investigation "
+        "and keep the family away from the child while it runs."
+    )
 
     investigation_opened_date = EventDateField(_l("Investigation opened on"))
     investigating_unit = ShortTextField(_l("Investigating unit"))
-    criminal_case_number = ShortTextField(_l("Criminal case number"), required=False,
-                                          max_length=40)
+    criminal_case_number = ShortTextField(_l("Criminal case number"), required=False, max_length=40)
     family_contact_restricted = YesNoField(
-        _l("Contact between the family and the child restricted"))
+        _l("Contact between the family and the child restricted")
+    )
     # Sensitive: police only.
     investigation_notes = NotesField(_l("Investigation notes"))

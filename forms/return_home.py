@@ -68,12 +68,15 @@ class HomeSafetyAssessmentForm(TaskForm):
     form_key = "home_safety_assessment"
     department = "civil_affairs"
     title = _l("Assess whether home is safe")
-    purpose = _l("Find out whether the child would be safe at home, and what the child wants: "
-                 "a child goes home only if it is safe.")
+    purpose = _l(
+        "Find out whether the child would be safe at home, and what the child wants: "
+        "a child goes home only if it is safe."
+    )
 
     assessment_date = EventDateField(_l("Date of the assessment"))
-    assessment_methods = MultiChoiceField(_l("How the home was assessed"), ASSESSMENT_METHODS,
-                                          required=True)
+    assessment_methods = MultiChoiceField(
+        _l("How the home was assessed"), ASSESSMENT_METHODS, required=True
+    )
     home_risks = MultiChoiceField(_l("Risks found"), HOME_RISKS)
     child_wishes = ChoiceField(_l("What the child wants"), CHILD_WISHES)
     # Sensitive: the child's own words; civil affairs and police only.
@@ -93,8 +96,9 @@ class ReturnPlanForm(TaskForm):
     form_key = "return_plan"
     department = "civil_affairs"
     title = _l("Plan the return home")
-    purpose = _l("Plan the journey home and obtain consent to share the case with the "
-                 "receiving side.")
+    purpose = _l(
+        "Plan the journey home and obtain consent to share the case with the receiving side."
+    )
 
     return_destination = ShortTextField(_l("Destination (county or city)"))
     planned_travel_date = EventDateField(_l("Planned travel date"), planned=True)
@@ -102,8 +106,11 @@ class ReturnPlanForm(TaskForm):
     return_escort_required = YesNoField(_l("Escort required"))
     return_escort_by = ChoiceField(_l("Escorted by"), ESCORTS, required=None)
     origin_data_consent = YesNoField(
-        _l("Victim (or guardian) consents to sharing the case with the province "
-           "or country of origin"))
+        _l(
+            "Victim (or guardian) consents to sharing the case with the province "
+            "or country of origin"
+        )
+    )
     return_plan_notes = NotesField(_l("Return plan notes"))
 
     def validate_return_escort_by(self, field):
@@ -129,7 +136,8 @@ class RepatriationForm(TaskForm):
     consulate_notified = YesNoField(_l("Embassy or consulate notified"))
     repatriation_record_number = ShortTextField(_l("Handover record number"), max_length=40)
     repatriation_pending_support = MultiChoiceField(
-        _l("Support handed over to the receiving side"), PENDING_SUPPORT)
+        _l("Support handed over to the receiving side"), PENDING_SUPPORT
+    )
     repatriation_notes = NotesField(_l("Repatriation notes"))
 
 
@@ -146,9 +154,11 @@ class ProvinceHandoverForm(TaskForm):
     receiving_agency = ShortTextField(_l("Receiving agency"))
     handover_escort = ChoiceField(_l("Escorted by"), ESCORTS)
     case_file_shared = YesNoField(
-        _l("Case file shared with the receiving province (only with consent)"))
-    pending_support = MultiChoiceField(_l("Support handed over to the receiving province"),
-                                       PENDING_SUPPORT)
+        _l("Case file shared with the receiving province (only with consent)")
+    )
+    pending_support = MultiChoiceField(
+        _l("Support handed over to the receiving province"), PENDING_SUPPORT
+    )
     handover_notes = NotesField(_l("Handover notes"))
 
 

@@ -64,8 +64,10 @@ class ParentsDnaForm(TaskForm):
     form_key = "rescue_parents_dna"
     department = "police"
     title = _l("Take the parents' DNA and compare")
-    purpose = _l("Take the searching parents' blood samples and compare them with the "
-                 "children in the national anti-trafficking DNA database.")
+    purpose = _l(
+        "Take the searching parents' blood samples and compare them with the "
+        "children in the national anti-trafficking DNA database."
+    )
 
     parents_dna_sample_date = EventDateField(_l("Date the parents' samples were taken"))
     parents_dna_reference = ShortTextField(_l("Database comparison reference"), max_length=40)
@@ -79,12 +81,15 @@ class SearchReviewForm(TaskForm):
     form_key = "rescue_search_review"
     department = "police"
     title = _l("Review the search")
-    purpose = _l("The child is still missing: record what the search did since the last "
-                 "review, and whether the child has been found.")
+    purpose = _l(
+        "The child is still missing: record what the search did since the last "
+        "review, and whether the child has been found."
+    )
 
     search_review_date = EventDateField(_l("Date of the review"))
-    search_actions = MultiChoiceField(_l("Search actions since the last review"),
-                                      SEARCH_ACTIONS, required=True)
+    search_actions = MultiChoiceField(
+        _l("Search actions since the last review"), SEARCH_ACTIONS, required=True
+    )
     child_found = YesNoField(_l("The child has been found"))
     search_review_notes = NotesField(_l("Review notes"))
 
@@ -95,8 +100,10 @@ class SearchOversightForm(TaskForm):
     form_key = "rescue_search_oversight"
     department = "joint_office"
     title = _l("Oversee the search for a missing child")
-    purpose = _l("A child is still missing after several reviews: check the search and "
-                 "ask for what it lacks.")
+    purpose = _l(
+        "A child is still missing after several reviews: check the search and "
+        "ask for what it lacks."
+    )
 
     oversight_date = EventDateField(_l("Date of the oversight review"))
     oversight_requests = MultiChoiceField(_l("Asked for"), OVERSIGHT_REQUESTS, required=None)

@@ -38,8 +38,9 @@ class TrainingEnrolmentForm(TaskForm):
     form_key = "training_enrolment"
     department = "hr_social_security"
     title = _l("Enrol in vocational training")
-    purpose = _l("Give a victim aged 16 or more who stays here skills training and "
-                 "career guidance.")
+    purpose = _l(
+        "Give a victim aged 16 or more who stays here skills training and career guidance."
+    )
 
     training_trade = ChoiceField(_l("Trade"), TRADES)
     training_provider = ShortTextField(_l("Training provider"))

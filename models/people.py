@@ -65,8 +65,11 @@ class User(UserMixin, db.Model):
     def department_codes(self) -> set[str]:
         """Departments whose casework this user does (social-worker memberships only:
         managers, reviewers and admins belong to the joint office but do no casework)."""
-        return {m.department.code for m in self.memberships
-                if m.department is not None and m.role == Role.SOCIAL_WORKER}
+        return {
+            m.department.code
+            for m in self.memberships
+            if m.department is not None and m.role == Role.SOCIAL_WORKER
+        }
 
     @property
     def is_active(self) -> bool:

@@ -59,9 +59,7 @@ class ProcessInstance(db.Model):
     state: Mapped[str] = mapped_column(db.Text, info={"sensitive": True})
     version: Mapped[int] = mapped_column(default=1)
     completed: Mapped[bool] = mapped_column(default=False)
-    next_timer_at: Mapped[datetime | None] = mapped_column(
-        UTCDateTime, index=True
-    )
+    next_timer_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     timer_lease_owner: Mapped[str | None] = mapped_column(String(80))
     timer_lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     pathway_version: Mapped[PathwayVersion] = relationship(lazy="joined")

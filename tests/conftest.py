@@ -98,7 +98,12 @@ def run_worker(worker_env):
         time.sleep(max(wait, 0) + 0.05)
         result = subprocess.run(
             [sys.executable, "-m", "flask", "timers", "run", "--until-idle"],
-            cwd=ROOT, env=worker_env, capture_output=True, text=True, timeout=60, check=True,
+            cwd=ROOT,
+            env=worker_env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
         )
         assert "fired 1 timers" in result.stdout
 
@@ -159,8 +164,11 @@ def log_in(login, client):
 @pytest.fixture
 def csrf_client(database_url):
     """A client of a second app on the test database that checks CSRF tokens, as production."""
-    config = type("CsrfConfig", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": database_url,
-                                                "WTF_CSRF_ENABLED": True})
+    config = type(
+        "CsrfConfig",
+        (TestConfig,),
+        {"SQLALCHEMY_DATABASE_URI": database_url, "WTF_CSRF_ENABLED": True},
+    )
     csrf_app = create_app(config)
     yield csrf_app.test_client()
     with csrf_app.app_context():
@@ -178,8 +186,9 @@ def restore_pathway(app_context):
     for model in (*CASE_TABLES, DiagramDraft):
         db.session.execute(delete(model))
     newer = select(PathwayVersion.id).where(PathwayVersion.id > baseline)
-    db.session.execute(delete(pathway_diagrams).where(
-        pathway_diagrams.c.pathway_version_id.in_(newer)))
+    db.session.execute(
+        delete(pathway_diagrams).where(pathway_diagrams.c.pathway_version_id.in_(newer))
+    )
     db.session.execute(delete(PathwayVersion).where(PathwayVersion.id > baseline))
     used = select(pathway_diagrams.c.diagram_version_id)
     db.session.execute(delete(DiagramVersion).where(DiagramVersion.id.not_in(used)))

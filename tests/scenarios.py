@@ -63,9 +63,11 @@ def carry(case, users, overrides, run_worker, *, until=None) -> list[tuple[str, 
 
 def events(case) -> list[TimelineEvent]:
     """The case's timeline, oldest first."""
-    return list(db.session.scalars(
-        select(TimelineEvent).filter_by(case_id=case.id).order_by(TimelineEvent.id)
-    ))
+    return list(
+        db.session.scalars(
+            select(TimelineEvent).filter_by(case_id=case.id).order_by(TimelineEvent.id)
+        )
+    )
 
 
 def department_of(event) -> str | None:
@@ -86,11 +88,13 @@ def check_timeline(case, steps, rounds):
     timeline = events(case)
     kinds = [e.event_type for e in timeline]
     assert kinds[0] == "case_opened" and kinds[-1] == "case_closed"
-    completed = [(e.data["form_key"], department_of(e)) for e in timeline
-                 if e.event_type == "task_completed"]
+    completed = [
+        (e.data["form_key"], department_of(e)) for e in timeline if e.event_type == "task_completed"
+    ]
     assert completed == steps
-    ready = [(e.data["form_key"], department_of(e)) for e in timeline
-             if e.event_type == "task_ready"]
+    ready = [
+        (e.data["form_key"], department_of(e)) for e in timeline if e.event_type == "task_ready"
+    ]
     assert sorted(ready) == sorted(steps)
     assert kinds.count("timer_fired") == rounds
     return timeline

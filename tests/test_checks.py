@@ -16,9 +16,21 @@ from workflows.parsing import MAX_DIAGRAM_BYTES, build_specs, diagram_files, rea
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "diagrams"
-CALLED = {"rescue", "missing_search", "temporary_aid", "difficulties", "stay", "care",
-          "legal_aid", "schooling", "disability_support", "return_home", "job_training",
-          "follow_up", "closure"}
+CALLED = {
+    "rescue",
+    "missing_search",
+    "temporary_aid",
+    "difficulties",
+    "stay",
+    "care",
+    "legal_aid",
+    "schooling",
+    "disability_support",
+    "return_home",
+    "job_training",
+    "follow_up",
+    "closure",
+}
 PASSWD_LINE = "root:x:0:0"
 
 
@@ -44,19 +56,24 @@ def _with_condition(condition: str) -> bytes:
 def _padded(size: int) -> bytes:
     """valid.bpmn grown to exactly `size` bytes by a documentation text."""
     data = _fixture("valid.bpmn")
-    empty = data.replace(b"<bpmn:startEvent id=\"StartEvent\">",
-                         b"<bpmn:startEvent id=\"StartEvent\"><bpmn:documentation>"
-                         b"</bpmn:documentation>")
-    return empty.replace(b"</bpmn:documentation>",
-                         b"x" * (size - len(empty)) + b"</bpmn:documentation>")
+    empty = data.replace(
+        b'<bpmn:startEvent id="StartEvent">',
+        b'<bpmn:startEvent id="StartEvent"><bpmn:documentation></bpmn:documentation>',
+    )
+    return empty.replace(
+        b"</bpmn:documentation>", b"x" * (size - len(empty)) + b"</bpmn:documentation>"
+    )
 
 
 def _cli(*paths: Path) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "webapp", "workflows", "check",
-         *map(str, paths)],
-        cwd=ROOT, env={**os.environ, "DATABASE_URL": "sqlite://"},
-        capture_output=True, text=True, timeout=60, check=False,
+        [sys.executable, "-m", "flask", "--app", "webapp", "workflows", "check", *map(str, paths)],
+        cwd=ROOT,
+        env={**os.environ, "DATABASE_URL": "sqlite://"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
 
 
@@ -74,33 +91,54 @@ def test_valid_fixture_has_no_problems():
     assert _problems({"valid.bpmn": _fixture("valid.bpmn")}) == []
 
 
-@pytest.mark.parametrize(("name", "element", "message"), [
-    ("condition_unknown_field.bpmn", "Flow_yes", "'nationality' is not a known case field"),
-    ("lane_not_department.bpmn", "Lane_police_dept",
-     "lane 'police_dept' is not a department code"),
-    ("task_outside_lane.bpmn", "Task_medical",
-     "user task is in no lane, so no department would get it"),
-    ("unregistered_form.bpmn", "Task_medical", "form 'medical_check' is not registered"),
-    ("form_of_another_department.bpmn", "Task_medical",
-     "form 'care_medical' belongs to health, but the task is in the justice lane"),
-    ("no_form_key.bpmn", "Task_medical", "user task has no form (camunda:formKey)"),
-    ("bad_due_date.bpmn", "Task_medical", "due period 'soon' is not an ISO-8601 duration"),
-    ("gateway_no_default.bpmn", "Gateway_minor",
-     "gateway has no default flow: a case matching no condition would stall"),
-    ("dead_end.bpmn", "Task_psychological", "dead end: nothing follows this element"),
-    ("unreachable.bpmn", "Task_psychological", "unreachable: no flow leads to this element"),
-    ("unknown_called_process.bpmn", "CallActivity_missing",
-     "calls process 'missing_process', which no diagram defines"),
-])
+@pytest.mark.parametrize(
+    ("name", "element", "message"),
+    [
+        ("condition_unknown_field.bpmn", "Flow_yes", "'nationality' is not a known case field"),
+        (
+            "lane_not_department.bpmn",
+            "Lane_police_dept",
+            "lane 'police_dept' is not a department code",
+        ),
+        (
+            "task_outside_lane.bpmn",
+            "Task_medical",
+            "user task is in no lane, so no department would get it",
+        ),
+        ("unregistered_form.bpmn", "Task_medical", "form 'medical_check' is not registered"),
+        (
+            "form_of_another_department.bpmn",
+            "Task_medical",
+            "form 'care_medical' belongs to health, but the task is in the justice lane",
+        ),
+        ("no_form_key.bpmn", "Task_medical", "user task has no form (camunda:formKey)"),
+        ("bad_due_date.bpmn", "Task_medical", "due period 'soon' is not an ISO-8601 duration"),
+        (
+            "gateway_no_default.bpmn",
+            "Gateway_minor",
+            "gateway has no default flow: a case matching no condition would stall",
+        ),
+        ("dead_end.bpmn", "Task_psychological", "dead end: nothing follows this element"),
+        ("unreachable.bpmn", "Task_psychological", "unreachable: no flow leads to this element"),
+        (
+            "unknown_called_process.bpmn",
+            "CallActivity_missing",
+            "calls process 'missing_process', which no diagram defines",
+        ),
+    ],
+)
 def test_broken_diagram_is_refused_naming_the_element(name, element, message):
     assert _only_problem(name) == (name, element, "error", message)
 
 
-@pytest.mark.parametrize(("name", "element", "words"), [
-    ("condition_escape.bpmn", "Flow_yes", '"__import__" is an invalid variable name'),
-    ("timer_escape.bpmn", "TimerEvent_wait", '"__import__" is an invalid variable name'),
-    ("condition_syntax.bpmn", "Flow_yes", "SyntaxError"),
-])
+@pytest.mark.parametrize(
+    ("name", "element", "words"),
+    [
+        ("condition_escape.bpmn", "Flow_yes", '"__import__" is an invalid variable name'),
+        ("timer_escape.bpmn", "TimerEvent_wait", '"__import__" is an invalid variable name'),
+        ("condition_syntax.bpmn", "Flow_yes", "SyntaxError"),
+    ],
+)
 def test_forbidden_expression_is_refused_naming_the_element(name, element, words):
     file, where, severity, message = _only_problem(name)
     assert (file, where, severity) == (name, element, "error")
@@ -124,7 +162,11 @@ def test_xxe_is_refused_and_reads_nothing():
 
 def test_xxe_in_text_is_refused_as_doctype():
     assert _only_problem("xxe_documentation.bpmn") == (
-        "xxe_documentation.bpmn", None, "error", "DOCTYPE and entity declarations are not accepted")
+        "xxe_documentation.bpmn",
+        None,
+        "error",
+        "DOCTYPE and entity declarations are not accepted",
+    )
 
 
 def test_billion_laughs_is_refused_quickly():
@@ -144,7 +186,11 @@ def test_not_well_formed_is_refused():
 def test_gzip_compressed_diagram_is_refused():
     data = gzip.compress(_fixture("valid.bpmn"))
     assert _only_problem("valid.bpmn", data) == (
-        "valid.bpmn", None, "error", "compressed files are not accepted")
+        "valid.bpmn",
+        None,
+        "error",
+        "compressed files are not accepted",
+    )
 
 
 def test_diagram_at_the_size_limit_is_accepted():
@@ -161,7 +207,11 @@ def test_diagram_over_the_size_limit_is_refused_fast():
     assert time.monotonic() - started < 0.1
     assert [str(p) for p in refused.value.problems] == ["big.bpmn: file is larger than 2048 KB"]
     assert _only_problem("big.bpmn", data) == (
-        "big.bpmn", None, "error", "file is larger than 2048 KB")
+        "big.bpmn",
+        None,
+        "error",
+        "file is larger than 2048 KB",
+    )
 
 
 def test_cli_passes_the_shipped_diagrams():

@@ -8,8 +8,7 @@ from scenarios import carry, check_timeline, department_of, open_case
 
 from models import HumanTask, db
 
-RETURN_STEPS = {"return_plan", "return_province_handover", "return_reunion",
-                "return_repatriation"}
+RETURN_STEPS = {"return_plan", "return_province_handover", "return_reunion", "return_repatriation"}
 SAFE_FAMILY = {"parents_found": True, "family_safety_concern": False}
 ONE_VISIT = [{"case_can_close": True}]
 
@@ -28,58 +27,83 @@ def receivers(case) -> set[tuple[str, str]]:
 def test_girl_of_17_who_will_not_go_home_stays_for_training_in_care(users, run_worker):
     """Her parents are found and home is safe, but she refuses: she is not sent home."""
     case = open_case(users, "Wang Fang", age=17, origin_province="guizhou")
-    steps = carry(case, users, {
-        "rescue_identification": {"age": 17, "identity_established": True},
-        "rescue_family_tracing": SAFE_FAMILY,
-        "aid_shelter": {"willing_to_return": False, "legal_aid_requested": False},
-        "home_safety_assessment": {"child_wishes": "does_not_want", "home_safe": True,
-                                   "child_views": "My father arranged the marriage."},
-        "follow_up_visit": ONE_VISIT,
-    }, run_worker)
+    steps = carry(
+        case,
+        users,
+        {
+            "rescue_identification": {"age": 17, "identity_established": True},
+            "rescue_family_tracing": SAFE_FAMILY,
+            "aid_shelter": {"willing_to_return": False, "legal_aid_requested": False},
+            "home_safety_assessment": {
+                "child_wishes": "does_not_want",
+                "home_safe": True,
+                "child_views": "My father arranged the marriage.",
+            },
+            "follow_up_visit": ONE_VISIT,
+        },
+        run_worker,
+    )
     keys = keys_of(steps)
     assert not RETURN_STEPS & set(keys)
-    assert {("home_safety_assessment", "civil_affairs"),
-            ("aid_womens_support", "womens_federation"),
-            ("training_enrolment", "hr_social_security"),
-            ("training_job_referral", "hr_social_security"),
-            ("legal_eligibility", "justice"),
-            ("follow_up_police_check", "police")} <= set(steps)
+    assert {
+        ("home_safety_assessment", "civil_affairs"),
+        ("aid_womens_support", "womens_federation"),
+        ("training_enrolment", "hr_social_security"),
+        ("training_job_referral", "hr_social_security"),
+        ("legal_eligibility", "justice"),
+        ("follow_up_police_check", "police"),
+    } <= set(steps)
     assert steps.count(("rescue_child_placement", "civil_affairs")) == 1
     assert keys.index("home_safety_assessment") < keys.index("rescue_child_placement")
     assert "school_enrolment" not in keys
     timeline = check_timeline(case, steps, rounds=1)
     assert not {e.data.get("to") for e in timeline if e.event_type == "case_handed_over"} & {
-        "guizhou"}
+        "guizhou"
+    }
 
 
 def test_girl_of_17_who_wants_to_go_home_to_a_safe_family_goes_home(users, run_worker):
     """The same girl, willing and with a safe home: planned home to Guizhou, no training."""
     case = open_case(users, "Wang Fang", age=17, origin_province="guizhou")
-    steps = carry(case, users, {
-        "rescue_identification": {"age": 17, "identity_established": True},
-        "rescue_family_tracing": SAFE_FAMILY,
-        "aid_shelter": {"willing_to_return": True, "legal_aid_requested": False},
-        "return_province_handover": {"receiving_province": "guizhou"},
-        "follow_up_visit": ONE_VISIT,
-    }, run_worker)
+    steps = carry(
+        case,
+        users,
+        {
+            "rescue_identification": {"age": 17, "identity_established": True},
+            "rescue_family_tracing": SAFE_FAMILY,
+            "aid_shelter": {"willing_to_return": True, "legal_aid_requested": False},
+            "return_province_handover": {"receiving_province": "guizhou"},
+            "follow_up_visit": ONE_VISIT,
+        },
+        run_worker,
+    )
     keys = keys_of(steps)
     assert {"return_plan", "return_province_handover"} <= set(keys)
     assert not {"training_enrolment", "rescue_child_placement", "follow_up_police_check"} & set(
-        keys)
+        keys
+    )
     check_timeline(case, steps, rounds=1)
 
 
 def test_child_under_16_stays_in_civil_affairs_care_when_home_is_not_safe(users, run_worker):
     """A 13-year-old wants to go home, but the assessment finds neglect and a risk of re-sale."""
     case = open_case(users, "Liu Yang", age=13, sex="male", origin_province="fujian")
-    steps = carry(case, users, {
-        "rescue_identification": {"age": 13, "identity_established": True},
-        "rescue_family_tracing": SAFE_FAMILY,
-        "aid_shelter": {"willing_to_return": True},
-        "home_safety_assessment": {"home_risks": ["neglect", "retrafficking"],
-                                   "home_safe": False, "child_wishes": "wants_to_return"},
-        "follow_up_visit": ONE_VISIT,
-    }, run_worker)
+    steps = carry(
+        case,
+        users,
+        {
+            "rescue_identification": {"age": 13, "identity_established": True},
+            "rescue_family_tracing": SAFE_FAMILY,
+            "aid_shelter": {"willing_to_return": True},
+            "home_safety_assessment": {
+                "home_risks": ["neglect", "retrafficking"],
+                "home_safe": False,
+                "child_wishes": "wants_to_return",
+            },
+            "follow_up_visit": ONE_VISIT,
+        },
+        run_worker,
+    )
     keys = keys_of(steps)
     assert not RETURN_STEPS & set(keys)
     assert ("rescue_child_placement", "civil_affairs") in steps
@@ -91,12 +115,17 @@ def test_child_under_16_stays_in_civil_affairs_care_when_home_is_not_safe(users,
 def test_family_suspected_of_the_sale_never_gets_the_child_back(users, run_worker):
     """A 10-year-old's parents are found but suspected of selling him: placed, police told."""
     case = open_case(users, "Chen Hao", age=10, sex="male", origin_province="jiangxi")
-    steps = carry(case, users, {
-        "rescue_identification": {"age": 10, "identity_established": True},
-        "rescue_family_tracing": {"parents_found": True, "family_safety_concern": True},
-        "aid_shelter": {"willing_to_return": True},
-        "follow_up_visit": ONE_VISIT,
-    }, run_worker)
+    steps = carry(
+        case,
+        users,
+        {
+            "rescue_identification": {"age": 10, "identity_established": True},
+            "rescue_family_tracing": {"parents_found": True, "family_safety_concern": True},
+            "aid_shelter": {"willing_to_return": True},
+            "follow_up_visit": ONE_VISIT,
+        },
+        run_worker,
+    )
     keys = keys_of(steps)
     assert keys[:2] == ["rescue_identification", "rescue_family_tracing"]
     assert ("rescue_family_investigation", "police") in steps
@@ -104,48 +133,77 @@ def test_family_suspected_of_the_sale_never_gets_the_child_back(users, run_worke
     assert not (RETURN_STEPS | {"home_safety_assessment"}) & set(keys)
     assert not {key for key, _ in receivers(case)} & RETURN_STEPS
     timeline = check_timeline(case, steps, rounds=1)
-    traced = next(i for i, e in enumerate(timeline) if e.event_type == "task_completed"
-                  and e.data["form_key"] == "rescue_family_tracing")
-    told = {(e.data["form_key"], department_of(e)) for e in timeline[traced:traced + 5]
-            if e.event_type == "task_ready"}
-    assert told == {("rescue_family_investigation", "police"),
-                    ("rescue_child_placement", "civil_affairs")}
+    traced = next(
+        i
+        for i, e in enumerate(timeline)
+        if e.event_type == "task_completed" and e.data["form_key"] == "rescue_family_tracing"
+    )
+    told = {
+        (e.data["form_key"], department_of(e))
+        for e in timeline[traced : traced + 5]
+        if e.event_type == "task_ready"
+    }
+    assert told == {
+        ("rescue_family_investigation", "police"),
+        ("rescue_child_placement", "civil_affairs"),
+    }
 
 
 def test_child_going_to_another_province_is_not_kept_for_schooling(users, run_worker):
     """A 14-year-old from Yunnan: the return is planned at once, schooling is handed over."""
     case = open_case(users, "Yang Mei", age=14, origin_province="yunnan")
-    steps = carry(case, users, {
-        "rescue_identification": {"age": 14, "identity_established": True},
-        "rescue_family_tracing": SAFE_FAMILY,
-        "aid_shelter": {"willing_to_return": True, "legal_aid_requested": False},
-        "return_province_handover": {"receiving_province": "yunnan",
-                                     "pending_support": ["schooling", "psychological_care"]},
-        "follow_up_visit": ONE_VISIT,
-    }, run_worker)
+    steps = carry(
+        case,
+        users,
+        {
+            "rescue_identification": {"age": 14, "identity_established": True},
+            "rescue_family_tracing": SAFE_FAMILY,
+            "aid_shelter": {"willing_to_return": True, "legal_aid_requested": False},
+            "return_province_handover": {
+                "receiving_province": "yunnan",
+                "pending_support": ["schooling", "psychological_care"],
+            },
+            "follow_up_visit": ONE_VISIT,
+        },
+        run_worker,
+    )
     keys = keys_of(steps)
     assert not {"school_enrolment", "school_adaptation", "care_psychological"} & set(keys)
     handover = keys.index("return_province_handover")
-    assert max(keys.index(k) for k in ("return_plan", "care_medical", "legal_eligibility",
-                                       "legal_representation")) < handover
+    assert (
+        max(
+            keys.index(k)
+            for k in ("return_plan", "care_medical", "legal_eligibility", "legal_representation")
+        )
+        < handover
+    )
     timeline = check_timeline(case, steps, rounds=1)
     kinds = [(e.event_type, e.data.get("form_key")) for e in timeline]
     assert kinds.index(("task_ready", "return_plan")) < kinds.index(
-        ("task_completed", "care_medical"))
-    handed = next(e for e in timeline if e.event_type == "task_completed"
-                  and e.data["form_key"] == "return_province_handover")
+        ("task_completed", "care_medical")
+    )
+    handed = next(
+        e
+        for e in timeline
+        if e.event_type == "task_completed" and e.data["form_key"] == "return_province_handover"
+    )
     assert handed.data["data"]["pending_support"] == ["schooling", "psychological_care"]
 
 
 def test_child_reunited_in_the_province_goes_to_school_at_home(users, run_worker):
     """A 9-year-old from Fujian goes home first; school and psychological care follow there."""
     case = open_case(users, "Lin Xiaoyu", age=9, origin_province="fujian")
-    steps = carry(case, users, {
-        "rescue_identification": {"age": 9, "identity_established": True},
-        "rescue_family_tracing": SAFE_FAMILY,
-        "aid_shelter": {"willing_to_return": True},
-        "follow_up_visit": ONE_VISIT,
-    }, run_worker)
+    steps = carry(
+        case,
+        users,
+        {
+            "rescue_identification": {"age": 9, "identity_established": True},
+            "rescue_family_tracing": SAFE_FAMILY,
+            "aid_shelter": {"willing_to_return": True},
+            "follow_up_visit": ONE_VISIT,
+        },
+        run_worker,
+    )
     keys = keys_of(steps)
     reunion = keys.index("return_reunion")
     assert reunion < keys.index("school_enrolment") < keys.index("school_adaptation")
@@ -157,24 +215,32 @@ def test_child_reunited_in_the_province_goes_to_school_at_home(users, run_worker
 def test_missing_child_search_stays_open_until_the_child_is_found(users, run_worker):
     """A 6-year-old is missing for five reviews: the parents' DNA is compared, the fourth
     review goes to the joint office, and only once found does the case go on from rescue."""
-    case = open_case(users, "Zhou Xiaoling", report_type="missing_child", age=6,
-                     origin_province="fujian")
+    case = open_case(
+        users, "Zhou Xiaoling", report_type="missing_child", age=6, origin_province="fujian"
+    )
     still_missing = [{"child_found": False}] * 4
-    steps = carry(case, users, {
-        "rescue_rapid_search": {"search_outcome": "searching"},
-        "rescue_search_review": [*still_missing, {"child_found": True}],
-        "rescue_identification": {"age": 6, "identity_established": True},
-        "rescue_family_tracing": SAFE_FAMILY,
-        "aid_shelter": {"willing_to_return": True},
-        "follow_up_visit": ONE_VISIT,
-    }, run_worker)
+    steps = carry(
+        case,
+        users,
+        {
+            "rescue_rapid_search": {"search_outcome": "searching"},
+            "rescue_search_review": [*still_missing, {"child_found": True}],
+            "rescue_identification": {"age": 6, "identity_established": True},
+            "rescue_family_tracing": SAFE_FAMILY,
+            "aid_shelter": {"willing_to_return": True},
+            "follow_up_visit": ONE_VISIT,
+        },
+        run_worker,
+    )
     found = keys_of(steps).index("rescue_identification")
     assert steps[:found] == [
-        ("rescue_rapid_search", "police"), ("rescue_parents_dna", "police"),
-        *[("rescue_search_review", "police")] * 4, ("rescue_search_oversight", "joint_office"),
+        ("rescue_rapid_search", "police"),
+        ("rescue_parents_dna", "police"),
+        *[("rescue_search_review", "police")] * 4,
+        ("rescue_search_oversight", "joint_office"),
         ("rescue_search_review", "police"),
     ]
-    assert keys_of(steps)[found:found + 2] == ["rescue_identification", "rescue_family_tracing"]
+    assert keys_of(steps)[found : found + 2] == ["rescue_identification", "rescue_family_tracing"]
     timeline = check_timeline(case, steps, rounds=6)
     kinds = [(e.event_type, e.data.get("form_key")) for e in timeline]
     for i, kind in enumerate(kinds):
@@ -184,12 +250,19 @@ def test_missing_child_search_stays_open_until_the_child_is_found(users, run_wor
 
 def test_missing_child_whose_parents_dna_matches_goes_on_at_once(users, run_worker):
     """The parents' DNA matches a child already in the database: no open search."""
-    case = open_case(users, "Zhou Xiaoling", report_type="missing_child", age=6,
-                     origin_province="fujian")
-    steps = carry(case, users, {
-        "rescue_rapid_search": {"search_outcome": "searching"},
-        "rescue_parents_dna": {"parents_dna_match": True},
-    }, run_worker, until=lambda case: ("rescue_identification", "police") in receivers(case))
+    case = open_case(
+        users, "Zhou Xiaoling", report_type="missing_child", age=6, origin_province="fujian"
+    )
+    steps = carry(
+        case,
+        users,
+        {
+            "rescue_rapid_search": {"search_outcome": "searching"},
+            "rescue_parents_dna": {"parents_dna_match": True},
+        },
+        run_worker,
+        until=lambda case: ("rescue_identification", "police") in receivers(case),
+    )
     assert keys_of(steps)[:2] == ["rescue_rapid_search", "rescue_parents_dna"]
     assert ("rescue_identification", "police") in receivers(case)
     assert "rescue_search_review" not in {key for key, _ in receivers(case)}
@@ -199,31 +272,55 @@ def test_help_reaches_an_adult_man_with_a_criminal_case(users, run_worker):
     """A 35-year-old man staying in Fujian: legal aid assessed unasked, each difficulty ticked
     becomes a task for its department, and the police follow up with civil affairs."""
     case = open_case(users, "Huang Wei", age=35, sex="male", origin_province="fujian")
-    steps = carry(case, users, {
-        "rescue_identification": {"age": 35, "identity_established": True,
-                                  "criminal_case_filed": True},
-        "aid_shelter": {"willing_to_return": False, "legal_aid_requested": False},
-        "aid_special_file": {"referred_difficulties": ["housing", "documents"]},
-        "follow_up_visit": ONE_VISIT,
-    }, run_worker)
-    assert {("legal_eligibility", "justice"), ("difficulty_civil_affairs", "civil_affairs"),
-            ("difficulty_police", "police"), ("follow_up_visit", "civil_affairs"),
-            ("follow_up_police_check", "police")} <= set(steps)
-    assert not {"difficulty_health", "difficulty_education", "difficulty_justice",
-                "aid_womens_support"} & set(keys_of(steps))
+    steps = carry(
+        case,
+        users,
+        {
+            "rescue_identification": {
+                "age": 35,
+                "identity_established": True,
+                "criminal_case_filed": True,
+            },
+            "aid_shelter": {"willing_to_return": False, "legal_aid_requested": False},
+            "aid_special_file": {"referred_difficulties": ["housing", "documents"]},
+            "follow_up_visit": ONE_VISIT,
+        },
+        run_worker,
+    )
+    assert {
+        ("legal_eligibility", "justice"),
+        ("difficulty_civil_affairs", "civil_affairs"),
+        ("difficulty_police", "police"),
+        ("follow_up_visit", "civil_affairs"),
+        ("follow_up_police_check", "police"),
+    } <= set(steps)
+    assert not {
+        "difficulty_health",
+        "difficulty_education",
+        "difficulty_justice",
+        "aid_womens_support",
+    } & set(keys_of(steps))
     check_timeline(case, steps, rounds=1)
 
 
 def test_adult_without_a_criminal_case_who_asks_nothing_gets_no_legal_step(users, run_worker):
     """A 30-year-old woman, no criminal case, no request: justice is not asked."""
     case = open_case(users, "Sun Li", age=30, origin_province="fujian")
-    steps = carry(case, users, {
-        "rescue_identification": {"age": 30, "identity_established": True,
-                                  "criminal_case_filed": False},
-        "aid_shelter": {"willing_to_return": True, "legal_aid_requested": False},
-        "aid_special_file": {"referred_difficulties": []},
-        "follow_up_visit": ONE_VISIT,
-    }, run_worker)
+    steps = carry(
+        case,
+        users,
+        {
+            "rescue_identification": {
+                "age": 30,
+                "identity_established": True,
+                "criminal_case_filed": False,
+            },
+            "aid_shelter": {"willing_to_return": True, "legal_aid_requested": False},
+            "aid_special_file": {"referred_difficulties": []},
+            "follow_up_visit": ONE_VISIT,
+        },
+        run_worker,
+    )
     keys = keys_of(steps)
     assert ("aid_womens_support", "womens_federation") in steps
     assert not {"legal_eligibility", "follow_up_police_check"} & set(keys)
@@ -234,12 +331,19 @@ def test_adult_without_a_criminal_case_who_asks_nothing_gets_no_legal_step(users
 def test_follow_up_goes_on_while_the_police_see_danger(users, run_worker):
     """Civil affairs would close, but the police saw a buyer seeking the victim: one more round."""
     case = open_case(users, "Huang Wei", age=35, sex="male", origin_province="fujian")
-    steps = carry(case, users, {
-        "rescue_identification": {"age": 35, "identity_established": True},
-        "aid_shelter": {"willing_to_return": False},
-        "follow_up_visit": ONE_VISIT,
-        "follow_up_police_check": [{"police_safety_concern": True},
-                                   {"police_safety_concern": False}],
-    }, run_worker)
+    steps = carry(
+        case,
+        users,
+        {
+            "rescue_identification": {"age": 35, "identity_established": True},
+            "aid_shelter": {"willing_to_return": False},
+            "follow_up_visit": ONE_VISIT,
+            "follow_up_police_check": [
+                {"police_safety_concern": True},
+                {"police_safety_concern": False},
+            ],
+        },
+        run_worker,
+    )
     assert keys_of(steps).count("follow_up_visit") == 2
     check_timeline(case, steps, rounds=2)

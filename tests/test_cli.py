@@ -15,8 +15,13 @@ from webapp.passwords import check_password
 
 ROOT = Path(__file__).resolve().parent.parent
 
-ANSWERS = {"age": 32, "identity_established": True, "willing_to_return": True,
-           "legal_aid_requested": False, "case_can_close": True}
+ANSWERS = {
+    "age": 32,
+    "identity_established": True,
+    "willing_to_return": True,
+    "legal_aid_requested": False,
+    "case_can_close": True,
+}
 
 
 @pytest.fixture
@@ -43,16 +48,27 @@ def _inbox(flask_cli, username):
 
 def test_a_case_runs_from_rescue_to_closure_through_the_cli(flask_cli):
     """Open as police, then each department completes what its inbox shows, until closure."""
-    opened = flask_cli("cases", "open", "--as", "police", "--name", "Deng Li",
-                       "--data", json.dumps({**EXAMPLES["case_open"], "age": 32,
-                                             "origin_province": "fujian"}, default=str))
+    opened = flask_cli(
+        "cases",
+        "open",
+        "--as",
+        "police",
+        "--name",
+        "Deng Li",
+        "--data",
+        json.dumps({**EXAMPLES["case_open"], "age": 32, "origin_province": "fujian"}, default=str),
+    )
     assert opened.exit_code == 0, opened.output
     number = opened.output.strip()
     departments = [code for code, _, _ in DEPARTMENTS]
     completed = []
     for _ in range(30):
-        rows = [(user, row) for user in departments for row in _inbox(flask_cli, user)
-                if row[1] == number]
+        rows = [
+            (user, row)
+            for user in departments
+            for row in _inbox(flask_cli, user)
+            if row[1] == number
+        ]
         if not rows:
             case = db.session.scalar(select(Case).filter_by(number=number))
             if case.status == CaseStatus.CLOSED:
@@ -74,21 +90,39 @@ def test_a_case_runs_from_rescue_to_closure_through_the_cli(flask_cli):
 
 def test_cli_errors_are_clear_and_change_nothing(flask_cli):
     """Bad data, a wrong department and a second completion each say what is wrong."""
-    opened = flask_cli("cases", "open", "--as", "police", "--name", "Ma Yun",
-                       "--data", json.dumps(EXAMPLES["case_open"], default=str))
+    opened = flask_cli(
+        "cases",
+        "open",
+        "--as",
+        "police",
+        "--name",
+        "Ma Yun",
+        "--data",
+        json.dumps(EXAMPLES["case_open"], default=str),
+    )
     number = opened.output.strip()
     task_id = next(row[0] for row in _inbox(flask_cli, "police") if row[1] == number)
-    bad = flask_cli("cases", "complete", task_id, "--as", "police", "--data",
-                    json.dumps({**json.loads(_data("rescue_identification")), "age": 200}))
+    bad = flask_cli(
+        "cases",
+        "complete",
+        task_id,
+        "--as",
+        "police",
+        "--data",
+        json.dumps({**json.loads(_data("rescue_identification")), "age": 200}),
+    )
     assert bad.exit_code == 1 and "FormInvalid" in bad.output and "age" in bad.output
-    wrong = flask_cli("cases", "complete", task_id, "--as", "health",
-                      "--data", _data("rescue_identification"))
+    wrong = flask_cli(
+        "cases", "complete", task_id, "--as", "health", "--data", _data("rescue_identification")
+    )
     assert wrong.exit_code == 1 and "NotYourDepartment" in wrong.output
-    good = flask_cli("cases", "complete", task_id, "--as", "police",
-                     "--data", _data("rescue_identification"))
+    good = flask_cli(
+        "cases", "complete", task_id, "--as", "police", "--data", _data("rescue_identification")
+    )
     assert good.exit_code == 0
-    again = flask_cli("cases", "complete", task_id, "--as", "police",
-                      "--data", _data("rescue_identification"))
+    again = flask_cli(
+        "cases", "complete", task_id, "--as", "police", "--data", _data("rescue_identification")
+    )
     assert again.exit_code == 1 and "already completed" in again.output
     assert flask_cli("cases", "open", "--as", "nobody", "--name", "X").exit_code == 1
 
@@ -100,21 +134,38 @@ def test_demo_seed_builds_a_ready_to_use_database(tmp_path, worker_env):
     url = f"sqlite:///{tmp_path / 'demo.sqlite'}"
     env = {**worker_env, "DATABASE_URL": url, "HOMECOMING_DEMO_PASSWORD": "demo-pass"}
     for _ in range(2):
-        subprocess.run([sys.executable, "-m", "flask", "demo", "seed"], cwd=ROOT, env=env,
-                       check=True, capture_output=True, timeout=300)
+        subprocess.run(
+            [sys.executable, "-m", "flask", "demo", "seed"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )
     engine = create_engine(url)
     try:
         with engine.connect() as connection:
-            counts = {table: connection.execute(text(f"SELECT count(*) FROM {table}")).scalar()
-                      for table in ("departments", "users", "pathway_versions", "cases")}
+            counts = {
+                table: connection.execute(text(f"SELECT count(*) FROM {table}")).scalar()
+                for table in ("departments", "users", "pathway_versions", "cases")
+            }
             assert counts == {"departments": 9, "users": 12, "pathway_versions": 1, "cases": 6}
-            visits_due = connection.execute(text(
-                "SELECT count(*) FROM human_tasks WHERE form_key = 'follow_up_visit'"
-                " AND status = 'READY'")).scalar()
-            stages = connection.execute(text(
-                "SELECT count(*) FROM human_tasks GROUP BY case_id ORDER BY 1")).scalars().all()
-            hash_ = connection.execute(text(
-                "SELECT password_hash FROM users WHERE username = 'police'")).scalar()
+            visits_due = connection.execute(
+                text(
+                    "SELECT count(*) FROM human_tasks WHERE form_key = 'follow_up_visit'"
+                    " AND status = 'READY'"
+                )
+            ).scalar()
+            stages = (
+                connection.execute(
+                    text("SELECT count(*) FROM human_tasks GROUP BY case_id ORDER BY 1")
+                )
+                .scalars()
+                .all()
+            )
+            hash_ = connection.execute(
+                text("SELECT password_hash FROM users WHERE username = 'police'")
+            ).scalar()
     finally:
         engine.dispose()
     assert len(set(stages)) >= 3  # cases at different stages

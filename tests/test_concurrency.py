@@ -106,15 +106,21 @@ def _open_case(users, name="Test Victim", **intake):
 
 
 def _ready(case_id: int) -> list[HumanTask]:
-    return list(db.session.scalars(
-        select(HumanTask).filter_by(case_id=case_id, status=TaskStatus.READY)
-        .order_by(HumanTask.id)
-    ))
+    return list(
+        db.session.scalars(
+            select(HumanTask)
+            .filter_by(case_id=case_id, status=TaskStatus.READY)
+            .order_by(HumanTask.id)
+        )
+    )
 
 
 def _events(case_id: int, event_type: str, task_id: int | None = None) -> int:
-    query = (select(func.count()).select_from(TimelineEvent)
-             .filter_by(case_id=case_id, event_type=event_type))
+    query = (
+        select(func.count())
+        .select_from(TimelineEvent)
+        .filter_by(case_id=case_id, event_type=event_type)
+    )
     if task_id is not None:
         query = query.filter_by(task_id=task_id)
     return db.session.scalar(query)
@@ -123,18 +129,25 @@ def _events(case_id: int, event_type: str, task_id: int | None = None) -> int:
 def _snapshot(case_id: int) -> dict:
     """Everything a completion changes: instance row, task rows, timeline."""
     version, state, next_timer_at = db.session.execute(
-        select(ProcessInstance.version, ProcessInstance.state, ProcessInstance.next_timer_at)
-        .filter_by(case_id=case_id)
+        select(
+            ProcessInstance.version, ProcessInstance.state, ProcessInstance.next_timer_at
+        ).filter_by(case_id=case_id)
     ).one()
     tasks = db.session.execute(
         select(HumanTask.id, HumanTask.status, HumanTask.completed_by_id)
-        .filter_by(case_id=case_id).order_by(HumanTask.id)
+        .filter_by(case_id=case_id)
+        .order_by(HumanTask.id)
     ).all()
     timeline = db.session.scalars(
         select(TimelineEvent.id).filter_by(case_id=case_id).order_by(TimelineEvent.id)
     ).all()
-    return {"version": version, "state": state, "next_timer_at": next_timer_at,
-            "tasks": [tuple(t) for t in tasks], "timeline": list(timeline)}
+    return {
+        "version": version,
+        "state": state,
+        "next_timer_at": next_timer_at,
+        "tasks": [tuple(t) for t in tasks],
+        "timeline": list(timeline),
+    }
 
 
 @pytest.mark.parametrize("round_no", range(ROUNDS))
@@ -147,8 +160,7 @@ def test_twenty_simultaneous_completions_of_one_task(threads_app, users, round_n
     version_before = _snapshot(case_id)["version"]
     db.session.commit()
 
-    outcomes = race(threads_app,
-                    [("police", _complete(task_id, "rescue_identification"))] * RACERS)
+    outcomes = race(threads_app, [("police", _complete(task_id, "rescue_identification"))] * RACERS)
 
     errors = [o for o in outcomes if o not in ("ok", "already")]
     assert not errors, "\n".join(errors)
@@ -185,17 +197,19 @@ def test_parallel_branches_completed_at_once_lose_nothing(threads_app, users, ro
     """Health and education finish their branches in the same instant: both steps stick."""
     case = _open_case(users, f"Parallel {round_no}")  # 14 years old: school branch runs
     unsafe_home = {"home_safety_assessment": {"home_safe": False}}  # so she stays here
-    ready = _drive_to_parallel_block(case, users, {"care_medical", "school_enrolment"},
-                                     unsafe_home)
+    ready = _drive_to_parallel_block(case, users, {"care_medical", "school_enrolment"}, unsafe_home)
     medical, school = ready["care_medical"], ready["school_enrolment"]
     case_id, ids = case.id, (medical.id, school.id)
     version_before = _snapshot(case_id)["version"]
     db.session.commit()
 
-    outcomes = race(threads_app, [
-        ("health", _complete(ids[0], "care_medical")),
-        ("education", _complete(ids[1], "school_enrolment")),
-    ])
+    outcomes = race(
+        threads_app,
+        [
+            ("health", _complete(ids[0], "care_medical")),
+            ("education", _complete(ids[1], "school_enrolment")),
+        ],
+    )
 
     assert outcomes == ["ok", "ok"], "\n".join(str(o) for o in outcomes)
     assert _snapshot(case_id)["version"] == version_before + 2
@@ -249,7 +263,11 @@ def test_worker_killed_mid_completion_leaves_the_case_as_before(users, worker_en
 
     child = subprocess.Popen(
         [sys.executable, "-c", KILLED_WORKER, str(task_id), str(marker)],
-        cwd=ROOT, env=worker_env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        cwd=ROOT,
+        env=worker_env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         deadline = time.monotonic() + 60
@@ -353,5 +371,10 @@ def test_claimed_task_is_held_until_released(users, colleague):
     events = db.session.scalars(
         select(TimelineEvent.event_type).filter_by(task_id=task.id).order_by(TimelineEvent.id)
     ).all()
-    assert events == ["task_ready", "task_claimed", "task_released", "task_claimed",
-                      "task_completed"]
+    assert events == [
+        "task_ready",
+        "task_claimed",
+        "task_released",
+        "task_claimed",
+        "task_completed",
+    ]

@@ -14,8 +14,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_every_form_belongs_to_a_department():
-    assert {key: form.department for key, form in FORMS.items()
-            if form.department not in DEPARTMENT_CODES} == {}
+    assert {
+        key: form.department
+        for key, form in FORMS.items()
+        if form.department not in DEPARTMENT_CODES
+    } == {}
 
 
 def test_need_to_know_names_departments_and_registered_forms():
@@ -29,8 +32,15 @@ def test_departments_sync_creates_the_departments_without_demo_data(tmp_path, wo
     env = {**worker_env, "DATABASE_URL": url}
 
     def flask(*args) -> str:
-        return subprocess.run([sys.executable, "-m", "flask", *args], cwd=ROOT, env=env,
-                              check=True, capture_output=True, text=True, timeout=120).stdout
+        return subprocess.run(
+            [sys.executable, "-m", "flask", *args],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        ).stdout
 
     flask("db", "upgrade", "--directory", "migrations")
     for _ in range(2):

@@ -68,8 +68,13 @@ def test_a_changed_condition_form_and_due_date_are_listed():
         task.set(f"{C}dueDate", "P3D")
 
     assert _diff(change) == [
-        Change("return_home", "Flow_destination_to_return_repatriation", "condition",
-               "origin_country != 'CN'", "origin_country == 'VN'"),
+        Change(
+            "return_home",
+            "Flow_destination_to_return_repatriation",
+            "condition",
+            "origin_country != 'CN'",
+            "origin_country == 'VN'",
+        ),
         Change("return_home", "Task_return_plan", "due_date", "P7D", "P3D"),
         Change("return_home", "Task_return_plan", "form", "return_plan", "aid_shelter"),
     ]
@@ -98,6 +103,5 @@ def test_the_diagrams_mark_removed_on_the_old_added_and_changed_on_the_new():
     assert list(views) == ["return_home"]
     view = views["return_home"]
     assert view["before"] == RETURN_HOME.decode() and "Task_new" in view["after"]
-    assert view["marks_before"] == {"Task_return_reunion": "removed",
-                                    "Task_return_plan": "changed"}
+    assert view["marks_before"] == {"Task_return_reunion": "removed", "Task_return_plan": "changed"}
     assert view["marks_after"] == {"Task_new": "added", "Task_return_plan": "changed"}

@@ -40,22 +40,29 @@ def _rescue_with_briefing(lane="police", connected=True, task_id="Task_rescue_br
     root = etree.fromstring(RESCUE)
     process = root.find(f"{B}process")
     process.find(f"{B}sequenceFlow[@id='Flow_rescue_start_to_missing_child']").set(
-        "targetRef", task_id)
+        "targetRef", task_id
+    )
     task = etree.SubElement(process, f"{B}userTask", id=task_id, name="Brief the team")
     task.set(f"{C}formKey", "rescue_rapid_search")
     etree.SubElement(task, f"{B}incoming").text = "Flow_rescue_start_to_missing_child"
     gateway = process.find(f"{B}exclusiveGateway[@id='Gateway_missing_child']")
     if connected:
         etree.SubElement(task, f"{B}outgoing").text = "Flow_briefing"
-        etree.SubElement(process, f"{B}sequenceFlow", id="Flow_briefing", sourceRef=task_id,
-                         targetRef="Gateway_missing_child")
+        etree.SubElement(
+            process,
+            f"{B}sequenceFlow",
+            id="Flow_briefing",
+            sourceRef=task_id,
+            targetRef="Gateway_missing_child",
+        )
         gateway.find(f"{B}incoming").text = "Flow_briefing"
     else:
         gateway.remove(gateway.find(f"{B}incoming"))
     lane_element = process.find(f".//{B}lane[@name='{lane}']")
     if lane_element is None:
-        lane_element = etree.SubElement(process.find(f"{B}laneSet"), f"{B}lane",
-                                        id=f"Lane_{lane}", name=lane)
+        lane_element = etree.SubElement(
+            process.find(f"{B}laneSet"), f"{B}lane", id=f"Lane_{lane}", name=lane
+        )
     etree.SubElement(lane_element, f"{B}flowNodeRef").text = task_id
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
 
@@ -69,8 +76,9 @@ def _versions() -> int:
 
 
 def _deploy(client, process_id="rescue", data=None, comment="brief the team first"):
-    client.post(f"/diagrams/api/{process_id}/draft", data=data or _rescue_with_briefing(),
-                headers=XML)
+    client.post(
+        f"/diagrams/api/{process_id}/draft", data=data or _rescue_with_briefing(), headers=XML
+    )
     return client.post(f"/diagrams/api/{process_id}/deploy", json={"comment": comment})
 
 
@@ -84,9 +92,14 @@ def _ready(case) -> list[str]:
 
 # --- who may ---------------------------------------------------------------------------------
 
-PAGES = ["/diagrams/", "/diagrams/api/forms", "/diagrams/api/fields",
-         "/diagrams/api/rescue.bpmn?source=deployed", "/diagrams/versions",
-         "/diagrams/rescue/edit"]
+PAGES = [
+    "/diagrams/",
+    "/diagrams/api/forms",
+    "/diagrams/api/fields",
+    "/diagrams/api/rescue.bpmn?source=deployed",
+    "/diagrams/versions",
+    "/diagrams/rescue/edit",
+]
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -106,10 +119,8 @@ def test_only_managers_see_the_diagrams(login, client, path):
 @pytest.mark.parametrize("username", ["reviewer", "admin", "civil_affairs"])
 def test_others_may_not_save_or_deploy(login, client, username):
     login(username)
-    assert client.post("/diagrams/api/rescue/draft", data=RESCUE,
-                       headers=XML).status_code == 403
-    assert client.post("/diagrams/api/rescue/deploy",
-                       json={"comment": "x"}).status_code == 403
+    assert client.post("/diagrams/api/rescue/draft", data=RESCUE, headers=XML).status_code == 403
+    assert client.post("/diagrams/api/rescue/deploy", json={"comment": "x"}).status_code == 403
     assert _drafts() == 0
 
 
@@ -136,10 +147,14 @@ def test_the_xml_comes_from_the_draft_when_asked(login, client):
 
 # --- drafts ----------------------------------------------------------------------------------
 
+
 def test_a_draft_with_problems_is_saved_and_they_are_listed(login, client):
     login("manager")
-    response = client.post("/diagrams/api/rescue/draft", headers=XML,
-                           data=_rescue_with_briefing(lane="immigration", connected=False))
+    response = client.post(
+        "/diagrams/api/rescue/draft",
+        headers=XML,
+        data=_rescue_with_briefing(lane="immigration", connected=False),
+    )
     body = response.get_json()
     assert response.status_code == 200 and body["saved"] is True
     elements = {(p["element"], p["severity"]) for p in body["problems"]}
@@ -151,14 +166,20 @@ def test_a_draft_with_problems_is_saved_and_they_are_listed(login, client):
 def test_a_clean_draft_has_only_lint_warnings_which_do_not_block(login, client):
     """The new task has no shape yet: bpmnlint warns, the checks pass, deploying works."""
     login("manager")
-    body = client.post("/diagrams/api/rescue/draft", data=_rescue_with_briefing(),
-                       headers=XML).get_json()
+    body = client.post(
+        "/diagrams/api/rescue/draft", data=_rescue_with_briefing(), headers=XML
+    ).get_json()
     assert body["saved"] is True
     assert {p["severity"] for p in body["problems"]} == {"warning"}
-    assert {"element": "Task_rescue_briefing", "severity": "warning",
-            "message": "Element is missing bpmndi (bpmnlint: no-bpmndi)"} in body["problems"]
-    assert client.post("/diagrams/api/rescue/deploy", json={"comment": "brief first"}
-                       ).status_code == 200
+    assert {
+        "element": "Task_rescue_briefing",
+        "severity": "warning",
+        "message": "Element is missing bpmndi (bpmnlint: no-bpmndi)",
+    } in body["problems"]
+    assert (
+        client.post("/diagrams/api/rescue/deploy", json={"comment": "brief first"}).status_code
+        == 200
+    )
 
 
 def test_the_shipped_diagrams_have_no_lint_warnings(login, client):
@@ -173,8 +194,9 @@ HOSTILE = {
     "xxe": (FIXTURES / "xxe.bpmn").read_bytes(),
     "billion_laughs": (FIXTURES / "billion_laughs.bpmn").read_bytes(),
     "gzip": gzip.compress(RESCUE),
-    "oversized": RESCUE.replace(b"</bpmn:definitions>",
-                                b"<!--" + b"x" * MAX_DIAGRAM_BYTES + b"--></bpmn:definitions>"),
+    "oversized": RESCUE.replace(
+        b"</bpmn:definitions>", b"<!--" + b"x" * MAX_DIAGRAM_BYTES + b"--></bpmn:definitions>"
+    ),
     "not_well_formed": (FIXTURES / "not_well_formed.bpmn").read_bytes(),
 }
 
@@ -186,23 +208,29 @@ def test_unsafe_or_broken_xml_is_refused_and_nothing_stored(login, client, name)
     assert response.status_code == 400
     assert response.get_json()["saved"] is False and response.get_json()["problems"]
     assert _drafts() == 0
-    upload = client.post("/diagrams/upload", data={
-        "diagram": (io.BytesIO(HOSTILE[name]), f"{name}.bpmn")}, follow_redirects=True)
-    assert "nothing was stored" in upload.get_data(as_text=True).lower() or \
-        "没有保存" in upload.get_data(as_text=True)
+    upload = client.post(
+        "/diagrams/upload",
+        data={"diagram": (io.BytesIO(HOSTILE[name]), f"{name}.bpmn")},
+        follow_redirects=True,
+    )
+    assert "nothing was stored" in upload.get_data(
+        as_text=True
+    ).lower() or "没有保存" in upload.get_data(as_text=True)
     assert _drafts() == 0
 
 
 def test_an_upload_becomes_the_draft_of_its_process(login, client):
     login("manager")
-    client.post("/diagrams/upload", data={
-        "diagram": (io.BytesIO(_rescue_with_briefing()), "rescue.bpmn")})
+    client.post(
+        "/diagrams/upload", data={"diagram": (io.BytesIO(_rescue_with_briefing()), "rescue.bpmn")}
+    )
     assert db.session.scalar(select(DiagramDraft.process_id)) == "rescue"
     page = client.get("/diagrams/").get_data(as_text=True)
     assert 'href="/diagrams/rescue/edit"' in page
 
 
 # --- deploying -------------------------------------------------------------------------------
+
 
 def test_deploy_needs_a_comment_and_a_draft(login, client):
     login("manager")
@@ -211,10 +239,13 @@ def test_deploy_needs_a_comment_and_a_draft(login, client):
     assert _drafts() == 1
 
 
-@pytest.mark.parametrize("draft", [
-    pytest.param(_rescue_with_briefing(connected=False), id="dead_end"),
-    pytest.param(_rescue_with_briefing(lane="immigration"), id="unknown_lane"),
-])
+@pytest.mark.parametrize(
+    "draft",
+    [
+        pytest.param(_rescue_with_briefing(connected=False), id="dead_end"),
+        pytest.param(_rescue_with_briefing(lane="immigration"), id="unknown_lane"),
+    ],
+)
 def test_deploy_is_refused_on_errors(login, client, draft):
     login("manager")
     before = _versions()
@@ -241,8 +272,9 @@ def test_new_cases_take_the_new_version_running_ones_keep_theirs(login, client, 
     after = _open_case(users)
     assert _ready(after) == ["Task_rescue_briefing"]
     assert _ready(before) == ["Task_rescue_identification"]
-    instances = {i.case_id: i.pathway_version_id for i in db.session.scalars(
-        select(ProcessInstance))}
+    instances = {
+        i.case_id: i.pathway_version_id for i in db.session.scalars(select(ProcessInstance))
+    }
     assert instances[after.id] == version and instances[before.id] < version
     history = client.get("/diagrams/versions").get_data(as_text=True)
     assert "brief the team first" in history
@@ -259,21 +291,22 @@ def test_new_cases_take_the_new_version_running_ones_keep_theirs(login, client, 
 
 # --- moving running cases --------------------------------------------------------------------
 
+
 def test_the_dry_run_marks_clean_and_ambiguous_cases(login, client, users):
     case = _open_case(users)
     login("manager")
     version = _deploy(client).get_json()["version"]
     page = client.get(f"/diagrams/versions/{version}/migrate").get_data(as_text=True)
-    assert case.number in page and "Task_rescue_identification → Task_rescue_identification" \
-        in page
+    assert case.number in page and "Task_rescue_identification → Task_rescue_identification" in page
     assert 'class="clean"' in page
-    moved = _rescue_with_briefing().replace(b"Task_rescue_identification",
-                                            b"Task_rescue_identify")
+    moved = _rescue_with_briefing().replace(b"Task_rescue_identification", b"Task_rescue_identify")
     version = _deploy(client, data=moved).get_json()["version"]
     page = client.get(f"/diagrams/versions/{version}/migrate").get_data(as_text=True)
     assert 'class="ambiguous"' in page and "matched by structure" in page
-    assert client.post(f"/diagrams/versions/{version}/migrate",
-                       data={"all_clean": "1"}).status_code == 302
+    assert (
+        client.post(f"/diagrams/versions/{version}/migrate", data={"all_clean": "1"}).status_code
+        == 302
+    )
     db.session.expire_all()
     instance = db.session.scalar(select(ProcessInstance).filter_by(case_id=case.id))
     assert instance.pathway_version_id < version
@@ -281,8 +314,9 @@ def test_the_dry_run_marks_clean_and_ambiguous_cases(login, client, users):
 
 def test_a_clean_case_moves_and_keeps_its_ready_step(login, client, users):
     case = _open_case(users)
-    claimed = engine.claim_task(db.session.scalars(engine.open_tasks(case)).one().id,
-                                users["police"])
+    claimed = engine.claim_task(
+        db.session.scalars(engine.open_tasks(case)).one().id, users["police"]
+    )
     db.session.commit()
     login("manager")
     version = _deploy(client).get_json()["version"]
@@ -292,15 +326,15 @@ def test_a_clean_case_moves_and_keeps_its_ready_step(login, client, users):
     instance = db.session.scalar(select(ProcessInstance).filter_by(case_id=case.id))
     assert instance.pathway_version_id == version
     assert _ready(case) == ["Task_rescue_identification"]
-    events = [e.event_type for e in db.session.scalars(select(TimelineEvent).filter_by(
-        case_id=case.id))]
+    events = [
+        e.event_type for e in db.session.scalars(select(TimelineEvent).filter_by(case_id=case.id))
+    ]
     assert "diagram_migrated" in events
     task = db.session.scalars(engine.open_tasks(case)).one()
     assert task.status == TaskStatus.READY
     assert (task.id, task.claimed_by_id) == (claimed.id, users["police"].id)
     engine.complete_task(task.id, {**EXAMPLES["rescue_identification"]}, users["police"])
     assert _ready(case) != ["Task_rescue_identification"]
-
 
 
 def _token(page: str) -> str:
@@ -310,8 +344,10 @@ def _token(page: str) -> str:
 def test_the_modeler_sends_its_token_in_a_header(csrf_client):
     db.session.rollback()  # SQLite: let the other app's requests write
     token = _token(csrf_client.get("/login").get_data(as_text=True))
-    csrf_client.post("/login", data={"username": "manager", "csrf_token": token,
-                                     "password": TestConfig.DEMO_PASSWORD})
+    csrf_client.post(
+        "/login",
+        data={"username": "manager", "csrf_token": token, "password": TestConfig.DEMO_PASSWORD},
+    )
     token = _token(csrf_client.get("/diagrams/").get_data(as_text=True))
     url, draft = "/diagrams/api/rescue/draft", _rescue_with_briefing()
     assert csrf_client.post(url, data=draft, headers=XML).status_code == 400
@@ -323,7 +359,8 @@ def test_the_modeler_sends_its_token_in_a_header(csrf_client):
 def test_a_draft_that_is_not_utf8_is_refused(login, client):
     login("manager")
     data = RESCUE.replace(b'encoding="UTF-8"', b'encoding="GBK"').replace(
-        b"Rescue and identification", "解救".encode("gbk"))
+        b"Rescue and identification", "解救".encode("gbk")
+    )
     assert client.post("/diagrams/api/rescue/draft", data=data, headers=XML).status_code == 400
     assert _drafts() == 0
 
@@ -336,16 +373,30 @@ def _deploy_directly(users, data) -> PathwayVersion:
 
 
 # A lane may only change with its form's department (workflows check): the form moves too.
-@pytest.mark.parametrize(("edit", "reason", "form_moves_to"), [
-    (lambda xml: xml.replace(b'camunda:formKey="rescue_identification"',
-                             b'camunda:formKey="rescue_dna_sampling"'), "its form changes", None),
-    (lambda xml: xml.replace(b"<bpmn:flowNodeRef>Task_rescue_identification</bpmn:flowNodeRef>",
-                             b"").replace(b"<bpmn:flowNodeRef>Task_rescue_child_placement",
-                                          b"<bpmn:flowNodeRef>Task_rescue_identification"
-                                          b"</bpmn:flowNodeRef><bpmn:flowNodeRef>"
-                                          b"Task_rescue_child_placement"), "its lane changes",
-     "civil_affairs"),
-])
+@pytest.mark.parametrize(
+    ("edit", "reason", "form_moves_to"),
+    [
+        (
+            lambda xml: xml.replace(
+                b'camunda:formKey="rescue_identification"', b'camunda:formKey="rescue_dna_sampling"'
+            ),
+            "its form changes",
+            None,
+        ),
+        (
+            lambda xml: xml.replace(
+                b"<bpmn:flowNodeRef>Task_rescue_identification</bpmn:flowNodeRef>", b""
+            ).replace(
+                b"<bpmn:flowNodeRef>Task_rescue_child_placement",
+                b"<bpmn:flowNodeRef>Task_rescue_identification"
+                b"</bpmn:flowNodeRef><bpmn:flowNodeRef>"
+                b"Task_rescue_child_placement",
+            ),
+            "its lane changes",
+            "civil_affairs",
+        ),
+    ],
+)
 def test_an_ambiguous_case_is_never_moved(users, edit, reason, form_moves_to, monkeypatch):
     case = _open_case(users)
     if form_moves_to:
@@ -373,9 +424,12 @@ def test_a_replaced_ready_task_is_shown_as_matched_by_structure(users):
     task = process.find(f"{B}userTask[@id='Task_rescue_identification']")
     task.set("id", "Task_rescue_identify")
     task.set(f"{C}formKey", "rescue_dna_sampling")
-    target = _deploy_directly(users, etree.tostring(root).replace(
-        b">Task_rescue_identification<", b">Task_rescue_identify<").replace(
-        b'"Task_rescue_identification"', b'"Task_rescue_identify"'))
+    target = _deploy_directly(
+        users,
+        etree.tostring(root)
+        .replace(b">Task_rescue_identification<", b">Task_rescue_identify<")
+        .replace(b'"Task_rescue_identification"', b'"Task_rescue_identify"'),
+    )
     landing = migration.plan_for(
         db.session.scalar(select(ProcessInstance).filter_by(case_id=case.id)), target
     ).landings[0]
@@ -392,4 +446,3 @@ def test_a_case_waiting_on_a_timer_is_not_moved(users, monkeypatch):
     monkeypatch.setattr(BpmnWorkflow, "waiting_events", lambda self: ["a timer"])
     plan = migration.dry_run(target)[0]
     assert not plan.clean and "timer" in plan.problems[0]
-

@@ -13,16 +13,20 @@ ROUNDS = 1_000
 
 def _complete_next(case, users, **answers):
     task = db.session.scalars(engine.open_tasks(case)).first()
-    engine.complete_task(task.id, {**EXAMPLES[task.form_key], **answers},
-                         users[task.department.code])
+    engine.complete_task(
+        task.id, {**EXAMPLES[task.form_key], **answers}, users[task.department.code]
+    )
     return task
 
 
 def test_follow_up_survives_a_thousand_rounds(app, users, monkeypatch):
     """A victim visited 1,000 times before closure: every round lands in civil affairs."""
     monkeypatch.setitem(app.config, "FOLLOW_UP_INTERVAL", "PT0S")  # due at once
-    case = engine.open_case({**EXAMPLES["case_open"], "age": 30, "sex": "male",
-                             "origin_province": "fujian"}, users["police"], "Huang Wei")
+    case = engine.open_case(
+        {**EXAMPLES["case_open"], "age": 30, "sex": "male", "origin_province": "fujian"},
+        users["police"],
+        "Huang Wei",
+    )
     answers = {"age": 30, "willing_to_return": True, "legal_aid_requested": False}
     while db.session.scalars(engine.open_tasks(case)).first().form_key != "follow_up_visit":
         _complete_next(case, users, **answers)
@@ -38,12 +42,14 @@ def test_follow_up_survives_a_thousand_rounds(app, users, monkeypatch):
     assert _complete_next(case, users).form_key == "closure_review"
     assert case.status == CaseStatus.CLOSED
     visits = db.session.scalar(
-        select(func.count()).select_from(HumanTask)
+        select(func.count())
+        .select_from(HumanTask)
         .filter_by(case_id=case.id, form_key="follow_up_visit")
     )
     assert visits == ROUNDS + 1
     fired = db.session.scalar(
-        select(func.count()).select_from(TimelineEvent)
+        select(func.count())
+        .select_from(TimelineEvent)
         .filter_by(case_id=case.id, event_type="timer_fired")
     )
     assert fired == ROUNDS + 1  # the interval before each visit

@@ -89,8 +89,13 @@ DECISIONS = [
     ("follow_up_police_check", "police_safety_concern", bool),
 ]
 # The difficulty forms ask one department each the same questions.
-SHARED_NAMES = {"age", "parents_found", "difficulty_action_date", "difficulty_outcome",
-                "difficulty_notes"}
+SHARED_NAMES = {
+    "age",
+    "parents_found",
+    "difficulty_action_date",
+    "difficulty_outcome",
+    "difficulty_notes",
+}
 
 
 def filled(key: str, **changes) -> TaskForm:
@@ -219,11 +224,17 @@ def test_poverty_alone_leaves_the_judgement_to_the_assessor():
 
 def test_eligible_victim_is_offered_legal_aid_and_answers():
     assert list(filled("legal_eligibility", legal_aid_accepted=None).errors) == [
-        "legal_aid_accepted"]
+        "legal_aid_accepted"
+    ]
     declined = filled("legal_eligibility", legal_aid_accepted=False)
     assert declined.workflow_data()["legal_aid_accepted"] is False
-    refused = filled("legal_eligibility", legal_aid_eligible=False, eligibility_ground=None,
-                     ineligibility_reason="Income above the threshold", legal_aid_accepted=True)
+    refused = filled(
+        "legal_eligibility",
+        legal_aid_eligible=False,
+        eligibility_ground=None,
+        ineligibility_reason="Income above the threshold",
+        legal_aid_accepted=True,
+    )
     assert list(refused.errors) == ["legal_aid_accepted"]
 
 
@@ -242,8 +253,13 @@ def test_province_is_required_for_china_and_empty_abroad():
 def test_no_dna_sample_without_consent():
     refused = filled("rescue_dna_sampling", dna_consent=False)
     assert set(refused.errors) == {"dna_consent_by", "dna_sample_date"}
-    no_sample = filled("rescue_dna_sampling", dna_consent=False, dna_consent_by=None,
-                       dna_sample_date=None, parents_found=False)
+    no_sample = filled(
+        "rescue_dna_sampling",
+        dna_consent=False,
+        dna_consent_by=None,
+        dna_sample_date=None,
+        parents_found=False,
+    )
     assert no_sample.errors == {}
 
 
@@ -345,10 +361,13 @@ def translated_app(tmp_path):
     return make
 
 
-@pytest.mark.parametrize(("locale", "label", "title"), [
-    ("zh", "估计年龄", "立案登记"),
-    ("en", "Estimated age", "Open a case"),
-])
+@pytest.mark.parametrize(
+    ("locale", "label", "title"),
+    [
+        ("zh", "估计年龄", "立案登记"),
+        ("en", "Estimated age", "Open a case"),
+    ],
+)
 def test_labels_follow_the_locale(translated_app, locale, label, title):
     with translated_app(locale).test_request_context():
         form = get_form_class("case_open")()
@@ -380,6 +399,7 @@ def test_every_text_of_a_form_has_a_chinese_translation(zh_catalog, key):
 def test_every_message_extracted_from_forms_is_translated(zh_catalog):
     with (ROOT / "babel.cfg").open() as config:
         method_map, options_map = parse_mapping_cfg(config)
+
     def only_forms(path: str) -> bool:
         return Path(path).relative_to(ROOT).parts[0] == "forms"
 

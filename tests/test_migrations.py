@@ -16,8 +16,14 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_upgrade_builds_the_models_schema(tmp_path, worker_env):
     """`flask db upgrade` on an empty database leaves nothing for autogenerate to add."""
     url = f"sqlite:///{tmp_path / 'migrated.sqlite'}"
-    subprocess.run([sys.executable, "-m", "flask", "db", "upgrade"], cwd=ROOT, check=True,
-                   env={**worker_env, "DATABASE_URL": url}, capture_output=True, timeout=120)
+    subprocess.run(
+        [sys.executable, "-m", "flask", "db", "upgrade"],
+        cwd=ROOT,
+        check=True,
+        env={**worker_env, "DATABASE_URL": url},
+        capture_output=True,
+        timeout=120,
+    )
     engine = create_engine(url)
     try:
         with engine.connect() as connection:

@@ -30,8 +30,12 @@ FIRED = re.compile(r"^(\S+) fired (\d+) timers$", re.MULTILINE)
 @pytest.fixture
 def probe_version():
     """The timer probe deployed (once: an unchanged diagram deploys nothing) and committed."""
-    version = deploy({PROBE.name: PROBE.read_bytes()}, DEPARTMENT_CODES, process_id="timer_probe",
-                     comment="timer tests")
+    version = deploy(
+        {PROBE.name: PROBE.read_bytes()},
+        DEPARTMENT_CODES,
+        process_id="timer_probe",
+        comment="timer tests",
+    )
     db.session.commit()
     return version
 
@@ -40,8 +44,9 @@ def open_probes(users, version, count: int, prefix="Probe", batch=50) -> list[in
     """Open `count` cases on the probe, committed in batches; returns their case ids."""
     ids = []
     for i in range(count):
-        case = engine.open_case(EXAMPLES["case_open"], users["police"], f"{prefix} {i}",
-                                version=version)
+        case = engine.open_case(
+            EXAMPLES["case_open"], users["police"], f"{prefix} {i}", version=version
+        )
         ids.append(case.id)
         if len(ids) % batch == 0:
             db.session.commit()
@@ -63,28 +68,36 @@ def wait_until_due(case_ids: list[int]) -> datetime:
 
 def run_worker(env, *args) -> int:
     """One `flask timers run --until-idle` process; returns how many timers it fired."""
-    result = subprocess.run([*WORKER, *args], cwd=ROOT, env=env, capture_output=True, text=True,
-                            timeout=120, check=True)
+    result = subprocess.run(
+        [*WORKER, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=True
+    )
     return int(FIRED.search(result.stdout).group(2))
 
 
 def fired_per_case(case_ids: list[int]) -> dict[int, int]:
     """How many `timer_fired` events each case has (cases without any are left out)."""
-    return dict(db.session.execute(
-        select(TimelineEvent.case_id, func.count())
-        .where(TimelineEvent.case_id.in_(case_ids), TimelineEvent.event_type == "timer_fired")
-        .group_by(TimelineEvent.case_id)
-    ).all())
+    return dict(
+        db.session.execute(
+            select(TimelineEvent.case_id, func.count())
+            .where(TimelineEvent.case_id.in_(case_ids), TimelineEvent.event_type == "timer_fired")
+            .group_by(TimelineEvent.case_id)
+        ).all()
+    )
 
 
 def ready_visits_per_case(case_ids: list[int]) -> dict[int, int]:
     """How many ready `follow_up_visit` tasks each case has."""
-    return dict(db.session.execute(
-        select(HumanTask.case_id, func.count())
-        .where(HumanTask.case_id.in_(case_ids), HumanTask.status == TaskStatus.READY,
-               HumanTask.form_key == "follow_up_visit")
-        .group_by(HumanTask.case_id)
-    ).all())
+    return dict(
+        db.session.execute(
+            select(HumanTask.case_id, func.count())
+            .where(
+                HumanTask.case_id.in_(case_ids),
+                HumanTask.status == TaskStatus.READY,
+                HumanTask.form_key == "follow_up_visit",
+            )
+            .group_by(HumanTask.case_id)
+        ).all()
+    )
 
 
 def test_four_workers_fire_five_hundred_timers_exactly_once(users, probe_version, worker_env):
@@ -96,8 +109,14 @@ def test_four_workers_fire_five_hundred_timers_exactly_once(users, probe_version
     wait_until_due(case_ids)
 
     procs = [
-        subprocess.Popen([*WORKER, "--batch", "10"], cwd=ROOT, env=worker_env,
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            [*WORKER, "--batch", "10"],
+            cwd=ROOT,
+            env=worker_env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         for _ in range(workers)
     ]
     outputs = []
@@ -116,15 +135,20 @@ def test_four_workers_fire_five_hundred_timers_exactly_once(users, probe_version
     visits = ready_visits_per_case(case_ids)
     assert len(visits) == count and set(visits.values()) == {1}
     leftover = db.session.scalar(
-        select(func.count()).select_from(ProcessInstance)
-        .where(ProcessInstance.case_id.in_(case_ids),
-               (ProcessInstance.next_timer_at.is_not(None))
-               | ProcessInstance.timer_lease_owner.is_not(None))
+        select(func.count())
+        .select_from(ProcessInstance)
+        .where(
+            ProcessInstance.case_id.in_(case_ids),
+            (ProcessInstance.next_timer_at.is_not(None))
+            | ProcessInstance.timer_lease_owner.is_not(None),
+        )
     )
     assert leftover == 0
-    print(f"\nopened {count} probe cases in {opened - started:.1f}s; {workers} workers fired "
-          f"them in {done - opened:.1f}s (incl. the wait until due); split: "
-          f"{sorted(split.values(), reverse=True)}")
+    print(
+        f"\nopened {count} probe cases in {opened - started:.1f}s; {workers} workers fired "
+        f"them in {done - opened:.1f}s (incl. the wait until due); split: "
+        f"{sorted(split.values(), reverse=True)}"
+    )
 
 
 def test_crashed_workers_lease_is_taken_over(users, probe_version, worker_env):
@@ -136,9 +160,9 @@ def test_crashed_workers_lease_is_taken_over(users, probe_version, worker_env):
     crashed = timers.claim_due("crashed", now, limit=5, lease=lease)
     db.session.commit()
     assert len(crashed) == 5
-    crashed_cases = set(db.session.scalars(
-        select(ProcessInstance.case_id).where(ProcessInstance.id.in_(crashed))
-    ))
+    crashed_cases = set(
+        db.session.scalars(select(ProcessInstance.case_id).where(ProcessInstance.id.in_(crashed)))
+    )
     db.session.rollback()
 
     assert run_worker(worker_env) == 3  # the unleased ones only

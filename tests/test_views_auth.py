@@ -18,8 +18,11 @@ def test_anonymous_users_are_sent_to_the_login_page(client):
 
 @pytest.mark.parametrize("username,password", [("police", "wrong"), ("nobody", "wrong")])
 def test_wrong_password_and_unknown_user_get_the_same_answer(client, username, password):
-    response = client.post("/login", data={"username": username, "password": password},
-                           headers={"Accept-Language": "en"})
+    response = client.post(
+        "/login",
+        data={"username": username, "password": password},
+        headers={"Accept-Language": "en"},
+    )
     assert response.status_code == 401
     assert "Unknown username or wrong password." in response.get_data(as_text=True)
 
@@ -46,10 +49,10 @@ def test_a_session_expires_when_idle(app, login, client, monkeypatch):
     assert client.get("/").status_code == 302
 
 
-
 def test_a_post_without_csrf_token_is_refused(csrf_client):
-    response = csrf_client.post("/login", data={"username": "police",
-                                                "password": TestConfig.DEMO_PASSWORD})
+    response = csrf_client.post(
+        "/login", data={"username": "police", "password": TestConfig.DEMO_PASSWORD}
+    )
     assert response.status_code == 400
     assert "police" not in response.get_data(as_text=True)
 

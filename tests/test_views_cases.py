@@ -15,12 +15,28 @@ from workflows import engine
 from workflows.progress import COMPLETED, CURRENT, WAITING, case_progress, instance_of
 
 ROOT = Path(__file__).resolve().parents[1]
-MINE = {"webapp/casefile.py", "webapp/views/cases.py", "webapp/templates/cases/show.html",
-        "webapp/templates/cases/diagram.html", "webapp/templates/cases/find.html"}
+MINE = {
+    "webapp/casefile.py",
+    "webapp/views/cases.py",
+    "webapp/templates/cases/show.html",
+    "webapp/templates/cases/diagram.html",
+    "webapp/templates/cases/find.html",
+}
 MISSING = "HC-2026-ZZZZZZ"
-ACCOUNTS = ["police", "civil_affairs", "health", "justice", "education", "hr_social_security",
-            "womens_federation", "disabled_persons_federation", "joint_office", "manager",
-            "reviewer", "admin"]
+ACCOUNTS = [
+    "police",
+    "civil_affairs",
+    "health",
+    "justice",
+    "education",
+    "hr_social_security",
+    "womens_federation",
+    "disabled_persons_federation",
+    "joint_office",
+    "manager",
+    "reviewer",
+    "admin",
+]
 OVERSIGHT = {"manager", "reviewer"}
 
 
@@ -76,6 +92,7 @@ def _text(response) -> str:
 
 # --- who may see what ---------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("username", ACCOUNTS)
 def test_status_codes_for_every_account(username, users, login, client):
     """A fresh case is police's; after rescue civil affairs joins; missing cases are 404."""
@@ -83,8 +100,10 @@ def test_status_codes_for_every_account(username, users, login, client):
     rescued = _advance(_open(users, "B"), users, until="aid_shelter")
     fresh_number, rescued_number = fresh.number, rescued.number
     login(username)
-    readers = {fresh_number: {"police"} | OVERSIGHT,
-               rescued_number: {"police", "civil_affairs"} | OVERSIGHT}
+    readers = {
+        fresh_number: {"police"} | OVERSIGHT,
+        rescued_number: {"police", "civil_affairs"} | OVERSIGHT,
+    }
     for number, allowed in readers.items():
         expected = 200 if username in allowed else 403
         for path in ("", "/diagram", "/diagram.json"):
@@ -100,8 +119,10 @@ def test_status_codes_for_every_account(username, users, login, client):
     assert client.get("/cases/find", query_string={"number": MISSING}).status_code == 404
 
 
-@pytest.mark.parametrize("path", ["/cases/{n}", "/cases/{n}/diagram", "/cases/{n}/diagram.json",
-                                  "/cases/find?number={n}"])
+@pytest.mark.parametrize(
+    "path",
+    ["/cases/{n}", "/cases/{n}/diagram", "/cases/{n}/diagram.json", "/cases/find?number={n}"],
+)
 def test_anonymous_users_are_sent_to_login(path, users, client):
     number = _open(users).number
     response = client.get(path.format(n=number))
@@ -119,6 +140,7 @@ def test_health_sees_a_case_only_once_care_starts(users, login, client):
 
 
 # --- audit --------------------------------------------------------------------------------
+
 
 def test_allowed_reads_are_audited(users, login, client):
     case = _open(users)
@@ -153,6 +175,7 @@ def test_a_missing_case_writes_no_audit_row(login, client):
 
 # --- find ---------------------------------------------------------------------------------
 
+
 def test_find_answers_a_hidden_case_exactly_like_a_missing_one(users, english, login, client):
     number = _open(users).number
     english("health")
@@ -186,6 +209,7 @@ def test_find_explains_empty_and_garbage_input(english, login, client):
 
 # --- the case page ------------------------------------------------------------------------
 
+
 def _full_story(users):
     """A girl of 14 rescued, cared for, taken home to Yunnan; the follow-up timer waits."""
     case = _advance(_open(users), users, until="follow_up_visit")
@@ -199,18 +223,28 @@ def test_the_timeline_reads_like_a_story(users, english, login, client):
     login("reviewer")
     page = _text(client.get(f"/cases/{number}"))
     assert "Lin Xiaomei" in page
-    for text in ("Case opened", "Public Security", "Civil Affairs", "Health",
-                 "Step completed: Identify the victim",
-                 "Handed over from Public Security to Civil Affairs",
-                 "Victim handed over to the province of Yunnan",
-                 "Rescue and identification", "Return home", "Next follow-up due"):
+    for text in (
+        "Case opened",
+        "Public Security",
+        "Civil Affairs",
+        "Health",
+        "Step completed: Identify the victim",
+        "Handed over from Public Security to Civil Affairs",
+        "Victim handed over to the province of Yunnan",
+        "Rescue and identification",
+        "Return home",
+        "Next follow-up due",
+    ):
         assert text in page, text
     # Field labels, choice labels and Yes/No instead of stored codes.
     assert re.search(r"<dt>Estimated age</dt><dd>14</dd>", page)
     assert re.search(r"<dt>Type of report</dt><dd>Rescued victim</dd>", page)
     assert re.search(r"<dt>Interpreter needed</dt><dd>Yes</dd>", page)
-    assert re.search(r"<dt>Services given</dt><dd>General examination, Screening for "
-                     r"infections, Vaccination</dd>", page)
+    assert re.search(
+        r"<dt>Services given</dt><dd>General examination, Screening for "
+        r"infections, Vaccination</dd>",
+        page,
+    )
     assert "chinese_dialect" not in page and "restricted to the departments" not in page
 
 
@@ -258,8 +292,9 @@ def test_filters_by_department_and_phase(users, english, login, client):
     legal = _text(client.get(f"/cases/{number}", query_string={"phase": "legal_aid"}))
     assert "Represent the victim" in legal and "Provide medical care" not in legal
     assert "Case opened" not in legal
-    both = _text(client.get(f"/cases/{number}",
-                            query_string={"department": "health", "phase": "legal_aid"}))
+    both = _text(
+        client.get(f"/cases/{number}", query_string={"department": "health", "phase": "legal_aid"})
+    )
     assert "No events match these filters." in both
     unknown = _text(client.get(f"/cases/{number}", query_string={"department": "nope"}))
     assert "Step completed: Identify the victim" in unknown
@@ -271,8 +306,13 @@ def test_phase_durations_are_listed(users, english, login, client):
     login("reviewer")
     page = _text(client.get(f"/cases/{number}"))
     table = page.split('<table class="phases">')[1].split("</table>")[0]
-    for name in ("Rescue and identification", "Temporary aid", "Legal aid", "Return home",
-                 "Difficulties passed to departments"):
+    for name in (
+        "Rescue and identification",
+        "Temporary aid",
+        "Legal aid",
+        "Return home",
+        "Difficulties passed to departments",
+    ):
         assert name in table
     assert "in progress" not in table
     running = _text(client.get(f"/cases/{_open(users, 'Other').number}"))
@@ -280,6 +320,7 @@ def test_phase_durations_are_listed(users, english, login, client):
 
 
 # --- the diagram --------------------------------------------------------------------------
+
 
 def test_the_diagram_page_loads_the_viewer_and_a_legend(users, english, login, client):
     number = _advance(_open(users), users, until="aid_shelter").number
@@ -304,7 +345,8 @@ def test_the_diagram_data_holds_every_diagram_and_the_marks(users, login, client
     data = client.get(f"/cases/{number}/diagram.json").get_json()
     assert data["top"] == "case"
     assert {"case", "rescue", "temporary_aid", "care", "follow_up", "closure"} <= set(
-        data["diagrams"])
+        data["diagrams"]
+    )
     assert data["marks"] == marks
     for process_id, elements in marks.items():
         for element_id in elements:
@@ -314,14 +356,20 @@ def test_the_diagram_data_holds_every_diagram_and_the_marks(users, login, client
 def test_progress_marks_completed_and_current_steps(users):
     case = _advance(_open(users), users, until="aid_special_file")
     marks = case_progress(case)
-    assert marks["rescue"] == {"Task_rescue_identification": COMPLETED,
-                               "Task_rescue_family_tracing": COMPLETED}
-    assert marks["temporary_aid"] == {"Task_aid_shelter": COMPLETED,
-                                      "Task_aid_womens_support": COMPLETED,
-                                      "Task_aid_special_file": CURRENT,
-                                      "Task_home_safety_assessment": CURRENT}
-    assert marks["case"] == {"CallActivity_rescue": COMPLETED,
-                             "CallActivity_temporary_aid": CURRENT}
+    assert marks["rescue"] == {
+        "Task_rescue_identification": COMPLETED,
+        "Task_rescue_family_tracing": COMPLETED,
+    }
+    assert marks["temporary_aid"] == {
+        "Task_aid_shelter": COMPLETED,
+        "Task_aid_womens_support": COMPLETED,
+        "Task_aid_special_file": CURRENT,
+        "Task_home_safety_assessment": CURRENT,
+    }
+    assert marks["case"] == {
+        "CallActivity_rescue": COMPLETED,
+        "CallActivity_temporary_aid": CURRENT,
+    }
 
 
 def test_progress_marks_parallel_phases_and_the_waiting_timer(users):
@@ -340,13 +388,17 @@ def test_progress_marks_parallel_phases_and_the_waiting_timer(users):
 
 # --- translations -------------------------------------------------------------------------
 
+
 def _messages_of_these_pages() -> set[str]:
     with (ROOT / "babel.cfg").open() as config:
         method_map, options_map = parse_mapping_cfg(config)
-    return {message for path, _, message, *_ in
-            extract_from_dir(ROOT, method_map, options_map,
-                             directory_filter=lambda path: "node_modules" not in path)
-            if path in MINE}
+    return {
+        message
+        for path, _, message, *_ in extract_from_dir(
+            ROOT, method_map, options_map, directory_filter=lambda path: "node_modules" not in path
+        )
+        if path in MINE
+    }
 
 
 def test_every_text_of_the_case_pages_is_translated():

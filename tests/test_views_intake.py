@@ -13,10 +13,19 @@ from models import AuditEvent, Case, TimelineEvent, db
 from webapp import create_app
 from webapp.config import TestConfig
 
-OTHERS = ["civil_affairs", "health", "justice", "education", "hr_social_security",
-          "womens_federation", "disabled_persons_federation", "joint_office",
-          "manager", "reviewer", "admin"]
-
+OTHERS = [
+    "civil_affairs",
+    "health",
+    "justice",
+    "education",
+    "hr_social_security",
+    "womens_federation",
+    "disabled_persons_federation",
+    "joint_office",
+    "manager",
+    "reviewer",
+    "admin",
+]
 
 
 def _posted(name: str | None = "Lin Xiaomei", **changes) -> dict:
@@ -57,8 +66,9 @@ def test_only_the_police_open_cases(username, log_in):
     assert client.get("/cases/new").status_code == 403
     assert client.post("/cases/new", data=_posted()).status_code == 403
     assert _cases() == 0
-    refused = db.session.scalar(select(func.count()).select_from(AuditEvent).filter_by(
-        action="case_opened", allowed=False))
+    refused = db.session.scalar(
+        select(func.count()).select_from(AuditEvent).filter_by(action="case_opened", allowed=False)
+    )
     assert refused == 2
 
 
@@ -69,11 +79,12 @@ def test_a_case_is_opened_and_lands_in_the_police_inbox(log_in):
     assert response.status_code == 302
     assert response.headers["Location"] == f"/cases/{case.number}"
     with client.session_transaction() as session:
-        (category, message), = session.pop("_flashes")
+        ((category, message),) = session.pop("_flashes")
     assert category == "success" and message.startswith(f"Case {case.number} opened.")
     assert case.victim_name == "Lin Xiaomei"
-    opened = db.session.scalar(select(TimelineEvent).filter_by(case_id=case.id,
-                                                               event_type="case_opened"))
+    opened = db.session.scalar(
+        select(TimelineEvent).filter_by(case_id=case.id, event_type="case_opened")
+    )
     assert "victim_name" not in opened.data["data"]
     assert "Lin Xiaomei" not in str(opened.data)
     assert db.session.scalar(select(AuditEvent).filter_by(action="case_opened")).case_id == case.id
@@ -83,8 +94,9 @@ def test_a_case_is_opened_and_lands_in_the_police_inbox(log_in):
 @pytest.mark.parametrize("name", ["", "   ", "Lin Xiaomei"])
 def test_invalid_answers_are_shown_next_to_their_fields_and_nothing_is_saved(name, log_in):
     tomorrow = (china_today() + timedelta(days=1)).isoformat()
-    data = _posted(name, age=200, report_date=tomorrow, disability=None,
-                   intake_notes="Typed, keep me.")
+    data = _posted(
+        name, age=200, report_date=tomorrow, disability=None, intake_notes="Typed, keep me."
+    )
     response = log_in("police").post("/cases/new", data=data)
     assert response.status_code == 422
     html = response.get_data(as_text=True)
@@ -112,21 +124,27 @@ def test_a_missing_name_alone_is_refused(log_in):
 
 
 def test_a_post_without_a_csrf_token_opens_nothing(database_url):
-    config = type("CsrfConfig", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": database_url,
-                                                "WTF_CSRF_ENABLED": True})
+    config = type(
+        "CsrfConfig",
+        (TestConfig,),
+        {"SQLALCHEMY_DATABASE_URI": database_url, "WTF_CSRF_ENABLED": True},
+    )
     app = create_app(config)
     db.session.commit()  # the second app writes: hold no SQLite transaction meanwhile
     try:
         client = app.test_client()
         html = client.get("/login").get_data(as_text=True)
         token = re.search(r'name="csrf_token" value="([^"]+)"', html)[1]
-        client.post("/login", data={"username": "police", "csrf_token": token,
-                                    "password": TestConfig.DEMO_PASSWORD})
+        client.post(
+            "/login",
+            data={"username": "police", "csrf_token": token, "password": TestConfig.DEMO_PASSWORD},
+        )
         assert client.post("/cases/new", data=_posted()).status_code == 400
         assert _cases() == 0
         db.session.commit()
-        token = re.search(r'name="csrf_token" value="([^"]+)"',
-                          client.get("/cases/new").get_data(as_text=True))[1]
+        token = re.search(
+            r'name="csrf_token" value="([^"]+)"', client.get("/cases/new").get_data(as_text=True)
+        )[1]
         response = client.post("/cases/new", data={**_posted(), "csrf_token": token})
         assert response.status_code == 302
         assert _cases() == 1

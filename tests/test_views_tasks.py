@@ -31,21 +31,34 @@ from webapp.config import TestConfig
 from workflows import engine
 
 ROOT = Path(__file__).resolve().parent.parent
-ACCOUNTS = ["police", "civil_affairs", "health", "justice", "education", "hr_social_security",
-            "womens_federation", "disabled_persons_federation", "joint_office",
-            "manager", "reviewer", "admin"]
+ACCOUNTS = [
+    "police",
+    "civil_affairs",
+    "health",
+    "justice",
+    "education",
+    "hr_social_security",
+    "womens_federation",
+    "disabled_persons_federation",
+    "joint_office",
+    "manager",
+    "reviewer",
+    "admin",
+]
 CASE_TABLES = (AuditEvent, TimelineEvent, HumanTask, ProcessInstance, Case)
 ALREADY_DONE = "This step was already completed by someone else."
 NOT_SAVED = "Nothing you typed was saved; it is still below so that you can copy it."
-
 
 
 @pytest.fixture
 def colleague(users):
     """A second police social worker who can log in; removed after the test with its cases."""
     police = db.session.scalar(select(Department).filter_by(code="police"))
-    user = User(username="police_colleague", display_name="Officer Zhang",
-                password_hash=users["police"].password_hash)
+    user = User(
+        username="police_colleague",
+        display_name="Officer Zhang",
+        password_hash=users["police"].password_hash,
+    )
     user.memberships.append(Membership(department=police, role=Role.SOCIAL_WORKER))
     db.session.add(user)
     db.session.commit()
@@ -71,8 +84,9 @@ def _ready(case: Case) -> HumanTask:
 
 def _answers(form_key: str, **changes) -> dict:
     """Form data as a browser posts it: the example answer with `changes` (None: not sent)."""
-    data = as_formdata({k: v for k, v in {**EXAMPLES[form_key], **changes}.items()
-                        if v is not None})
+    data = as_formdata(
+        {k: v for k, v in {**EXAMPLES[form_key], **changes}.items() if v is not None}
+    )
     return data.to_dict(flat=False)
 
 
@@ -85,8 +99,11 @@ def _field(html: str, name: str) -> str:
 
 
 def _completions(case: Case) -> int:
-    return db.session.scalar(select(func.count()).select_from(TimelineEvent).filter_by(
-        case_id=case.id, event_type="task_completed"))
+    return db.session.scalar(
+        select(func.count())
+        .select_from(TimelineEvent)
+        .filter_by(case_id=case.id, event_type="task_completed")
+    )
 
 
 def _flashes(client) -> list[str]:
@@ -96,15 +113,19 @@ def _flashes(client) -> list[str]:
 
 
 def _audits(action: str, allowed=True) -> int:
-    return db.session.scalar(select(func.count()).select_from(AuditEvent).filter_by(
-        action=action, allowed=allowed))
+    return db.session.scalar(
+        select(func.count()).select_from(AuditEvent).filter_by(action=action, allowed=allowed)
+    )
 
 
 def test_anonymous_users_are_sent_to_log_in(users, client):
     task = _ready(_open(users))
-    for method, path in [("get", f"/tasks/{task.id}"), ("post", f"/tasks/{task.id}"),
-                         ("post", f"/tasks/{task.id}/claim"),
-                         ("post", f"/tasks/{task.id}/release")]:
+    for method, path in [
+        ("get", f"/tasks/{task.id}"),
+        ("post", f"/tasks/{task.id}"),
+        ("post", f"/tasks/{task.id}/claim"),
+        ("post", f"/tasks/{task.id}/release"),
+    ]:
         response = getattr(client, method)(path)
         assert response.status_code == 302
         assert response.headers["Location"].startswith("/login?next=")
@@ -114,8 +135,7 @@ def test_anonymous_users_are_sent_to_log_in(users, client):
 def test_only_the_tasks_department_may_open_it(username, users, log_in):
     police_task = _ready(_open(users))
     civil_task = _ready(_open(users, steps=2))
-    assert (police_task.department.code, civil_task.department.code) == (
-        "police", "civil_affairs")
+    assert (police_task.department.code, civil_task.department.code) == ("police", "civil_affairs")
     client = log_in(username)
     expected = {"police": (200, 403), "civil_affairs": (403, 200)}.get(username, (403, 403))
     got = tuple(client.get(f"/tasks/{task.id}").status_code for task in (police_task, civil_task))
@@ -169,8 +189,11 @@ def test_a_department_reads_only_the_steps_it_needs(users, log_in):
     db.session.commit()
     task = db.session.scalar(select(HumanTask).filter_by(case_id=case.id, form_key="care_medical"))
     html = log_in("health").get(f"/tasks/{task.id}").get_data(as_text=True)
-    assert re.findall(r'data-form-key="(\w+)"', html) == ["case_open", "aid_shelter",
-                                                          "aid_special_file"]
+    assert re.findall(r'data-form-key="(\w+)"', html) == [
+        "case_open",
+        "aid_shelter",
+        "aid_special_file",
+    ]
     assert "Lin Xiaomei" not in html
     assert EXAMPLES["rescue_identification"]["identification_notes"] not in html
 
@@ -186,8 +209,13 @@ def test_invalid_answers_are_shown_next_to_their_fields_and_nothing_is_saved(use
     case = _open(users)
     task = _ready(case)
     tomorrow = (china_today() + timedelta(days=1)).isoformat()
-    data = _answers("rescue_identification", age=200, identification_date=tomorrow,
-                    identity_established=None, identification_notes="Typed, keep me.")
+    data = _answers(
+        "rescue_identification",
+        age=200,
+        identification_date=tomorrow,
+        identity_established=None,
+        identification_notes="Typed, keep me.",
+    )
     response = log_in("police").post(f"/tasks/{task.id}", data=data)
     assert response.status_code == 422
     html = response.get_data(as_text=True)
@@ -253,8 +281,7 @@ def test_a_completed_or_cancelled_step_is_read_only(users, log_in):
     assert f'action="/tasks/{follow_up.id}"' not in html
     response = client.post(f"/tasks/{follow_up.id}", data=_answers(follow_up.form_key))
     assert response.status_code == 409
-    assert "This step was cancelled because the case was closed." in response.get_data(
-        as_text=True)
+    assert "This step was cancelled because the case was closed." in response.get_data(as_text=True)
 
 
 def test_claim_and_release_from_the_inbox_and_the_task_page(users, log_in):
@@ -274,7 +301,8 @@ def test_claim_and_release_from_the_inbox_and_the_task_page(users, log_in):
     assert task.claimed_by_id is None
     assert _audits("task_claimed") == 1 and _audits("task_released") == 1
     assert "Nobody has claimed this step yet." in client.get(f"/tasks/{task.id}").get_data(
-        as_text=True)
+        as_text=True
+    )
 
 
 def test_a_step_claimed_by_a_colleague_says_who_has_it(users, colleague, log_in):
@@ -284,14 +312,14 @@ def test_a_step_claimed_by_a_colleague_says_who_has_it(users, colleague, log_in)
     db.session.commit()
     client = log_in("police")
     assert "Claimed by Officer Zhang since" in client.get(f"/tasks/{task.id}").get_data(
-        as_text=True)
+        as_text=True
+    )
     for action in ("claim", "release"):
         client.post(f"/tasks/{task.id}/{action}")
         assert _flashes(client) == ["This step is claimed by Officer Zhang."]
     response = client.post(f"/tasks/{task.id}", data=_answers(task.form_key))
     assert response.status_code == 409
-    assert f"This step is claimed by Officer Zhang. {NOT_SAVED}" in response.get_data(
-        as_text=True)
+    assert f"This step is claimed by Officer Zhang. {NOT_SAVED}" in response.get_data(as_text=True)
     db.session.refresh(task)
     assert task.status == TaskStatus.READY and task.claimed_by_id == colleague.id
 
@@ -305,7 +333,6 @@ def test_claiming_a_completed_step_says_so(users, log_in):
     assert _flashes(client) == [ALREADY_DONE]
 
 
-
 def _token(html: str) -> str:
     return re.search(r'name="csrf_token" value="([^"]+)"', html)[1]
 
@@ -315,8 +342,10 @@ def test_posts_without_a_csrf_token_are_refused(users, csrf_client):
     path, data = f"/tasks/{task.id}", _answers(task.form_key)
     db.session.commit()  # the second app writes: hold no SQLite transaction meanwhile
     token = _token(csrf_client.get("/login").get_data(as_text=True))
-    csrf_client.post("/login", data={"username": "police", "csrf_token": token,
-                                     "password": TestConfig.DEMO_PASSWORD})
+    csrf_client.post(
+        "/login",
+        data={"username": "police", "csrf_token": token, "password": TestConfig.DEMO_PASSWORD},
+    )
     for target in (path, f"{path}/claim", f"{path}/release"):
         assert csrf_client.post(target, data=data).status_code == 400
     token = _token(csrf_client.get(path).get_data(as_text=True))
@@ -327,14 +356,22 @@ def test_posts_without_a_csrf_token_are_refused(users, csrf_client):
 
 
 def test_every_text_of_the_task_and_intake_pages_is_translated():
-    mine = {"webapp/views/tasks.py", "webapp/views/intake.py", "webapp/templates/tasks/show.html",
-            "webapp/templates/intake/new.html", "forms/intake.py"}
+    mine = {
+        "webapp/views/tasks.py",
+        "webapp/views/intake.py",
+        "webapp/templates/tasks/show.html",
+        "webapp/templates/intake/new.html",
+        "forms/intake.py",
+    }
     with (ROOT / "babel.cfg").open() as config:
         method_map, options_map = parse_mapping_cfg(config)
-    found = [(path, message) for path, _, message, *_ in
-             extract_from_dir(ROOT, method_map, options_map,
-                              directory_filter=lambda path: "node_modules" not in path)
-             if path in mine]
+    found = [
+        (path, message)
+        for path, _, message, *_ in extract_from_dir(
+            ROOT, method_map, options_map, directory_filter=lambda path: "node_modules" not in path
+        )
+        if path in mine
+    ]
     with (ROOT / "webapp/translations/zh/LC_MESSAGES/messages.po").open("rb") as po:
         catalog = read_po(po)
     assert len({path for path, _ in found}) == len(mine)

@@ -18,17 +18,42 @@ from workflows import engine
 # Whose data each department reads besides its own steps: what its work needs, nothing more.
 # Keys are codes of models.people.DEPARTMENTS, values form keys (tests/test_departments.py).
 NEEDS = {
-    "police": {"case_open", "rescue_rapid_search", "rescue_identification", "rescue_dna_sampling",
-               "rescue_family_tracing", "rescue_child_placement", "aid_shelter",
-               "home_safety_assessment", "return_plan", "return_province_handover",
-               "follow_up_visit", "difficulty_civil_affairs", "difficulty_health",
-               "difficulty_education", "difficulty_justice"},
-    "civil_affairs": {"case_open", "rescue_identification", "rescue_dna_sampling",
-                      "rescue_family_tracing", "rescue_child_placement", "aid_special_file",
-                      "aid_womens_support", "school_enrolment", "training_enrolment",
-                      "training_job_referral", "return_repatriation", "disability_assessment",
-                      "follow_up_police_check", "difficulty_health", "difficulty_education",
-                      "difficulty_justice", "difficulty_police"},
+    "police": {
+        "case_open",
+        "rescue_rapid_search",
+        "rescue_identification",
+        "rescue_dna_sampling",
+        "rescue_family_tracing",
+        "rescue_child_placement",
+        "aid_shelter",
+        "home_safety_assessment",
+        "return_plan",
+        "return_province_handover",
+        "follow_up_visit",
+        "difficulty_civil_affairs",
+        "difficulty_health",
+        "difficulty_education",
+        "difficulty_justice",
+    },
+    "civil_affairs": {
+        "case_open",
+        "rescue_identification",
+        "rescue_dna_sampling",
+        "rescue_family_tracing",
+        "rescue_child_placement",
+        "aid_special_file",
+        "aid_womens_support",
+        "school_enrolment",
+        "training_enrolment",
+        "training_job_referral",
+        "return_repatriation",
+        "disability_assessment",
+        "follow_up_police_check",
+        "difficulty_health",
+        "difficulty_education",
+        "difficulty_justice",
+        "difficulty_police",
+    },
     "health": {"case_open", "aid_shelter", "aid_special_file", "disability_assessment"},
     "justice": {"case_open", "rescue_identification", "aid_shelter", "aid_special_file"},
     "education": {"case_open", "aid_shelter", "aid_special_file", "school_adaptation"},
@@ -48,9 +73,7 @@ def oversees(user: User) -> bool:
 
 def case_departments(case: Case) -> set[str]:
     """Departments a case has touched: the one that opened it and every task's department."""
-    rows = db.session.scalars(
-        select(HumanTask).where(HumanTask.case_id == case.id).distinct()
-    )
+    rows = db.session.scalars(select(HumanTask).where(HumanTask.case_id == case.id).distinct())
     return {engine.case_opener()} | {row.department.code for row in rows}
 
 
@@ -69,8 +92,7 @@ def may_read_step(user: User, form_key: str) -> bool:
         return True
     form = FORMS.get(form_key)
     owner = form.department if form else None
-    return any(code == owner or form_key in NEEDS.get(code, ()) for code in
-               user.department_codes())
+    return any(code == owner or form_key in NEEDS.get(code, ()) for code in user.department_codes())
 
 
 def may_read_notes(user: User, form_key: str) -> bool:
@@ -102,17 +124,30 @@ def may_read_victim_name(user: User) -> bool:
 
 def audit(user: User | None, action: str, case: Case | None, allowed=True, **detail):
     """Record an access in the caller's transaction."""
-    db.session.add(AuditEvent(actor_id=user.id if user else None, action=action,
-                              case_id=case.id if case else None, allowed=allowed,
-                              detail=detail))
+    db.session.add(
+        AuditEvent(
+            actor_id=user.id if user else None,
+            action=action,
+            case_id=case.id if case else None,
+            allowed=allowed,
+            detail=detail,
+        )
+    )
 
 
 def record_refusal(user: User | None, action: str, case: Case | None, **detail) -> None:
     """Roll back, and record the refusal in its own commit (the refusal's answer keeps nothing)."""
     case_id = case.id if case is not None else None
     db.session.rollback()
-    db.session.add(AuditEvent(actor_id=user.id if user else None, action=action,
-                              case_id=case_id, allowed=False, detail=detail))
+    db.session.add(
+        AuditEvent(
+            actor_id=user.id if user else None,
+            action=action,
+            case_id=case_id,
+            allowed=False,
+            detail=detail,
+        )
+    )
     db.session.commit()
 
 

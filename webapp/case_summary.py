@@ -40,8 +40,14 @@ def readable_steps(user: User, case: Case) -> list[RecordedStep]:
             continue
         department = event.department.code if event.department else None
         notes = may_read_notes(user, form_key)
-        steps.append(RecordedStep(form_key, department, event.created_at,
-                                  answers(form_key, event.data.get("data", {}), notes=notes)))
+        steps.append(
+            RecordedStep(
+                form_key,
+                department,
+                event.created_at,
+                answers(form_key, event.data.get("data", {}), notes=notes),
+            )
+        )
     return steps
 
 
@@ -61,8 +67,11 @@ def answers(form_key: str, data: Mapping, notes: bool) -> list[tuple[str, str]]:
 def shown_value(field) -> str:
     """A stored answer as people read it: the labels of chosen options, else the typed text."""
     if hasattr(field, "iter_choices"):
-        return ", ".join(str(label) for value, label, selected, *_ in field.iter_choices()
-                         if selected and value != "")
+        return ", ".join(
+            str(label)
+            for value, label, selected, *_ in field.iter_choices()
+            if selected and value != ""
+        )
     if field.data is None or field.data == "":
         return ""
     return str(field._value())

@@ -100,12 +100,22 @@ def case_page(case: Case, user: User, department: str | None, phase: str | None)
     phases = [pid for pid in order if pid in present]
     department = department if department in departments else None
     phase = phase if phase in phases else None
-    shown = [e for e in entries
-             if (department is None or department in e.departments)
-             and (phase is None or e.phase == phase)]
-    return CasePage(shown, progress.phase_spans(case, marks), departments, phases,
-                    access.may_read_victim_name(user), department, phase,
-                    None if instance.completed else instance.next_timer_at)
+    shown = [
+        e
+        for e in entries
+        if (department is None or department in e.departments)
+        and (phase is None or e.phase == phase)
+    ]
+    return CasePage(
+        shown,
+        progress.phase_spans(case, marks),
+        departments,
+        phases,
+        access.may_read_victim_name(user),
+        department,
+        phase,
+        None if instance.completed else instance.next_timer_at,
+    )
 
 
 def timeline(case: Case, user: User) -> list[Entry]:
@@ -113,8 +123,9 @@ def timeline(case: Case, user: User) -> list[Entry]:
     events = db.session.scalars(
         select(TimelineEvent).filter_by(case_id=case.id).order_by(TimelineEvent.id)
     ).all()
-    tasks = {row.id: row for row in db.session.scalars(select(HumanTask).filter_by(
-        case_id=case.id))}
+    tasks = {
+        row.id: row for row in db.session.scalars(select(HumanTask).filter_by(case_id=case.id))
+    }
     entries, phase, ready_in = [], None, {}
     for event in events:
         task = tasks.get(event.task_id)
@@ -131,8 +142,7 @@ def timeline(case: Case, user: User) -> list[Entry]:
     return entries
 
 
-def _entry(event: TimelineEvent, task: HumanTask | None, phase: str | None,
-           user: User) -> Entry:
+def _entry(event: TimelineEvent, task: HumanTask | None, phase: str | None, user: User) -> Entry:
     codes = {event.department.code} if event.department else set()
     data = event.data or {}
     if event.event_type == EventType.CASE_HANDED_OVER and data.get("source"):
@@ -171,8 +181,11 @@ def _handover(data: dict) -> str:
     if data.get("form_key") == "return_repatriation":
         return _("Victim handed over abroad to %(authority)s", authority=target)
     if data.get("source"):
-        return _("Handed over from %(source)s to %(target)s",
-                 source=department_name(data["source"]), target=department_name(target))
+        return _(
+            "Handed over from %(source)s to %(target)s",
+            source=department_name(data["source"]),
+            target=department_name(target),
+        )
     return _("Handed over to %(target)s", target=department_name(target))
 
 
@@ -184,7 +197,8 @@ SUMMARIES = {
     EventType.TASK_RELEASED: lambda step, data: _("Step released: %(step)s", step=step),
     EventType.TASK_COMPLETED: lambda step, data: _("Step completed: %(step)s", step=step),
     EventType.TIMER_FIRED: lambda step, data: _(
-        "Waiting time over: %(phase)s", phase=phase_name(data.get("process"))),
+        "Waiting time over: %(phase)s", phase=phase_name(data.get("process"))
+    ),
     EventType.CASE_HANDED_OVER: lambda step, data: _handover(data),
     EventType.CASE_CLOSED: lambda step, data: _closed(data),
 }
@@ -195,8 +209,10 @@ def diagram_phases(case: Case) -> list[tuple[str, str, str | None]]:
     instance = progress.instance_of(case)
     states = progress.phase_states(instance, progress.case_progress(case))
     rows = [(progress.CASE_PROCESS, phase_name(progress.CASE_PROCESS), None)]
-    rows += [(p.process_id, phase_name(p.process_id, p.name), states.get(p.process_id))
-             for p in progress.phases(instance)]
+    rows += [
+        (p.process_id, phase_name(p.process_id, p.name), states.get(p.process_id))
+        for p in progress.phases(instance)
+    ]
     return rows
 
 

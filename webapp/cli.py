@@ -172,5 +172,7 @@ def show_command(number):
     )
     for event in events:
         code = event.department.code if event.department else "-"
-        click.echo(f"{event.created_at:%Y-%m-%d %H:%M}\t{event.event_type}\t{code}\t"
-                   f"{event.data.get('step', '')}")
+        click.echo(
+            f"{event.created_at:%Y-%m-%d %H:%M}\t{event.event_type}\t{code}\t"
+            f"{event.data.get('step', '')}"
+        )

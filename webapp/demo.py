@@ -24,8 +24,11 @@ def seed_users(password: str, departments: dict[str, Department]) -> dict[str, U
     for username, department, role in wanted:
         if username in users:
             continue
-        user = User(username=username, display_name=username.replace("_", " ").title(),
-                    password_hash=password_hash)
+        user = User(
+            username=username,
+            display_name=username.replace("_", " ").title(),
+            password_hash=password_hash,
+        )
         user.memberships.append(Membership(department=department, role=role))
         db.session.add(user)
         users[username] = user
@@ -33,8 +36,9 @@ def seed_users(password: str, departments: dict[str, Department]) -> dict[str, U
     return users
 
 
-def advance_case(case: Case, users: dict[str, User], steps: int, answers=None,
-                 stop_at=None) -> None:
+def advance_case(
+    case: Case, users: dict[str, User], steps: int, answers=None, stop_at=None
+) -> None:
     """Complete up to `steps` ready tasks of a case with the example answers, stopping at the
     first ready task with form key `stop_at`."""
     answers = answers or {}
@@ -56,8 +60,12 @@ def seed(password: str) -> None:
     stories = [
         ("Lin Xiaomei", {}, 0, {}),
         ("Chen Hua", {"age": 9}, 4, {"rescue_identification": {"age": 9}}),
-        ("Nguyen Thi Lan", {"age": 24, "origin_country": "VN", "origin_province": ""}, 6,
-         {"rescue_identification": {"age": 24}, "aid_shelter": {"willing_to_return": True}}),
+        (
+            "Nguyen Thi Lan",
+            {"age": 24, "origin_country": "VN", "origin_province": ""},
+            6,
+            {"rescue_identification": {"age": 24}, "aid_shelter": {"willing_to_return": True}},
+        ),
         ("Wang Fang", {"age": 19}, 12, {"rescue_identification": {"age": 19}}),
     ]
     for name, intake, steps, answers in stories:
@@ -74,10 +82,16 @@ def _seed_follow_up_due(users: dict[str, User]) -> None:
     interval, config["FOLLOW_UP_INTERVAL"] = config["FOLLOW_UP_INTERVAL"], "PT0S"
     try:
         for name, intake, answers in [
-            ("Zheng Li", {"age": 31, "origin_province": "fujian"},
-             {"rescue_identification": {"age": 31}, "aid_shelter": {"willing_to_return": True}}),
-            ("Gao Min", {"age": 26, "origin_province": "fujian"},
-             {"rescue_identification": {"age": 26}, "aid_shelter": {"willing_to_return": False}}),
+            (
+                "Zheng Li",
+                {"age": 31, "origin_province": "fujian"},
+                {"rescue_identification": {"age": 31}, "aid_shelter": {"willing_to_return": True}},
+            ),
+            (
+                "Gao Min",
+                {"age": 26, "origin_province": "fujian"},
+                {"rescue_identification": {"age": 26}, "aid_shelter": {"willing_to_return": False}},
+            ),
         ]:
             case = engine.open_case({**EXAMPLES["case_open"], **intake}, users["police"], name)
             advance_case(case, users, MAX_DEMO_STEPS, answers, stop_at="follow_up_visit")

@@ -20,14 +20,19 @@ def register_error_pages(app) -> None:
             400: (_("Bad request"), _("The request was not understood; please try again.")),
         }
         title, message = messages.get(error.code, (error.name, ""))
-        return render_template("errors/error.html", code=error.code, title=title,
-                               message=message), error.code
+        return render_template(
+            "errors/error.html", code=error.code, title=title, message=message
+        ), error.code
 
     @app.errorhandler(InternalServerError)
     def server_error(error):
         db.session.rollback()
         return render_template(
-            "errors/error.html", code=500, title=_("Something went wrong"),
-            message=_("Nothing was saved. Please try again; if it happens again, tell the "
-                      "system administrator the time it happened."),
+            "errors/error.html",
+            code=500,
+            title=_("Something went wrong"),
+            message=_(
+                "Nothing was saved. Please try again; if it happens again, tell the "
+                "system administrator the time it happened."
+            ),
         ), 500

@@ -13,9 +13,21 @@ from .scripting import BUILTIN_NAMES, ISO_LITERAL, compile_expression, compile_s
 BPMN = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
 CAMUNDA = "{http://camunda.org/schema/1.0/bpmn}"
 FLOW_NODES = {
-    "task", "userTask", "manualTask", "scriptTask", "serviceTask", "callActivity", "subProcess",
-    "exclusiveGateway", "parallelGateway", "inclusiveGateway", "eventBasedGateway",
-    "startEvent", "endEvent", "intermediateCatchEvent", "intermediateThrowEvent",
+    "task",
+    "userTask",
+    "manualTask",
+    "scriptTask",
+    "serviceTask",
+    "callActivity",
+    "subProcess",
+    "exclusiveGateway",
+    "parallelGateway",
+    "inclusiveGateway",
+    "eventBasedGateway",
+    "startEvent",
+    "endEvent",
+    "intermediateCatchEvent",
+    "intermediateThrowEvent",
 }
 
 
@@ -54,8 +66,11 @@ def _script_outputs(trees) -> set[str]:
                 module = ast.parse(script.text or "")
             except SyntaxError:
                 continue
-            names |= {n.id for n in ast.walk(module) if isinstance(n, ast.Name)
-                      and isinstance(n.ctx, ast.Store)}
+            names |= {
+                n.id
+                for n in ast.walk(module)
+                if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
+            }
     return names
 
 
@@ -63,8 +78,9 @@ def _check_process(filename, process, departments, process_ids, fields):
     lane_of = {}
     for lane in process.iter(f"{BPMN}lane"):
         if lane.get("name") not in departments:
-            yield Problem(filename, lane.get("id"),
-                          f"lane {lane.get('name')!r} is not a department code")
+            yield Problem(
+                filename, lane.get("id"), f"lane {lane.get('name')!r} is not a department code"
+            )
         for ref in lane.iter(f"{BPMN}flowNodeRef"):
             lane_of[(ref.text or "").strip()] = lane.get("name")
     flows = [f for f in process if _local(f) == "sequenceFlow"]
@@ -84,11 +100,17 @@ def _check_process(filename, process, departments, process_ids, fields):
             yield from _check_user_task(filename, node, lane_of.get(node_id), departments)
         diverging = len(outgoing.get(node_id, [])) > 1
         if kind == "exclusiveGateway" and diverging and not node.get("default"):
-            yield Problem(filename, node_id,
-                          "gateway has no default flow: a case matching no condition would stall")
+            yield Problem(
+                filename,
+                node_id,
+                "gateway has no default flow: a case matching no condition would stall",
+            )
         if kind == "callActivity" and node.get("calledElement") not in process_ids:
-            yield Problem(filename, node_id,
-                          f"calls process {node.get('calledElement')!r}, which no diagram defines")
+            yield Problem(
+                filename,
+                node_id,
+                f"calls process {node.get('calledElement')!r}, which no diagram defines",
+            )
     for element, source, script in _expressions(process):
         yield from _check_expression(filename, element, source, script, fields)
 
@@ -104,8 +126,12 @@ def _check_user_task(filename, node, lane, departments):
         yield Problem(filename, node_id, f"form {form_key!r} is not registered")
     elif lane in departments and FORMS[form_key].department != lane:
         # Read rights follow the form's department, routing follows the lane: they must agree.
-        yield Problem(filename, node_id, f"form {form_key!r} belongs to "
-                      f"{FORMS[form_key].department}, but the task is in the {lane} lane")
+        yield Problem(
+            filename,
+            node_id,
+            f"form {form_key!r} belongs to "
+            f"{FORMS[form_key].department}, but the task is in the {lane} lane",
+        )
     due = node.get(f"{CAMUNDA}dueDate")
     if due:
         try:
@@ -118,8 +144,13 @@ def _expressions(process):
     """(element id, source, is_script) of every condition, timer and script in a process."""
     for element in process.iter():
         kind = _local(element)
-        if kind in ("conditionExpression", "loopCondition", "timeDuration", "timeDate",
-                    "timeCycle"):
+        if kind in (
+            "conditionExpression",
+            "loopCondition",
+            "timeDuration",
+            "timeDate",
+            "timeCycle",
+        ):
             owner = element.getparent()
             if kind.startswith("time") or kind == "loopCondition":
                 owner = owner.getparent()
@@ -137,8 +168,13 @@ def _check_expression(filename, element_id, source, is_script, fields):
         yield Problem(filename, element_id, f"expression not allowed: {exc}")
         return
     tree = ast.parse(source, mode="exec" if is_script else "eval")
-    assigned = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)
-                and isinstance(n.ctx, ast.Store)}
-    for name in sorted({n.id for n in ast.walk(tree) if isinstance(n, ast.Name)
-                        and isinstance(n.ctx, ast.Load)} - fields - assigned - BUILTIN_NAMES):
+    assigned = {
+        n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
+    }
+    for name in sorted(
+        {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+        - fields
+        - assigned
+        - BUILTIN_NAMES
+    ):
         yield Problem(filename, element_id, f"{name!r} is not a known case field")

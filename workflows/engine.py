@@ -75,10 +75,12 @@ def open_case(data: Mapping | TaskForm, actor: User, victim_name: str, version=N
     case = Case(number=_new_case_number(), opened_by_id=actor.id, victim_name=victim_name)
     db.session.add(case)
     db.session.flush()
-    department = next(m.department for m in actor.memberships if m.department
-                      and m.department.code == case_opener())
-    timeline.record(case, EventType.CASE_OPENED, actor=actor, department=department,
-                    data=case_data)
+    department = next(
+        m.department
+        for m in actor.memberships
+        if m.department and m.department.code == case_opener()
+    )
+    timeline.record(case, EventType.CASE_OPENED, actor=actor, department=department, data=case_data)
     workflow = new_workflow(pathway(version).specs, case_data)
     instance = ProcessInstance(case_id=case.id, pathway_version=version, state="")
     db.session.add(instance)
@@ -126,8 +128,7 @@ def complete_task(task_id: int, data: Mapping | TaskForm, actor: User) -> HumanT
             raise TaskAlreadyCompleted(f"task {task.id} was already completed")
         _check_actor(task, actor)
         if task.claimed_by_id not in (None, actor.id):
-            raise TaskClaimedByOther(
-                f"task {task.id} is claimed by {task.claimed_by.display_name}")
+            raise TaskClaimedByOther(f"task {task.id} is claimed by {task.claimed_by.display_name}")
         clean = validated_data(task.form_key, data)
         _set_status(task, TaskStatus.COMPLETED, actor)
         spiff_task = workflow_task(step.workflow, task)
@@ -140,12 +141,26 @@ def complete_task(task_id: int, data: Mapping | TaskForm, actor: User) -> HumanT
 
 def _record_completion(task: HumanTask, actor: User, clean: dict) -> None:
     """The step's answers on the timeline, and a hand-over out of the province if it is one."""
-    timeline.record(task.case, EventType.TASK_COMPLETED, actor=actor, department=task.department,
-                    task=task, form_key=task.form_key, step=task.name, data=clean)
+    timeline.record(
+        task.case,
+        EventType.TASK_COMPLETED,
+        actor=actor,
+        department=task.department,
+        task=task,
+        form_key=task.form_key,
+        step=task.name,
+        data=clean,
+    )
     if task.form_key in HANDOVER_FIELDS:
-        timeline.record(task.case, EventType.CASE_HANDED_OVER, actor=actor,
-                        department=task.department, task=task,
-                        to=clean.get(HANDOVER_FIELDS[task.form_key]), form_key=task.form_key)
+        timeline.record(
+            task.case,
+            EventType.CASE_HANDED_OVER,
+            actor=actor,
+            department=task.department,
+            task=task,
+            to=clean.get(HANDOVER_FIELDS[task.form_key]),
+            form_key=task.form_key,
+        )
 
 
 def claim_task(task_id: int, actor: User) -> HumanTask:
@@ -154,8 +169,11 @@ def claim_task(task_id: int, actor: User) -> HumanTask:
     _check_actor(task, actor)
     result = db.session.execute(
         update(HumanTask)
-        .where(HumanTask.id == task_id, HumanTask.status == TaskStatus.READY,
-               HumanTask.claimed_by_id.is_(None))
+        .where(
+            HumanTask.id == task_id,
+            HumanTask.status == TaskStatus.READY,
+            HumanTask.claimed_by_id.is_(None),
+        )
         .values(claimed_by_id=actor.id, claimed_at=datetime.now(UTC))
     )
     db.session.refresh(task)
@@ -165,8 +183,14 @@ def claim_task(task_id: int, actor: User) -> HumanTask:
         if task.claimed_by_id != actor.id:
             raise TaskClaimedByOther(f"task {task.id} is claimed by {task.claimed_by.display_name}")
         return task
-    timeline.record(task.case, EventType.TASK_CLAIMED, actor=actor, department=task.department,
-                    task=task, step=task.name)
+    timeline.record(
+        task.case,
+        EventType.TASK_CLAIMED,
+        actor=actor,
+        department=task.department,
+        task=task,
+        step=task.name,
+    )
     return task
 
 
@@ -181,8 +205,14 @@ def release_task(task_id: int, actor: User) -> HumanTask:
     if task.claimed_by_id is not None:
         task.claimed_by_id = None
         task.claimed_at = None
-        timeline.record(task.case, EventType.TASK_RELEASED, actor=actor,
-                        department=task.department, task=task, step=task.name)
+        timeline.record(
+            task.case,
+            EventType.TASK_RELEASED,
+            actor=actor,
+            department=task.department,
+            task=task,
+            step=task.name,
+        )
         db.session.flush()
     return task
 

@@ -84,8 +84,11 @@ def advance(workflow) -> list:
 
 
 def _timers(workflow) -> list:
-    return [t for t in workflow.get_tasks()
-            if isinstance(getattr(t.task_spec, "event_definition", None), TimerEventDefinition)]
+    return [
+        t
+        for t in workflow.get_tasks()
+        if isinstance(getattr(t.task_spec, "event_definition", None), TimerEventDefinition)
+    ]
 
 
 def _drop_finished_rounds(workflow) -> None:
@@ -161,8 +164,13 @@ class Step:
         """Run the engine steps that follow the change; returns (and records) timers fired."""
         fired = advance(self.workflow)
         for task in fired:
-            timeline.record(self.case, EventType.TIMER_FIRED, element=task.task_spec.bpmn_id,
-                            name=task.task_spec.bpmn_name, process=task.workflow.spec.name)
+            timeline.record(
+                self.case,
+                EventType.TIMER_FIRED,
+                element=task.task_spec.bpmn_id,
+                name=task.task_spec.bpmn_name,
+                process=task.workflow.spec.name,
+            )
         return fired
 
     def close(self, reason: str) -> None:
@@ -191,12 +199,23 @@ class Step:
     def _announce(self, new_tasks: list[HumanTask]) -> None:
         """A task_ready event per new row, and a hand-over to each department it brings in."""
         for row in new_tasks:
-            timeline.record(self.case, EventType.TASK_READY, department=row.department, task=row,
-                            step=row.name, form_key=row.form_key)
+            timeline.record(
+                self.case,
+                EventType.TASK_READY,
+                department=row.department,
+                task=row,
+                step=row.name,
+                form_key=row.form_key,
+            )
         source = self.handed_from
         receivers = {row.department.code: row.department for row in new_tasks}
         for code, department in sorted(receivers.items()):
             if source is None or code != source.code:
-                timeline.record(self.case, EventType.CASE_HANDED_OVER, actor=self.actor,
-                                department=department,
-                                source=source.code if source else None, to=code)
+                timeline.record(
+                    self.case,
+                    EventType.CASE_HANDED_OVER,
+                    actor=self.actor,
+                    department=department,
+                    source=source.code if source else None,
+                    to=code,
+                )

@@ -18,13 +18,17 @@ def lint(data: bytes, filename: str) -> list[Problem]:
     if node is None or not (ROOT / "node_modules" / "bpmnlint").is_dir():
         return [Problem(filename, None, "bpmnlint is not installed: lint skipped", "warning")]
     try:
-        result = subprocess.run([node, str(SCRIPT)], input=data, capture_output=True,
-                                timeout=TIMEOUT, check=False)
+        result = subprocess.run(
+            [node, str(SCRIPT)], input=data, capture_output=True, timeout=TIMEOUT, check=False
+        )
     except subprocess.TimeoutExpired:
         return [Problem(filename, None, "bpmnlint took too long: lint skipped", "warning")]
     if result.returncode != 0:
         reason = result.stderr.decode("utf-8", "replace").strip()[:200]
-        return [Problem(filename, None, f"bpmnlint could not read the diagram: {reason}",
-                        "warning")]
-    return [Problem(filename, item["id"], f"{item['message']} (bpmnlint: {item['rule']})",
-                    "warning") for item in json.loads(result.stdout)]
+        return [
+            Problem(filename, None, f"bpmnlint could not read the diagram: {reason}", "warning")
+        ]
+    return [
+        Problem(filename, item["id"], f"{item['message']} (bpmnlint: {item['rule']})", "warning")
+        for item in json.loads(result.stdout)
+    ]

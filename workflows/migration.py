@@ -105,9 +105,11 @@ def dry_run(target: PathwayVersion) -> list[CasePlan]:
     instances = db.session.scalars(
         select(ProcessInstance)
         .join(PathwayVersion)
-        .where(ProcessInstance.completed.is_(False),
-               PathwayVersion.process_id == target.process_id,
-               ProcessInstance.pathway_version_id < target.id)
+        .where(
+            ProcessInstance.completed.is_(False),
+            PathwayVersion.process_id == target.process_id,
+            ProcessInstance.pathway_version_id < target.id,
+        )
         .order_by(ProcessInstance.id)
     ).all()
     return [plan_for(instance, target) for instance in instances]
@@ -115,10 +117,12 @@ def dry_run(target: PathwayVersion) -> list[CasePlan]:
 
 def _carry_rows(instance: ProcessInstance, workflow) -> None:
     """Point the case's ready task rows at the re-created tasks: claims and due dates survive."""
-    ready = {(t.workflow.spec.name, t.task_spec.bpmn_id): str(t.id)
-             for t in ready_user_tasks(workflow)}
+    ready = {
+        (t.workflow.spec.name, t.task_spec.bpmn_id): str(t.id) for t in ready_user_tasks(workflow)
+    }
     rows = db.session.scalars(
-        select(HumanTask).filter_by(instance_id=instance.id, status=TaskStatus.READY))
+        select(HumanTask).filter_by(instance_id=instance.id, status=TaskStatus.READY)
+    )
     for row in rows:
         row.workflow_task_id = ready.get((row.process_id, row.bpmn_id), row.workflow_task_id)
     db.session.flush()
@@ -142,8 +146,13 @@ def migrate_instance(instance_id: int, target: PathwayVersion, actor) -> CasePla
         step.advance()
         step.row.pathway_version = target
         _carry_rows(step.row, step.workflow)
-        timeline.record(step.case, EventType.DIAGRAM_MIGRATED, actor=actor,
-                        from_version=from_version, to_version=target.id)
+        timeline.record(
+            step.case,
+            EventType.DIAGRAM_MIGRATED,
+            actor=actor,
+            from_version=from_version,
+            to_version=target.id,
+        )
     return plan
 
 

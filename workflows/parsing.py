@@ -42,8 +42,9 @@ def read_xml(data: bytes, filename: str) -> etree._ElementTree:
     if data.startswith(GZIP_MAGIC):
         raise DiagramInvalid([Problem(filename, None, "compressed files are not accepted")])
     if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
-        raise DiagramInvalid([Problem(filename, None, "DOCTYPE and entity declarations are "
-                                      "not accepted")])
+        raise DiagramInvalid(
+            [Problem(filename, None, "DOCTYPE and entity declarations are not accepted")]
+        )
     try:
         root = etree.fromstring(data, _xml_parser())
     except etree.XMLSyntaxError as exc:

@@ -121,5 +121,3 @@ def pathway(version: PathwayVersion) -> Pathway:
 def _pathway(content_hash: str, spec_json: str) -> Pathway:
     spec, subprocess_specs = load_specs(spec_json)
     return Pathway(spec, subprocess_specs, json.loads(spec_json)["due_periods"])
-
-

@@ -92,9 +92,15 @@ def _calls(diagrams: tuple[tuple[str, str], ...]) -> tuple[Phase, ...]:
 def _call_activities(xml: str, process_id: str) -> list[Phase]:
     root = read_xml(xml.encode("utf-8"), f"{process_id}.bpmn").getroot()
     process = next(p for p in root.iter(f"{{{BPMN_NS}}}process") if p.get("id") == process_id)
-    return [Phase(call.get("calledElement"), call.get("id"), call.get("name") or call.get("id"),
-                  process_id)
-            for call in process.iter(f"{{{BPMN_NS}}}callActivity")]
+    return [
+        Phase(
+            call.get("calledElement"),
+            call.get("id"),
+            call.get("name") or call.get("id"),
+            process_id,
+        )
+        for call in process.iter(f"{{{BPMN_NS}}}callActivity")
+    ]
 
 
 def case_progress(case: Case) -> dict[str, dict[str, str]]:
@@ -106,8 +112,9 @@ def case_progress(case: Case) -> dict[str, dict[str, str]]:
     instance = instance_of(case)
     marks: dict[str, dict[str, str]] = {}
     tasks = db.session.execute(
-        select(HumanTask.process_id, HumanTask.bpmn_id, HumanTask.status)
-        .where(HumanTask.case_id == case.id, HumanTask.status != TaskStatus.CANCELLED)
+        select(HumanTask.process_id, HumanTask.bpmn_id, HumanTask.status).where(
+            HumanTask.case_id == case.id, HumanTask.status != TaskStatus.CANCELLED
+        )
     ).all()
     for process_id, bpmn_id, status in tasks:
         elements = marks.setdefault(process_id, {})
@@ -123,7 +130,8 @@ def case_progress(case: Case) -> dict[str, dict[str, str]]:
         if key not in entered:
             continue
         state = _phase_state(marks.get(call.process_id, {})) or (
-            COMPLETED if entered[key] else None)
+            COMPLETED if entered[key] else None
+        )
         if state:
             marks.setdefault(call.caller, {})[call.element_id] = state
     return marks
@@ -172,17 +180,24 @@ def waiting_timers(instance: ProcessInstance, workflow) -> list[tuple[str, str]]
 def phase_spans(case: Case, marks: dict[str, dict[str, str]]) -> list[PhaseSpan]:
     """Each phase's first task_ready and last task_completed; running phases have no end."""
     rows = db.session.execute(
-        select(HumanTask.process_id, TimelineEvent.event_type,
-               func.min(TimelineEvent.created_at), func.max(TimelineEvent.created_at))
+        select(
+            HumanTask.process_id,
+            TimelineEvent.event_type,
+            func.min(TimelineEvent.created_at),
+            func.max(TimelineEvent.created_at),
+        )
         .join(HumanTask, HumanTask.id == TimelineEvent.task_id)
-        .where(TimelineEvent.case_id == case.id,
-               TimelineEvent.event_type.in_((EventType.TASK_READY, EventType.TASK_COMPLETED)))
+        .where(
+            TimelineEvent.case_id == case.id,
+            TimelineEvent.event_type.in_((EventType.TASK_READY, EventType.TASK_COMPLETED)),
+        )
         .group_by(HumanTask.process_id, TimelineEvent.event_type)
     ).all()
     started = {pid: first for pid, kind, first, _ in rows if kind == EventType.TASK_READY}
     finished = {pid: last for pid, kind, _, last in rows if kind == EventType.TASK_COMPLETED}
-    running = {pid for pid, elements in marks.items()
-               if {CURRENT, WAITING} & set(elements.values())}
+    running = {
+        pid for pid, elements in marks.items() if {CURRENT, WAITING} & set(elements.values())
+    }
     spans = [
         PhaseSpan(pid, start, None if pid in running else finished.get(pid))
         for pid, start in started.items()

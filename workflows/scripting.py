@@ -45,7 +45,11 @@ _FORBIDDEN_NODES = {
     ast.Delete: "del is not allowed",
 }
 _GUARDED_OPS = {
-    ast.Pow: "_pow_", ast.Mult: "_mul_", ast.LShift: "_lshift_", ast.Add: "_add_", ast.Mod: "_mod_",
+    ast.Pow: "_pow_",
+    ast.Mult: "_mul_",
+    ast.LShift: "_lshift_",
+    ast.Add: "_add_",
+    ast.Mod: "_mod_",
 }
 
 
@@ -143,8 +147,14 @@ def _lshift(left, right):
 
 
 _INPLACE = {
-    "+=": operator.add, "-=": operator.sub, "/=": operator.truediv, "//=": operator.floordiv,
-    "%=": operator.mod, "&=": operator.and_, "|=": operator.or_, "^=": operator.xor,
+    "+=": operator.add,
+    "-=": operator.sub,
+    "/=": operator.truediv,
+    "//=": operator.floordiv,
+    "%=": operator.mod,
+    "&=": operator.and_,
+    "|=": operator.or_,
+    "^=": operator.xor,
     ">>=": operator.rshift,
 }
 
@@ -163,9 +173,29 @@ def _limited_range(*args):
 _BUILTINS = {
     name: __builtins__[name] if isinstance(__builtins__, dict) else getattr(__builtins__, name)
     for name in (
-        "abs", "all", "any", "bool", "dict", "divmod", "enumerate", "float", "int", "isinstance",
-        "len", "list", "max", "min", "round", "set", "sorted", "str", "tuple", "zip",
-        "True", "False", "None",
+        "abs",
+        "all",
+        "any",
+        "bool",
+        "dict",
+        "divmod",
+        "enumerate",
+        "float",
+        "int",
+        "isinstance",
+        "len",
+        "list",
+        "max",
+        "min",
+        "round",
+        "set",
+        "sorted",
+        "str",
+        "tuple",
+        "zip",
+        "True",
+        "False",
+        "None",
     )
 }
 _BUILTINS |= {"range": _limited_range, "sum": _sum}

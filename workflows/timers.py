@@ -61,8 +61,10 @@ def fire(instance_id: int, worker: str) -> int:
 def _last_department(case):
     """A timer hands nothing over: the case stays with whoever acted last."""
     last = db.session.scalars(
-        select(HumanTask).filter_by(case_id=case.id, status=TaskStatus.COMPLETED)
-        .order_by(HumanTask.completed_at.desc()).limit(1)
+        select(HumanTask)
+        .filter_by(case_id=case.id, status=TaskStatus.COMPLETED)
+        .order_by(HumanTask.completed_at.desc())
+        .limit(1)
     ).first()
     return last.department if last else None
 

@@ -6,8 +6,16 @@ from .parsing import read_xml
 
 BPMN = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
 CAMUNDA = "{http://camunda.org/schema/1.0/bpmn}"
-SKIPPED = {"laneSet", "lane", "flowNodeRef", "incoming", "outgoing", "documentation",
-           "extensionElements", "conditionExpression"}
+SKIPPED = {
+    "laneSet",
+    "lane",
+    "flowNodeRef",
+    "incoming",
+    "outgoing",
+    "documentation",
+    "extensionElements",
+    "conditionExpression",
+}
 
 
 @dataclass(frozen=True)
@@ -25,8 +33,11 @@ def _elements(data: bytes, filename: str) -> dict[tuple[str, str], dict]:
     """(process id, element id) -> the facts a diff compares, for every element of every process."""
     facts = {}
     for process in read_xml(data, filename).getroot().iter(f"{BPMN}process"):
-        lanes = {(ref.text or "").strip(): lane.get("name")
-                 for lane in process.iter(f"{BPMN}lane") for ref in lane.iter(f"{BPMN}flowNodeRef")}
+        lanes = {
+            (ref.text or "").strip(): lane.get("name")
+            for lane in process.iter(f"{BPMN}lane")
+            for ref in lane.iter(f"{BPMN}flowNodeRef")
+        }
         for element in process.iter():
             kind = element.tag.split("}")[-1] if isinstance(element.tag, str) else ""
             if element is process or kind in SKIPPED or not element.get("id"):
@@ -73,14 +84,21 @@ def diff_views(old: dict[str, bytes], new: dict[str, bytes], changes: list[Chang
     before, after = _by_process(old), _by_process(new)
     views = {}
     for change in changes:
-        view = views.setdefault(change.process_id, {
-            "before": before.get(change.process_id), "after": after.get(change.process_id),
-            "marks_before": {}, "marks_after": {},
-        })
+        view = views.setdefault(
+            change.process_id,
+            {
+                "before": before.get(change.process_id),
+                "after": after.get(change.process_id),
+                "marks_before": {},
+                "marks_after": {},
+            },
+        )
         if change.kind != "added":
             view["marks_before"][change.element_id] = (
-                "removed" if change.kind == "removed" else "changed")
+                "removed" if change.kind == "removed" else "changed"
+            )
         if change.kind != "removed":
             view["marks_after"][change.element_id] = (
-                "added" if change.kind == "added" else "changed")
+                "added" if change.kind == "added" else "changed"
+            )
     return views

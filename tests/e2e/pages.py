@@ -60,7 +60,8 @@ def inbox_row(page: Page, number: str):
     with page.expect_navigation():
         page.get_by_role("navigation", name="Main").get_by_role("link", name="Inbox").click()
     return page.locator("table.inbox tbody tr").filter(
-        has=page.get_by_role("link", name=number, exact=True))
+        has=page.get_by_role("link", name=number, exact=True)
+    )
 
 
 def open_task(page: Page, number: str, title: str) -> None:
@@ -85,7 +86,8 @@ def complete_step(page: Page, number: str, title: str, answers: dict) -> None:
     response = submit(page, "Complete this step")
     assert response.ok, response.status
     expect(page.locator("p.flash.success")).to_have_text(
-        f"Step completed: {title} (case {number}).")
+        f"Step completed: {title} (case {number})."
+    )
     expect(inbox_row(page, number).get_by_role("link", name=title, exact=True)).to_have_count(0)
 
 
@@ -120,6 +122,11 @@ def run_timer_worker(page: Page, number: str, worker_env) -> None:
     time.sleep(max((due_at - datetime.now(UTC)).total_seconds(), 0) + 0.05)
     result = subprocess.run(
         [sys.executable, "-m", "flask", "timers", "run", "--until-idle"],
-        cwd=ROOT, env=worker_env, capture_output=True, text=True, timeout=120, check=True,
+        cwd=ROOT,
+        env=worker_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
     )
     assert re.search(r"fired 1 timers$", result.stdout, re.MULTILINE), result.stdout

@@ -53,39 +53,69 @@ pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("accounts_in_chinese")]
 CASE_TABLES = (AuditEvent, TimelineEvent, HumanTask, ProcessInstance, Case)
 
 # A 30-year-old man from Fujian, rescued, no disability: the short path through the pathway.
-INTAKE = {**EXAMPLES["case_open"], "report_type": "rescue", "age": 30, "sex": "male",
-          "disability": False, "origin_country": "CN", "origin_province": "fujian",
-          "report_location": "Fuqing, Fuzhou",
-          "intake_notes": "Found at a construction site during a labour inspection."}
+INTAKE = {
+    **EXAMPLES["case_open"],
+    "report_type": "rescue",
+    "age": 30,
+    "sex": "male",
+    "disability": False,
+    "origin_country": "CN",
+    "origin_province": "fujian",
+    "report_location": "Fuqing, Fuzhou",
+    "intake_notes": "Found at a construction site during a labour inspection.",
+}
 VICTIM = "Huang Jianguo"
 # (form key, department code, step title, answers beyond EXAMPLES[form key]): in the order
 # the steps become ready. The decision fields keep the path short.
 JOURNEY = [
-    ("rescue_identification", "police", "Identify the victim",
-     {"age": 30, "identity_documents": ["id_card", "hukou"], "age_evidence": "documents",
-      "criminal_case_filed": False,
-      "identification_notes": "Resident identity card found on him; checked with the hukou."}),
-    ("aid_shelter", "civil_affairs", "Give temporary shelter",
-     {"willing_to_return": True, "legal_aid_requested": False}),
+    (
+        "rescue_identification",
+        "police",
+        "Identify the victim",
+        {
+            "age": 30,
+            "identity_documents": ["id_card", "hukou"],
+            "age_evidence": "documents",
+            "criminal_case_filed": False,
+            "identification_notes": "Resident identity card found on him; checked with the hukou.",
+        },
+    ),
+    (
+        "aid_shelter",
+        "civil_affairs",
+        "Give temporary shelter",
+        {"willing_to_return": True, "legal_aid_requested": False},
+    ),
     ("aid_special_file", "police", "Open the special file", {"referred_difficulties": ["income"]}),
     ("difficulty_civil_affairs", "civil_affairs", "Solve housing or income difficulties", {}),
-    ("return_plan", "civil_affairs", "Plan the return home",
-     {"return_destination": "Fuding, Ningde"}),
+    (
+        "return_plan",
+        "civil_affairs",
+        "Plan the return home",
+        {"return_destination": "Fuding, Ningde"},
+    ),
     ("care_medical", "health", "Provide medical care", {}),
-    ("return_reunion", "civil_affairs", "Reunite with the family",
-     {"reunion_place": "Fuding, Ningde"}),
+    (
+        "return_reunion",
+        "civil_affairs",
+        "Reunite with the family",
+        {"reunion_place": "Fuding, Ningde"},
+    ),
     ("care_psychological", "health", "Provide psychological care", {}),
     ("follow_up_visit", "civil_affairs", "Follow up", {"case_can_close": True}),
     ("closure_review", "joint_office", "Review and close the case", {}),
 ]
 DEPARTMENT_NAMES = {
-    "police": "Public Security", "civil_affairs": "Civil Affairs", "health": "Health",
+    "police": "Public Security",
+    "civil_affairs": "Civil Affairs",
+    "health": "Health",
     "joint_office": "Joint Conference Office",
 }
 SAVED_NOTHING = "Nothing was saved: please correct the answers marked below."
 
 
 # --- the tests ---------------------------------------------------------------------------
+
 
 def test_a_case_from_rescue_to_closure_in_the_browser(page, worker_env, screenshot):
     errors: list[str] = []
@@ -130,8 +160,13 @@ def check_an_invalid_submission(page: Page, answers: dict, screenshot) -> None:
     """A date in the future, no shelter type, no answer on going home: each error sits next
     to its field, nothing is saved, and everything typed is still there."""
     next_week = china_today() + timedelta(days=7)  # in the future on either side of midnight
-    wrong = {**answers, "admission_date": next_week, "shelter_type": None,
-             "willing_to_return": None, "shelter_notes": "Arrived without luggage."}
+    wrong = {
+        **answers,
+        "admission_date": next_week,
+        "shelter_type": None,
+        "willing_to_return": None,
+        "shelter_notes": "Arrived without luggage.",
+    }
     fill_form(answer_form(page), wrong)
     response = submit(page, "Complete this step")
     assert response.status == 422
@@ -151,9 +186,11 @@ def check_an_invalid_submission(page: Page, answers: dict, screenshot) -> None:
         expect(field.locator(f"ul.errors#{name}-errors")).to_have_text(message)
     expect(form.get_by_label("Date of admission")).to_have_attribute("aria-invalid", "true")
     expect(form.get_by_label("Date of admission")).to_have_attribute(
-        "aria-describedby", "admission_date-errors")
+        "aria-describedby", "admission_date-errors"
+    )
     expect(form.locator("fieldset:has([name=willing_to_return])")).to_have_attribute(
-        "aria-describedby", "willing_to_return-errors")
+        "aria-describedby", "willing_to_return-errors"
+    )
     expect(form.locator("div.field.has-errors")).to_have_count(len(expected_errors))
     assert form_values(form, wrong) == expected_values(wrong)
 
@@ -161,20 +198,27 @@ def check_an_invalid_submission(page: Page, answers: dict, screenshot) -> None:
 def check_the_timeline(page: Page) -> None:
     """Every step, by the right department, in order; opened first, closed last."""
     events = page.locator("ol.timeline > li")
-    kinds = [re.search(r"event-(\w+)", c).group(1)
-             for c in events.evaluate_all("(els) => els.map((e) => e.className)")]
+    kinds = [
+        re.search(r"event-(\w+)", c).group(1)
+        for c in events.evaluate_all("(els) => els.map((e) => e.className)")
+    ]
     assert kinds[0] == "case_opened" and kinds[-1] == "case_closed"
     expect(events.first.locator(".summary")).to_have_text("Case opened")
     expect(events.first.locator(".department")).to_have_text("Public Security")
     expect(events.last.locator(".summary")).to_have_text(
-        "Case closed: every step of the pathway is done")
+        "Case closed: every step of the pathway is done"
+    )
 
     completed = page.locator("ol.timeline > li.event-task_completed")
     expect(completed).to_have_count(len(JOURNEY))
-    seen = [(item.locator(".summary").inner_text(), item.locator(".department").inner_text())
-            for item in completed.all()]
-    assert seen == [(f"Step completed: {title}", DEPARTMENT_NAMES[department])
-                    for _, department, title, _ in JOURNEY]
+    seen = [
+        (item.locator(".summary").inner_text(), item.locator(".department").inner_text())
+        for item in completed.all()
+    ]
+    assert seen == [
+        (f"Step completed: {title}", DEPARTMENT_NAMES[department])
+        for _, department, title, _ in JOURNEY
+    ]
 
     # The follow-up waited for its timer: fired after the reunion, before the visit.
     fired = kinds.index("timer_fired")
@@ -186,17 +230,20 @@ def check_the_diagram(page: Page, number: str) -> None:
     """The whole pathway marks the phases gone through; the return marks its care steps."""
     page.get_by_role("link", name="See where the case stands on the pathway diagram").click()
     page.wait_for_url(f"**/cases/{number}/diagram*")
-    for phase in ("rescue", "temporary_aid", "return_home", "difficulties", "follow_up",
-                  "closure"):
+    for phase in ("rescue", "temporary_aid", "return_home", "difficulties", "follow_up", "closure"):
         page.locator(f'[data-element-id="CallActivity_{phase}"].mark-completed').wait_for()
     expect(page.locator('[data-element-id="CallActivity_stay"]')).not_to_have_class(
-        re.compile(r"\bmark-"))
-    expect(page.locator("#process option[value=return_home]")).to_have_text(
-        "Return home (done)")
+        re.compile(r"\bmark-")
+    )
+    expect(page.locator("#process option[value=return_home]")).to_have_text("Return home (done)")
 
     page.get_by_label("Show").select_option("return_home")
-    for task in ("Task_return_plan", "Task_care_medical_before_travel", "Task_return_reunion",
-                 "Task_care_psychological_at_home"):
+    for task in (
+        "Task_return_plan",
+        "Task_care_medical_before_travel",
+        "Task_return_reunion",
+        "Task_care_psychological_at_home",
+    ):
         page.locator(f'[data-element-id="{task}"].mark-completed').wait_for()
     expect(page.locator("#diagram .mark-current, #diagram .mark-waiting")).to_have_count(0)
     assert "process=return_home" in page.url
@@ -204,12 +251,16 @@ def check_the_diagram(page: Page, number: str) -> None:
 
 # --- two social workers, one step ------------------------------------------------------------
 
+
 @pytest.fixture
 def second_police_worker():
     """Another police social worker (a unique account), removed with what it left behind."""
     police = db.session.scalar(select(Department).filter_by(code="police"))
-    user = User(username=f"police-{uuid4().hex[:8]}", display_name="Second Officer",
-                password_hash=hash_password(PASSWORD))
+    user = User(
+        username=f"police-{uuid4().hex[:8]}",
+        display_name="Second Officer",
+        password_hash=hash_password(PASSWORD),
+    )
     user.memberships.append(Membership(department=police, role=Role.SOCIAL_WORKER))
     db.session.add(user)
     db.session.flush()
@@ -223,8 +274,9 @@ def second_police_worker():
     db.session.commit()
 
 
-def test_two_browsers_completing_the_same_task(browser, live_server, second_police_worker,
-                                               screenshot):
+def test_two_browsers_completing_the_same_task(
+    browser, live_server, second_police_worker, screenshot
+):
     first_context = browser.new_context(base_url=live_server, locale="en-US")
     second_context = browser.new_context(base_url=live_server, locale="en-US")
     try:
@@ -237,9 +289,15 @@ def test_two_browsers_completing_the_same_task(browser, live_server, second_poli
         open_task(first, number, title)
         open_task(second, number, title)
         mine = answers_for("rescue_identification", {"age": 30})
-        theirs = answers_for("rescue_identification", {
-            "age": 31, "identity_documents": ["passport"], "age_evidence": "statement",
-            "identification_notes": "Typed by the second officer, who came too late."})
+        theirs = answers_for(
+            "rescue_identification",
+            {
+                "age": 31,
+                "identity_documents": ["passport"],
+                "age_evidence": "statement",
+                "identification_notes": "Typed by the second officer, who came too late.",
+            },
+        )
         fill_form(answer_form(first), mine)
         fill_form(answer_form(second), theirs)
 
@@ -250,7 +308,8 @@ def test_two_browsers_completing_the_same_task(browser, live_server, second_poli
         expect(second.get_by_role("heading", level=1)).to_have_text(title)  # no error page
         expect(second.get_by_role("alert")).to_have_text(
             "This step was already completed by someone else. Nothing you typed was saved; "
-            "it is still below so that you can copy it.")
+            "it is still below so that you can copy it."
+        )
         expect(second.locator("[data-state=completed]")).to_contain_text("Completed by Police")
         expect(second.get_by_role("heading", name="What you typed (not saved)")).to_be_visible()
         typed = second.locator("div.typed")
@@ -271,6 +330,7 @@ def test_two_browsers_completing_the_same_task(browser, live_server, second_poli
 
 
 # --- the interface language ------------------------------------------------------------------
+
 
 def test_switching_language(page):
     page.goto("/login")

@@ -27,11 +27,21 @@ pytestmark = pytest.mark.e2e
 PROCESS = "return_home"
 NEW_FORM = "follow_up_visit"  # a civil_affairs form, for the new task in the civil_affairs lane
 # A 30-year-old man from Fujian who wants to go home and asks for no legal aid: the short path.
-INTAKE = {**EXAMPLES["case_open"], "report_type": "rescue", "age": 30, "sex": "male",
-          "disability": False, "origin_country": "CN", "origin_province": "fujian"}
+INTAKE = {
+    **EXAMPLES["case_open"],
+    "report_type": "rescue",
+    "age": 30,
+    "sex": "male",
+    "disability": False,
+    "origin_country": "CN",
+    "origin_province": "fujian",
+}
 OVERRIDES = {
-    "rescue_identification": {"age": 30, "identity_established": True,
-                              "criminal_case_filed": False},
+    "rescue_identification": {
+        "age": 30,
+        "identity_established": True,
+        "criminal_case_filed": False,
+    },
     "aid_shelter": {"willing_to_return": True, "legal_aid_requested": False},
     "aid_special_file": {"referred_difficulties": []},
 }
@@ -69,8 +79,7 @@ def ready_steps(case) -> list[tuple[str, str]]:
 def deploy_new_task_in_browser(page) -> int:
     """As the manager: a civil_affairs task before "Plan the return", its form picked in the
     panel; save, deploy with a comment. Returns the new version's id."""
-    deployed = re.escape(zh("Deployed as version {version}.")).replace(r"\{version\}",
-                                                                       r"(\d+)")
+    deployed = re.escape(zh("Deployed as version {version}.")).replace(r"\{version\}", r"(\d+)")
     _log_in(page, "manager")
     page.goto(f"/diagrams/{PROCESS}/edit")
     expect(page.locator("#modeler.ready")).to_be_attached(timeout=15000)
@@ -97,12 +106,14 @@ def deploy_new_task_in_browser(page) -> int:
     return int(re.fullmatch(deployed, status.inner_text()).group(1))
 
 
-def test_new_cases_follow_the_new_version_old_cases_keep_theirs(page, users, restore_pathway,
-                                                                 screenshot):
+def test_new_cases_follow_the_new_version_old_cases_keep_theirs(
+    page, users, restore_pathway, screenshot
+):
     case_a = open_case_to_return_home(users, "Huang Jianguo")
     assert ready_steps(case_a) == [("Task_return_plan", "return_plan")]
     old_version = db.session.scalar(
-        select(ProcessInstance.pathway_version_id).filter_by(case_id=case_a.id))
+        select(ProcessInstance.pathway_version_id).filter_by(case_id=case_a.id)
+    )
     db.session.commit()
 
     new_version = deploy_new_task_in_browser(page)
@@ -112,8 +123,11 @@ def test_new_cases_follow_the_new_version_old_cases_keep_theirs(page, users, res
     steps_b = ready_steps(case_b)
     assert len(steps_b) == 1 and steps_b[0][1] == NEW_FORM
     assert steps_b[0][0] != "Task_return_plan"
-    versions = dict(db.session.execute(
-        select(ProcessInstance.case_id, ProcessInstance.pathway_version_id)).all())
+    versions = dict(
+        db.session.execute(
+            select(ProcessInstance.case_id, ProcessInstance.pathway_version_id)
+        ).all()
+    )
     assert versions == {case_a.id: old_version, case_b.id: new_version}
     numbers = (case_a.number, case_b.number)
     db.session.commit()
@@ -134,8 +148,8 @@ def test_migration_dry_run_lists_running_cases(page, users, restore_pathway, scr
     case_a = open_case_to_return_home(users, "Huang Jianguo")
     number = case_a.number
     instance_id, old_version = db.session.execute(
-        select(ProcessInstance.id, ProcessInstance.pathway_version_id)
-        .filter_by(case_id=case_a.id)).one()
+        select(ProcessInstance.id, ProcessInstance.pathway_version_id).filter_by(case_id=case_a.id)
+    ).one()
     db.session.commit()
 
     new_version = deploy_new_task_in_browser(page)
@@ -153,8 +167,10 @@ def test_migration_dry_run_lists_running_cases(page, users, restore_pathway, scr
     screenshot(page, "versions-migrate-dry-run")
     # Nothing has moved: the case is still on its old version at "Plan the return".
     db.session.expire_all()
-    assert db.session.scalar(select(ProcessInstance.pathway_version_id)
-                             .filter_by(id=instance_id)) == old_version
+    assert (
+        db.session.scalar(select(ProcessInstance.pathway_version_id).filter_by(id=instance_id))
+        == old_version
+    )
     assert ready_steps(case_a) == [("Task_return_plan", "return_plan")]
     db.session.commit()
     # The version diff shows the new task marked "added" on the new return-home diagram.

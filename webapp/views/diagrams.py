@@ -40,8 +40,7 @@ def _managers_only():
 
 
 def _problems(problems) -> list[dict]:
-    return [{"element": p.element, "message": p.message, "severity": p.severity}
-            for p in problems]
+    return [{"element": p.element, "message": p.message, "severity": p.severity} for p in problems]
 
 
 def _done(action: str, body, **detail):
@@ -58,15 +57,19 @@ def _version(version_id: int) -> PathwayVersion:
 
 
 def _known_process(process_id: str) -> bool:
-    return (process_id in drafts.process_files(latest_version())
-            or drafts.get_draft(process_id) is not None)
+    return (
+        process_id in drafts.process_files(latest_version())
+        or drafts.get_draft(process_id) is not None
+    )
 
 
 @bp.get("/api/forms")
 def api_forms():
     """Every registered form: key, translated title and owning department."""
-    body = [{"key": key, "title": str(form.title), "department": form.department}
-            for key, form in FORMS.items()]
+    body = [
+        {"key": key, "title": str(form.title), "department": form.department}
+        for key, form in FORMS.items()
+    ]
     return _done("diagram_forms_listed", jsonify(body))
 
 
@@ -103,8 +106,12 @@ def api_save_draft(process_id):
         body = jsonify({"saved": False, "problems": _problems(exc.problems)})
         return _done("diagram_draft_refused", (body, 400), process_id=process_id)
     body = jsonify({"saved": True, "problems": _problems(problems)})
-    return _done("diagram_draft_saved", body, process_id=process_id,
-                 errors=sum(p.severity == "error" for p in problems))
+    return _done(
+        "diagram_draft_saved",
+        body,
+        process_id=process_id,
+        errors=sum(p.severity == "error" for p in problems),
+    )
 
 
 @bp.post("/api/<process_id>/deploy")
@@ -112,10 +119,17 @@ def api_deploy(process_id):
     """Deploy the deployed set with this process replaced by its draft (nothing on any error)."""
     comment = str((request.get_json(silent=True) or {}).get("comment") or "").strip()
     if not comment:
-        problem = {"element": None, "message": _("Say why you deploy (a comment is required)."),
-                   "severity": "error"}
-        return _done("diagram_deploy_refused", (jsonify({"problems": [problem]}), 400),
-                     process_id=process_id, reason="no comment")
+        problem = {
+            "element": None,
+            "message": _("Say why you deploy (a comment is required)."),
+            "severity": "error",
+        }
+        return _done(
+            "diagram_deploy_refused",
+            (jsonify({"problems": [problem]}), 400),
+            process_id=process_id,
+            reason="no comment",
+        )
     try:
         version = drafts.deploy_draft(process_id, current_user, comment[:500])
     except LookupError:
@@ -124,8 +138,12 @@ def api_deploy(process_id):
         db.session.rollback()
         body = jsonify({"problems": _problems(exc.problems)})
         return _done("diagram_deploy_refused", (body, 422), process_id=process_id)
-    return _done("diagram_deployed", jsonify({"version": version.id}), process_id=process_id,
-                 version=version.id)
+    return _done(
+        "diagram_deployed",
+        jsonify({"version": version.id}),
+        process_id=process_id,
+        version=version.id,
+    )
 
 
 @bp.get("/")
@@ -134,8 +152,9 @@ def index():
     version = latest_version()
     files, saved = drafts.process_files(version), drafts.drafts()
     processes = sorted(set(files) | set(saved))
-    html = render_template("diagrams/index.html", version=version, processes=processes,
-                           files=files, drafts=saved)
+    html = render_template(
+        "diagrams/index.html", version=version, processes=processes, files=files, drafts=saved
+    )
     return _done("diagrams_listed", html)
 
 
@@ -162,24 +181,34 @@ def upload():
         db.session.rollback()
         # The flash rides in the session cookie: a hostile file's hundred problems would burst it.
         reasons = "; ".join(p.message for p in exc.problems[:3])[:300]
-        flash(_("The file was refused and nothing was stored: %(reasons)s", reasons=reasons),
-              "error")
+        flash(
+            _("The file was refused and nothing was stored: %(reasons)s", reasons=reasons), "error"
+        )
         return _done("diagram_upload_refused", redirect(url_for("diagrams.index")))
     errors = [p for p in problems if p.severity == "error"]
     if errors:
-        flash(_("Saved as a draft of %(process)s, with %(count)d problems to fix before it can "
-                "be deployed.", process=process_id, count=len(errors)), "error")
+        flash(
+            _(
+                "Saved as a draft of %(process)s, with %(count)d problems to fix before it can "
+                "be deployed.",
+                process=process_id,
+                count=len(errors),
+            ),
+            "error",
+        )
     else:
-        flash(_("Saved as a draft of %(process)s; it can be deployed.", process=process_id),
-              "success")
+        flash(
+            _("Saved as a draft of %(process)s; it can be deployed.", process=process_id), "success"
+        )
     return _done("diagram_uploaded", redirect(url_for("diagrams.index")), process_id=process_id)
 
 
 @bp.get("/versions")
 def versions():
     """Every deployed version: when, by whom, why."""
-    rows = db.session.scalars(select(PathwayVersion).filter_by(process_id=CASE_PROCESS)
-                              .order_by(PathwayVersion.id.desc())).all()
+    rows = db.session.scalars(
+        select(PathwayVersion).filter_by(process_id=CASE_PROCESS).order_by(PathwayVersion.id.desc())
+    ).all()
     html = render_template("diagrams/versions.html", versions=rows)
     return _done("diagram_versions_listed", html)
 
@@ -226,11 +255,23 @@ def migrate(version_id):
     else:
         chosen = [int(i) for i in request.form.getlist("instance") if i.isdigit()]
     moved, refused = _migrate_each(version, [i for i in chosen if i in plans])
-    flash(_("%(moved)d cases moved to version %(version)d; %(refused)d left as they were.",
-            moved=len(moved), version=version.id, refused=len(refused)),
-          "success" if not refused else "error")
-    audit(current_user, "diagram_cases_migrated", None, version=version.id, moved=moved,
-          refused=refused)
+    flash(
+        _(
+            "%(moved)d cases moved to version %(version)d; %(refused)d left as they were.",
+            moved=len(moved),
+            version=version.id,
+            refused=len(refused),
+        ),
+        "success" if not refused else "error",
+    )
+    audit(
+        current_user,
+        "diagram_cases_migrated",
+        None,
+        version=version.id,
+        moved=moved,
+        refused=refused,
+    )
     return redirect(url_for("diagrams.migrate_preview", version_id=version.id))
 
 

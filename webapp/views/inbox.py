@@ -35,6 +35,12 @@ def index():
         )
         page = db.paginate(query, per_page=PER_PAGE, error_out=False)
     return render_template(
-        "inbox/index.html", page=page, department=department, departments=departments,
-        chosen=chosen, filters=FILTERS, now=datetime.now(UTC), due_soon=DUE_SOON,
+        "inbox/index.html",
+        page=page,
+        department=department,
+        departments=departments,
+        chosen=chosen,
+        filters=FILTERS,
+        now=datetime.now(UTC),
+        due_soon=DUE_SOON,
     )

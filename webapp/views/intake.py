@@ -18,8 +18,9 @@ def _page(form: CaseOpenForm, name_form: VictimNameForm, status: int = 200):
     problem = None
     if status == 422:
         problem = _("Nothing was saved: please correct the answers marked below.")
-    return render_template("intake/new.html", form=form, name_form=name_form,
-                           problem=problem), status
+    return render_template(
+        "intake/new.html", form=form, name_form=name_form, problem=problem
+    ), status
 
 
 @bp.route("", methods=["GET", "POST"])
@@ -40,6 +41,12 @@ def new():
         db.session.rollback()
         return _page(form, name_form, 422)
     audit(current_user, "case_opened", case)
-    flash(_("Case %(number)s opened. Use this number, never the victim's name, when you "
-            "speak or write about the case.", number=case.number), "success")
+    flash(
+        _(
+            "Case %(number)s opened. Use this number, never the victim's name, when you "
+            "speak or write about the case.",
+            number=case.number,
+        ),
+        "success",
+    )
     return redirect(url_for("cases.show", number=case.number))

@@ -31,8 +31,12 @@ def _page(task: HumanTask, form, status: int = 200, problem: str | None = None):
     """The task page, audited as a look at the case."""
     audit(current_user, "task_viewed", task.case, task_id=task.id)
     page = render_template(
-        "tasks/show.html", task=task, step=get_form_class(task.form_key), form=form,
-        problem=problem, steps=readable_steps(current_user, task.case),
+        "tasks/show.html",
+        task=task,
+        step=get_form_class(task.form_key),
+        form=form,
+        problem=problem,
+        steps=readable_steps(current_user, task.case),
         show_name=may_read_victim_name(current_user),
     )
     return page, status
@@ -78,12 +82,17 @@ def complete(task_id):
         engine.complete_task(task.id, form, current_user)
     except FormInvalid:  # the engine validated this form: its errors are on it
         db.session.rollback()
-        return _page(task, form, 422, _("Nothing was saved: please correct the answers marked "
-                                        "below."))
+        return _page(
+            task, form, 422, _("Nothing was saved: please correct the answers marked below.")
+        )
     except CONFLICTS as error:
         db.session.rollback()
-        problem = " ".join([_conflict(task, error), _(
-            "Nothing you typed was saved; it is still below so that you can copy it.")])
+        problem = " ".join(
+            [
+                _conflict(task, error),
+                _("Nothing you typed was saved; it is still below so that you can copy it."),
+            ]
+        )
         return _page(task, form, 409, problem)
     audit(current_user, "task_completed", task.case, task_id=task.id)
     flash(_("Step completed: %(step)s (case %(number)s).", **_names(task)), "success")
@@ -108,13 +117,23 @@ def _claim_or_release(task_id: int, action: str, verb, done_message):
 @login_required
 def claim(task_id):
     """Take the task, so that colleagues see who is working on it."""
-    return _claim_or_release(task_id, "task_claimed", engine.claim_task, lambda **names: _(
-        "You claimed %(step)s (case %(number)s).", **names))
+    return _claim_or_release(
+        task_id,
+        "task_claimed",
+        engine.claim_task,
+        lambda **names: _("You claimed %(step)s (case %(number)s).", **names),
+    )
 
 
 @bp.post("/<int:task_id>/release")
 @login_required
 def release(task_id):
     """Give the task back to the department's inbox."""
-    return _claim_or_release(task_id, "task_released", engine.release_task, lambda **names: _(
-        "You released %(step)s (case %(number)s); it is back in the inbox.", **names))
+    return _claim_or_release(
+        task_id,
+        "task_released",
+        engine.release_task,
+        lambda **names: _(
+            "You released %(step)s (case %(number)s); it is back in the inbox.", **names
+        ),
+    )
