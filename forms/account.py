@@ -1,20 +1,22 @@
 """Forms of the account itself: logging in, with a second factor for oversight roles."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import Form, PasswordField, StringField
+from wtforms import Form
 from wtforms.validators import InputRequired, Length
+
+from .fields import AccountTextField, SecretField
 
 
 class LoginForm(Form):
     """Username and password; the error for a wrong pair never says which was wrong."""
 
-    username = StringField(_l("Username"), [InputRequired(), Length(max=80)])
-    password = PasswordField(_l("Password"), [InputRequired(), Length(max=200)])
+    username = AccountTextField(_l("Username"), [InputRequired(), Length(max=80)])
+    password = SecretField(_l("Password"), [InputRequired(), Length(max=200)])
 
 
 class SecondFactorForm(Form):
     """The six-digit code of the authenticator app."""
 
-    code = StringField(
+    code = AccountTextField(
         _l("Code from the authenticator app"), [InputRequired(), Length(min=6, max=8)]
     )

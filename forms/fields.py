@@ -1,9 +1,11 @@
 """Field types shared by the task forms: yes/no answers, choices, dates that happened, counts.
 
-Every field here validates without a request, strips free text and bounds its length; the
-engine stores `field.data` through `TaskForm.workflow_data()`.
+Every field here validates without a request, strips free text and bounds its length, refuses
+control characters (PostgreSQL refuses a NUL with a 500) and a name posted twice; the engine
+stores `field.data` through `TaskForm.workflow_data()`.
 """
 
+import re
 from datetime import date, datetime, timedelta, timezone
 
 from flask_babel import lazy_gettext as _l
@@ -12,6 +14,7 @@ from wtforms.fields import (
     DateField,
     DateTimeLocalField,
     IntegerField,
+    PasswordField,
     RadioField,
     SelectField,
     SelectMultipleField,
@@ -32,6 +35,11 @@ TIME_FORMAT = "%Y-%m-%dT%H:%M"
 
 ANSWER_YES_OR_NO = _l("Please answer yes or no.")
 CHOOSE_AN_OPTION = _l("Please choose an option.")
+POSTED_TWICE = _l("This answer was sent twice; send it once.")
+CONTROL_CHARACTERS = _l("Remove the invisible control characters from this text.")
+# Notes keep tabs and line breaks (browsers send CRLF); one-line fields keep none.
+LINE_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+NOTES_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def china_now() -> datetime:
@@ -54,6 +62,32 @@ def presence(required: bool | None, validator=v.InputRequired, message=None) -> 
 def strip_text(value):
     """Trim surrounding whitespace from submitted text."""
     return value.strip() if isinstance(value, str) else value
+
+
+class CleanInput:
+    """Mixin: a single-value field refuses a name posted twice, and text with control characters.
+
+    It checks after the validator chain, because `Optional` clears earlier errors on empty input.
+    """
+
+    forbidden = LINE_CONTROLS
+
+    def validate(self, form, extra_validators=()):
+        """Run the field's validators, then refuse duplicated names and control characters."""
+        valid = super().validate(form, extra_validators)
+        problem = self.input_problem()
+        if problem:
+            self.errors = [*self.errors, str(problem)]
+        return valid and problem is None
+
+    def input_problem(self):
+        """Why the raw submission is refused, or None."""
+        if self.raw_data and len(self.raw_data) > 1:
+            return POSTED_TWICE
+        texts = [value for value in self.raw_data or [] if isinstance(value, str)]
+        if any(self.forbidden.search(text) for text in texts):
+            return CONTROL_CHARACTERS
+        return None
 
 
 def _options(choices) -> list[SelectChoice]:
@@ -101,7 +135,7 @@ def _yes_no(value) -> bool:
     raise ValueError(value)
 
 
-class YesNoField(Classified, RadioField):
+class YesNoField(Classified, CleanInput, RadioField):
     """A yes/no question answered with radio buttons; its data is a bool (None if unanswered)."""
 
     def __init__(self, label=None, validators=None, required: bool | None = True, **kwargs):
@@ -116,7 +150,7 @@ class YesNoField(Classified, RadioField):
             super().pre_validate(form)
 
 
-class ChoiceField(Classified, SelectField):
+class ChoiceField(Classified, CleanInput, SelectField):
     """A drop-down of (value, label) pairs, opening on an empty "Choose…" option.
 
     `blank` is what the workflow stores when nothing is chosen (None, or "" for a code that
@@ -173,7 +207,7 @@ class MultiChoiceField(Classified, SelectMultipleField):
         super().__init__(label, validators, choices=_options(choices), **kwargs)
 
 
-class EventDateField(Classified, DateField):
+class EventDateField(Classified, CleanInput, DateField):
     """The date something happened: not in the future (or, if `planned`, at most two years on)."""
 
     def __init__(
@@ -194,7 +228,7 @@ class EventDateField(Classified, DateField):
             super().process_formdata([valuelist[0].strip()])
 
 
-class EventTimeField(Classified, DateTimeLocalField):
+class EventTimeField(Classified, CleanInput, DateTimeLocalField):
     """The date and time (China time) something happened; never in the future."""
 
     def __init__(self, label=None, validators=None, required: bool | None = True, **kwargs):
@@ -208,7 +242,7 @@ class EventTimeField(Classified, DateTimeLocalField):
             super().process_formdata([valuelist[0].strip()])
 
 
-class CountField(Classified, IntegerField):
+class CountField(Classified, CleanInput, IntegerField):
     """A whole number from 0 to `maximum` (a count, an amount, an age)."""
 
     def __init__(
@@ -234,7 +268,7 @@ class AgeField(CountField):
         super().__init__(label, validators, maximum=120, message=message, **kwargs)
 
 
-class ShortTextField(Classified, StringField):
+class ShortTextField(Classified, CleanInput, StringField):
     """One line of text (a name, a place, a reference number), trimmed and bounded."""
 
     default_sensitivity = None  # free text may hold anything: each field declares its class
@@ -257,10 +291,11 @@ class ShortTextField(Classified, StringField):
         super().__init__(label, validators, render_kw={"maxlength": max_length}, **kwargs)
 
 
-class NotesField(Classified, TextAreaField):
+class NotesField(Classified, CleanInput, TextAreaField):
     """Optional free text, trimmed and bounded; kept short because it may hold sensitive facts."""
 
     default_sensitivity = None  # free text may hold anything: each field declares its class
+    forbidden = NOTES_CONTROLS
 
     def __init__(self, label=None, validators=None, max_length: int = 1000, **kwargs):
         too_long = _l("Keep this under %(max)d characters.")
@@ -268,3 +303,11 @@ class NotesField(Classified, TextAreaField):
         kwargs.setdefault("filters", [strip_text])
         render_kw = {"maxlength": max_length, "rows": 4}
         super().__init__(label, validators, render_kw=render_kw, **kwargs)
+
+
+class AccountTextField(CleanInput, StringField):
+    """A username typed at login: one line, no control characters, sent once."""
+
+
+class SecretField(CleanInput, PasswordField):
+    """A password: sent once, no control characters; never rendered back."""

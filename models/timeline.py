@@ -64,6 +64,9 @@ class AuditEvent(db.Model):
     allowed: Mapped[bool] = mapped_column(default=True)
     detail: Mapped[dict] = mapped_column(JSON, default=dict)
 
+    actor: Mapped[User | None] = relationship()
+    case: Mapped["Case | None"] = relationship()  # noqa: F821 (registry name, no import cycle)
+
 
 @event.listens_for(AuditEvent, "before_update")
 @event.listens_for(AuditEvent, "before_delete")

@@ -1,11 +1,12 @@
 """The restricted engine: the diagrams' conditions and script work, escapes and bombs do not."""
 
 import time
+import tracemalloc
 
 import pytest
 
 from workflows.errors import ScriptFailed, ScriptRejected
-from workflows.scripting import evaluate, execute
+from workflows.scripting import compile_expression, evaluate, execute
 
 CHILD = {
     "age": 12,
@@ -150,3 +151,70 @@ def test_string_doubling_by_plus_fails_on_size():
 def test_sum_of_lists_is_bounded():
     with pytest.raises((ScriptFailed, ScriptRejected)):
         evaluate("len(sum([[0] * 99999 for i in range(30)], []))", {})
+
+
+BOMBS = [
+    (evaluate, "('a' * 100000).replace('a', 'a' * 30000) == ''"),
+    (evaluate, "'%01000000000d' % 1"),
+    (evaluate, "'%*d' % (10**9, 1)"),
+    (evaluate, "'%.1000000000f' % 1.5"),
+    (evaluate, "'%(a)01000000000d' % {'a': 1}"),
+    (evaluate, "f'{1:>1000000000}' == ''"),
+    (evaluate, "f'{1:{age}}'"),
+    (evaluate, "f'{[\"a\" * 99999] * 99999}'"),
+    (evaluate, "'-'.join(['a' * 99999 for i in range(99999)])"),
+    (evaluate, "'-'.join('a' * 99999 for i in range(99999))"),
+    (evaluate, "('a' * 99999).center(10**9)"),
+    (evaluate, "'a'.zfill(10**9)"),
+    (evaluate, "'a'.rjust(10**9, 'x')"),
+    (evaluate, "'a\\t'.expandtabs(10**9)"),
+    (evaluate, "'a'.translate({97: 'b' * 99999}) * 1"),
+    (evaluate, "str(['a' * 99999] * 99999)"),
+    (evaluate, "'%s' % (['a' * 99999] * 99999,)"),
+    (evaluate, "[('a' * 99999).upper() for i in range(99999)]"),
+    (evaluate, "[('a' * 99999)[1:] for i in range(99999)]"),
+    (evaluate, "[list(range(99999)) for i in range(99999)]"),
+    (evaluate, "len([f'{s}{s}' for s in ['a' * 50000] for i in range(99999)])"),
+    (execute, "x = ['a']\nfor i in range(40):\n    x.extend(x)"),
+    (evaluate, "[[*big] for big in [list(range(99999))] for i in range(99999)]"),
+    (evaluate, "[{**d} for d in [dict(zip(range(99999), range(99999)))] for i in range(99999)]"),
+    (evaluate, "[(*big, 1) for big in [list(range(99999))] for i in range(99999)]"),
+    (execute, "x = 'a' * 99999\nx %= ()\ny = [x + 'b' for i in range(99999)]"),
+]
+
+
+@pytest.mark.parametrize(("run", "source"), BOMBS + ESCAPES, ids=[s for _, s in BOMBS + ESCAPES])
+def test_string_bomb_is_stopped_within_2s_and_256mb(run, source):
+    """Each bomb of issue 8 is refused or stopped, inside 2 s and 256 MB of new memory."""
+    tracemalloc.start()
+    try:
+        started = time.monotonic()
+        _refused_quickly(run, source, dict(CHILD))
+        elapsed = time.monotonic() - started
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert elapsed < 2
+    assert peak < 256 * 2**20
+
+
+def test_bounded_string_building_still_works():
+    case = {"name": "李小红", "age": 12}
+    execute(
+        "label = '%s (%d)' % (name, age)\n"
+        "padded = str(age).zfill(3)\n"
+        "slug = '-'.join(part.lower() for part in ['Fujian', 'Sichuan'])\n"
+        "text = f'{age:>4}|{name}'.replace('|', ' / ')",
+        case,
+    )
+    assert case["label"] == "李小红 (12)"
+    assert case["padded"] == "012"
+    assert case["slug"] == "fujian-sichuan"
+    assert case["text"] == "  12 / 李小红"
+    execute("first, *rest = [1, 2, 3]\nboth = [*rest, first]\nmerged = {**{'a': 1}, 'b': 2}", case)
+    assert case["both"] == [2, 3, 1] and case["merged"] == {"a": 1, "b": 2}
+
+
+def test_workflows_check_refuses_a_huge_fstring_width():
+    with pytest.raises(ScriptRejected, match="format width too large"):
+        compile_expression("f'{age:>1000000000}' == ''")

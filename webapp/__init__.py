@@ -12,7 +12,7 @@ from .production import refuse_without_secrets
 from .ratelimit import limiter
 from .templating import register_template_helpers
 from .transaction import register_transaction
-from .views import admin, auth, cases, diagrams, inbox, intake, second_factor, tasks
+from .views import admin, audit, auth, cases, diagrams, inbox, intake, second_factor, tasks
 
 
 def create_app(config: type[Config] | None = None) -> RetryingFlask:
@@ -40,6 +40,7 @@ def create_app(config: type[Config] | None = None) -> RetryingFlask:
         intake.bp,
         cases.bp,
         diagrams.bp,
+        audit.bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

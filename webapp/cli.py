@@ -1,5 +1,6 @@
 """`flask` commands: demo seed, departments sync, workflows check|deploy, timers run, cases …"""
 
+import getpass
 import json
 import os
 import socket
@@ -19,7 +20,7 @@ from workflows.parsing import diagram_files
 from workflows.pathways import deploy_shipped
 from workflows.routing import sync_departments
 
-from . import demo
+from . import access, demo
 from .extensions import MIGRATIONS
 from .keys_cli import keys_cli
 from .passwords import hash_password
@@ -163,6 +164,8 @@ def inbox_command(username):
         for task in db.session.scalars(engine.inbox(code)):
             due = task.due_at.isoformat(timespec="minutes") if task.due_at else "-"
             click.echo(f"{task.id}\t{task.case.number}\t{code}\t{task.form_key}\tdue {due}")
+            access.audit(user, "inbox_listed", task.case, source="cli", department=code)
+    db.session.commit()
 
 
 @cases_cli.command("claim")
@@ -191,6 +194,9 @@ def show_command(number):
     case = db.session.scalar(select(Case).filter_by(number=number))
     if case is None:
         raise click.ClickException(f"no case {number}")
+    # The shell user has no account here: the row names the command and the OS user.
+    access.audit(None, "case_viewed", case, source="cli", os_user=getpass.getuser())
+    db.session.commit()
     click.echo(f"{case.number}\t{case.status}")
     events = db.session.scalars(
         select(TimelineEvent).filter_by(case_id=case.id).order_by(TimelineEvent.id)

@@ -4,6 +4,7 @@ Uploads come from browsers, so XML is parsed from bytes (never by path: lxml sil
 decompresses gzip files), with entities, DTDs and the network off, after a size bound.
 """
 
+import math
 from pathlib import Path
 
 from lxml import etree
@@ -15,6 +16,11 @@ from .errors import DiagramInvalid, Problem
 DIAGRAM_DIR = Path(__file__).parent / "diagrams"
 MAX_DIAGRAM_BYTES = 2 * 1024 * 1024
 GZIP_MAGIC = b"\x1f\x8b"
+DI = "{http://www.omg.org/spec/DD/20100524/DI}"
+DC = "{http://www.omg.org/spec/DD/20100524/DC}"
+COORDINATES = ("x", "y", "width", "height")
+# SpiffWorkflow's parser raises plain Python errors on some malformed input, not its own.
+PARSER_ERRORS = (ValueError, TypeError, KeyError, AttributeError, IndexError)
 
 
 def _xml_parser() -> etree.XMLParser:
@@ -43,7 +49,27 @@ def read_xml(data: bytes, filename: str) -> etree._ElementTree:
         root = etree.fromstring(data, _xml_parser())
     except etree.XMLSyntaxError as exc:
         raise DiagramInvalid([Problem(filename, None, f"not well-formed XML: {exc}")]) from exc
+    problems = list(_coordinate_problems(root, filename))
+    if problems:
+        raise DiagramInvalid(problems)
     return root.getroottree()
+
+
+def _finite(text) -> bool:
+    try:
+        return math.isfinite(float(text))
+    except (TypeError, ValueError):
+        return False
+
+
+def _coordinate_problems(root, filename: str):
+    """Shapes and edges whose coordinates are not finite numbers (SpiffWorkflow reads them)."""
+    for point in root.iter(f"{DC}Bounds", f"{DI}waypoint"):
+        bad = [n for n in COORDINATES if n in point.attrib and not _finite(point.get(n))]
+        if bad:
+            owner = point.getparent()
+            element = owner.get("bpmnElement") if owner is not None else None
+            yield Problem(filename, element, f"coordinate {bad[0]!r} is not a number")
 
 
 def diagram_files(directory: Path = DIAGRAM_DIR) -> dict[str, bytes]:
@@ -59,7 +85,14 @@ def bpmn_parser(files: dict[str, bytes]) -> CamundaParser:
             parser.add_bpmn_xml(read_xml(data, filename), filename=filename)
         except ValidationException as exc:
             raise DiagramInvalid([validation_problem(exc, filename)]) from exc
+        except PARSER_ERRORS as exc:
+            raise DiagramInvalid([unreadable(exc, filename)]) from exc
     return parser
+
+
+def unreadable(exc: Exception, filename: str | None) -> Problem:
+    """A plain Python error from SpiffWorkflow's parser as a Problem on the file."""
+    return Problem(filename or "?", None, f"the diagram could not be read ({type(exc).__name__})")
 
 
 def validation_problem(exc: ValidationException, filename: str | None = None) -> Problem:
@@ -76,3 +109,5 @@ def build_specs(files: dict[str, bytes], process_id: str):
         return parser.get_spec(process_id), parser.get_subprocess_specs(process_id)
     except ValidationException as exc:
         raise DiagramInvalid([validation_problem(exc)]) from exc
+    except PARSER_ERRORS as exc:
+        raise DiagramInvalid([unreadable(exc, None)]) from exc

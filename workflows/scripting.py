@@ -2,15 +2,14 @@
 
 Diagrams are edited by managers in a browser, so their Python must not reach the host:
 RestrictedPython rejects dunder access and imports at compile time, this module also rejects
-loops without a bound (`while`), functions (unbounded recursion), and replaces `**`, `*`, `<<`
-and `+` with guards that cap the size of their result; every iteration counts against a budget
-and a wall-clock deadline.
+loops without a bound (`while`), functions (unbounded recursion) and computed f-string widths,
+and replaces `**`, `*`, `<<`, `+` and `%` with guards that cap the size of their result; every
+iteration, string method, slice and f-string goes through `bounds.Budget`.
 """
 
 import ast
 import operator
 import re
-import time
 from functools import lru_cache
 
 from RestrictedPython import (
@@ -18,16 +17,12 @@ from RestrictedPython import (
     compile_restricted_eval,
     compile_restricted_exec,
 )
-from RestrictedPython.Guards import full_write_guard, guarded_unpack_sequence, safer_getattr
+from RestrictedPython.Guards import full_write_guard, guarded_unpack_sequence
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
 
+from .bounds import MAX_INT_BITS, MAX_RESULT_LENGTH, Budget, check_format_spec, check_size
 from .errors import ScriptFailed, ScriptRejected
-
-MAX_ITERATIONS = 100_000
-MAX_SECONDS = 1.0
-MAX_RESULT_LENGTH = 100_000
-MAX_INT_BITS = 4_096
 
 # Camunda Modeler writes timer texts unquoted (P30D); SpiffWorkflow would eval them as Python.
 ISO_LITERAL = re.compile(
@@ -49,8 +44,13 @@ _FORBIDDEN_NODES = {
     ast.Raise: "raise is not allowed",
     ast.Delete: "del is not allowed",
 }
-_GUARDED_OPS = {ast.Pow: "_pow_", ast.Mult: "_mul_", ast.LShift: "_lshift_", ast.Add: "_add_"}
-_AMPLIFYING_METHODS = {"ljust", "rjust", "center", "zfill", "expandtabs", "format", "format_map"}
+_GUARDED_OPS = {
+    ast.Pow: "_pow_",
+    ast.Mult: "_mul_",
+    ast.LShift: "_lshift_",
+    ast.Add: "_add_",
+    ast.Mod: "_mod_",
+}
 
 
 class _Policy(RestrictingNodeTransformer):
@@ -72,17 +72,47 @@ class _Policy(RestrictingNodeTransformer):
         return ast.fix_missing_locations(ast.copy_location(call, node))
 
     def visit_AugAssign(self, node):
-        if type(node.op) in _GUARDED_OPS and not isinstance(node.op, ast.Add):
+        if type(node.op) in _GUARDED_OPS and not isinstance(node.op, ast.Add | ast.Mod):
             self.error(node, "augmented **, * and << are not allowed")
         return super().visit_AugAssign(node)
 
+    def visit_JoinedStr(self, node):
+        node = self.node_contents_visit(node)
+        return _guard_call("_charge_", node)
 
-def _check_size(value):
-    if isinstance(value, int) and value.bit_length() > MAX_INT_BITS:
-        raise ScriptFailed("number too large")
-    if hasattr(value, "__len__") and len(value) > MAX_RESULT_LENGTH:
-        raise ScriptFailed("result too large")
-    return value
+    def _charged_display(self, node):
+        """A display that unpacks (`[*items]`, `{**mapping}`) copies: charge what it builds."""
+        node = self.node_contents_visit(node)
+        loading = isinstance(getattr(node, "ctx", ast.Load()), ast.Load)
+        elements = getattr(node, "elts", None)
+        unpacks = any(isinstance(e, ast.Starred) for e in elements or []) or (
+            isinstance(node, ast.Dict) and None in node.keys
+        )
+        return _guard_call("_charge_", node) if loading and unpacks else node
+
+    visit_List = visit_Tuple = visit_Set = visit_Dict = _charged_display
+
+    def visit_FormattedValue(self, node):
+        spec = node.format_spec
+        if spec is not None:
+            parts = spec.values if isinstance(spec, ast.JoinedStr) else [spec]
+            if not all(isinstance(part, ast.Constant) for part in parts):
+                self.error(node, "computed format specs are not allowed")
+                return node
+            reason = check_format_spec("".join(str(part.value) for part in parts))
+            if reason:
+                self.error(node, reason)
+                return node
+        node.value = _guard_call("_formatted_", self.visit(node.value))
+        return node
+
+
+def _guard_call(guard, node):
+    call = ast.Call(ast.Name(guard, ast.Load()), [node], [])
+    return ast.fix_missing_locations(ast.copy_location(call, node))
+
+
+_check_size = check_size
 
 
 def _pow(base, exponent):
@@ -133,12 +163,6 @@ def _inplacevar(op, left, right):
     return _check_size(_INPLACE[op](left, right))
 
 
-def _getattr(obj, name, default=None):
-    if isinstance(obj, str | bytes) and name in _AMPLIFYING_METHODS:
-        raise ScriptRejected(f"str.{name} is not allowed")
-    return safer_getattr(obj, name, default)
-
-
 def _limited_range(*args):
     values = range(*args)
     if len(values) > MAX_RESULT_LENGTH:
@@ -178,21 +202,6 @@ _BUILTINS |= {"range": _limited_range, "sum": _sum}
 BUILTIN_NAMES = frozenset(_BUILTINS)
 
 
-class _Budget:
-    """Counts iterations and watches the clock for one evaluation."""
-
-    def __init__(self):
-        self.left = MAX_ITERATIONS
-        self.deadline = time.monotonic() + MAX_SECONDS
-
-    def iterate(self, iterable):
-        for item in iterable:
-            self.left -= 1
-            if self.left < 0 or time.monotonic() > self.deadline:
-                raise ScriptFailed("the expression ran past its time budget")
-            yield item
-
-
 @lru_cache(maxsize=2048)
 def compile_expression(source: str):
     """Compile a condition or timer expression; raise ScriptRejected with the reasons."""
@@ -211,21 +220,34 @@ def compile_script(source: str):
     return result.code
 
 
+_CONTAINER_BUILTINS = ("dict", "list", "set", "sorted", "tuple")
+
+
+def _builtins(budget: Budget) -> dict:
+    bounded = {name: budget.builtin(_BUILTINS[name]) for name in _CONTAINER_BUILTINS}
+    return {**_BUILTINS, **bounded, "str": budget.to_str}
+
+
 def _globals(data: dict) -> dict:
-    budget = _Budget()
+    budget = Budget()
     env = {
-        "__builtins__": _BUILTINS,
-        "_getattr_": _getattr,
-        "_getitem_": lambda obj, key: obj[key],
+        "__builtins__": _builtins(budget),
+        "_getattr_": budget.getattr,
+        "_getitem_": budget.getitem,
         "_getiter_": budget.iterate,
         "_iter_unpack_sequence_": lambda it, spec, _gi: guarded_unpack_sequence(it, spec, _gi),
         "_unpack_sequence_": guarded_unpack_sequence,
         "_write_": full_write_guard,
-        "_pow_": _pow,
-        "_mul_": _mul,
+        "_pow_": lambda left, right: budget.charge(_pow(left, right)),
+        "_mul_": lambda left, right: budget.charge(_mul(left, right)),
         "_lshift_": _lshift,
-        "_add_": _add,
-        "_inplacevar_": _inplacevar,
+        "_add_": lambda left, right: budget.charge(_add(left, right)),
+        "_mod_": budget.percent,
+        "_charge_": budget.charge,
+        "_formatted_": budget.formatted,
+        "_inplacevar_": lambda op, left, right: budget.charge(
+            budget.percent(left, right) if op == "%=" else _inplacevar(op, left, right)
+        ),
     }
     env.update(data)
     return env

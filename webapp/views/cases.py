@@ -3,7 +3,7 @@
 from flask import Blueprint, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from .. import access, casefile
+from .. import access, casefile, readers
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 NAME_MAX_LENGTH = 120
@@ -49,7 +49,8 @@ def show(number):
     department = request.args.get("department") or None
     phase = request.args.get("phase") or None
     page = casefile.case_page(case, current_user, department, phase)
-    return render_template("cases/show.html", case=case, page=page)
+    seen_by = readers.readers(case) if readers.may_see_readers(current_user, case) else None
+    return render_template("cases/show.html", case=case, page=page, seen_by=seen_by)
 
 
 @bp.route("/<number>/diagram")

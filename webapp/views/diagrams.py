@@ -179,7 +179,8 @@ def upload():
         process_id, problems = drafts.save_upload(upload.filename, data, current_user)
     except DiagramInvalid as exc:
         db.session.rollback()
-        reasons = "; ".join(p.message for p in exc.problems)
+        # The flash rides in the session cookie: a hostile file's hundred problems would burst it.
+        reasons = "; ".join(p.message for p in exc.problems[:3])[:300]
         flash(
             _("The file was refused and nothing was stored: %(reasons)s", reasons=reasons), "error"
         )
