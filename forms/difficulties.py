@@ -42,6 +42,8 @@ class HealthDifficultyForm(DifficultyForm):
     department = "health"
     title = _l("Solve a health difficulty")
 
+    difficulty_notes = NotesField(_l("What was done"), sensitivity=S.HEALTH)
+
 
 class SchoolingDifficultyForm(DifficultyForm):
     """Schooling: education."""

@@ -78,8 +78,8 @@ class HomeSafetyAssessmentForm(TaskForm):
     assessment_methods = MultiChoiceField(
         _l("How the home was assessed"), ASSESSMENT_METHODS, required=True
     )
-    home_risks = MultiChoiceField(_l("Risks found"), HOME_RISKS)
-    child_wishes = ChoiceField(_l("What the child wants"), CHILD_WISHES)
+    home_risks = MultiChoiceField(_l("Risks found"), HOME_RISKS, sensitivity=S.MINOR)
+    child_wishes = ChoiceField(_l("What the child wants"), CHILD_WISHES, sensitivity=S.MINOR)
     # Sensitive: the child's own words; civil affairs and police only.
     child_views = NotesField(_l("The child's view, in the child's words"), sensitivity=S.MINOR)
     home_safe = YesNoField(_l("Home is safe for the child to return"))
