@@ -2,6 +2,7 @@
 
 from .base import db
 from .cases import Case, CaseStatus
+from .incidents import Incident, IncidentSource
 from .people import DEPARTMENT_CODES, DEPARTMENTS, Department, Membership, Role, User
 from .processes import DiagramDraft, DiagramVersion, PathwayVersion, ProcessInstance
 from .tasks import HumanTask, TaskStatus
@@ -18,6 +19,8 @@ __all__ = [
     "DiagramVersion",
     "EventType",
     "HumanTask",
+    "Incident",
+    "IncidentSource",
     "Membership",
     "PathwayVersion",
     "ProcessInstance",

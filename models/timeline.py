@@ -23,6 +23,8 @@ class EventType(enum.StrEnum):
     CASE_HANDED_OVER = "case_handed_over"
     DIAGRAM_MIGRATED = "diagram_migrated"
     CASE_CLOSED = "case_closed"
+    INCIDENT_OPENED = "incident_opened"
+    INCIDENT_RESOLVED = "incident_resolved"
 
 
 class TimelineEvent(db.Model):

@@ -25,6 +25,7 @@ from models import (
     DiagramDraft,
     DiagramVersion,
     HumanTask,
+    Incident,
     Membership,
     PathwayVersion,
     ProcessInstance,
@@ -42,7 +43,7 @@ from workflows.pathways import deploy_shipped
 from workflows.routing import sync_departments
 
 ROOT = Path(__file__).resolve().parent.parent
-CASE_TABLES = (AuditEvent, TimelineEvent, HumanTask, ProcessInstance, Case)
+CASE_TABLES = (Incident, AuditEvent, TimelineEvent, HumanTask, ProcessInstance, Case)
 # `flask` subprocesses (timer workers, the CLI) read the test database with the tests' key.
 os.environ.setdefault("HOMECOMING_DATA_KEY", TEST_DATA_KEY)
 

@@ -196,7 +196,7 @@ def test_timer_waits_for_the_worker_and_its_due_time(users, probe_version, worke
     assert before + PROBE_DELAY <= due <= after + PROBE_DELAY
     assert db.session.scalars(engine.open_tasks(case)).all() == []
 
-    assert timers.run("early", db.session.commit, until_idle=True) == 0
+    assert timers.run("early", db.session.commit, db.session.rollback, until_idle=True) == 0
     assert datetime.now(UTC) < due, "premise: the run finished before the timer was due"
     assert fired_per_case([case.id]) == {}
     assert db.session.scalars(engine.open_tasks(case)).all() == []
@@ -222,7 +222,7 @@ def hang(instance_id, worker):
 
 timers.fire = hang  # the worker has claimed and committed its leases, then hangs until killed
 with create_app().app_context():
-    timers.run("doomed", db.session.commit, batch=50)
+    timers.run("doomed", db.session.commit, db.session.rollback, batch=50)
 """
 
 

@@ -12,7 +12,18 @@ from .production import refuse_without_secrets
 from .ratelimit import limiter
 from .templating import register_template_helpers
 from .transaction import register_transaction
-from .views import admin, audit, auth, cases, diagrams, inbox, intake, second_factor, tasks
+from .views import (
+    admin,
+    audit,
+    auth,
+    cases,
+    diagrams,
+    inbox,
+    incidents,
+    intake,
+    second_factor,
+    tasks,
+)
 
 
 def create_app(config: type[Config] | None = None) -> RetryingFlask:
@@ -41,6 +52,7 @@ def create_app(config: type[Config] | None = None) -> RetryingFlask:
         cases.bp,
         diagrams.bp,
         audit.bp,
+        incidents.bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

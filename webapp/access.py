@@ -140,6 +140,11 @@ def may_edit_diagrams(user: User) -> bool:
     return user.has_role(Role.MANAGER)
 
 
+def may_manage_incidents(user: User) -> bool:
+    """Managers and admins see the incidents of every case and retry them."""
+    return user.has_role(Role.MANAGER) or user.has_role(Role.ADMIN)
+
+
 def may_read_victim_name(user: User) -> bool:
     """The victim's name is for police and civil affairs (and oversight) only."""
     return oversees(user) or bool(user.department_codes() & NAME_READERS)

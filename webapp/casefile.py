@@ -12,7 +12,7 @@ from forms.choices import PROVINCES
 from forms.registry import FORMS
 from models import Case, EventType, HumanTask, TimelineEvent, User, db
 from models.crypto import keyring
-from workflows import progress
+from workflows import incidents, progress
 from workflows.engine import CASE_OPEN_FORM
 
 from . import access
@@ -108,6 +108,7 @@ class CasePage:
     department: str | None
     phase: str | None
     next_timer_at: datetime | None
+    incidents: list = field(default_factory=list)
 
 
 def case_page(case: Case, user: User, department: str | None, phase: str | None) -> CasePage:
@@ -136,6 +137,7 @@ def case_page(case: Case, user: User, department: str | None, phase: str | None)
         department,
         phase,
         None if instance.completed else instance.next_timer_at,
+        db.session.scalars(incidents.open_incidents(case.id)).all(),
     )
 
 
@@ -223,6 +225,14 @@ SUMMARIES = {
     ),
     EventType.CASE_HANDED_OVER: lambda step, data: _handover(data),
     EventType.CASE_CLOSED: lambda step, data: _closed(data),
+    EventType.INCIDENT_OPENED: lambda step, data: _(
+        "Stuck: the diagram's rule %(rule)s failed; a manager has been told",
+        rule=data.get("name") or data.get("element"),
+    ),
+    EventType.INCIDENT_RESOLVED: lambda step, data: _(
+        "The diagram's rule %(rule)s works again; the case continues",
+        rule=data.get("name") or data.get("element"),
+    ),
 }
 
 
@@ -241,8 +251,11 @@ def diagram_phases(case: Case) -> list[tuple[str, str, str | None]]:
 def diagram_data(case: Case) -> dict:
     """The XML of every process of the case's pathway version, and the progress marks."""
     instance = progress.instance_of(case)
+    marks = progress.case_progress(case)
+    for incident in db.session.scalars(incidents.open_incidents(case.id)):
+        marks.setdefault(incident.process_id, {})[incident.element_id] = "failed"
     return {
         "top": progress.CASE_PROCESS,
         "diagrams": progress.diagrams_by_process(instance),
-        "marks": progress.case_progress(case),
+        "marks": marks,
     }

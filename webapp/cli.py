@@ -12,10 +12,10 @@ from flask import current_app
 from flask_migrate import upgrade
 from sqlalchemy import select
 
-from models import DEPARTMENT_CODES, Case, TimelineEvent, User, db
+from models import DEPARTMENT_CODES, Case, HumanTask, IncidentSource, TimelineEvent, User, db
 from workflows import engine, timers
 from workflows.checks import check_files
-from workflows.errors import WorkflowError
+from workflows.errors import RuleFailed, WorkflowError
 from workflows.parsing import diagram_files
 from workflows.pathways import deploy_shipped
 from workflows.routing import sync_departments
@@ -26,6 +26,7 @@ from .keys_cli import keys_cli
 from .passwords import hash_password
 from .production import serve_command
 from .sessions import end_sessions
+from .transaction import record_incident
 
 demo_cli = click.Group("demo", help="Demo data for local use.")
 departments_cli = click.Group("departments", help="The departments of the action plan.")
@@ -116,7 +117,14 @@ def deploy_command(comment):
 def timers_run_command(until_idle, batch, poll):
     """Fire due timers until stopped (several workers may run at once)."""
     worker = f"{socket.gethostname()}:{os.getpid()}"
-    fired = timers.run(worker, db.session.commit, until_idle=until_idle, batch=batch, poll=poll)
+    fired = timers.run(
+        worker,
+        db.session.commit,
+        db.session.rollback,
+        until_idle=until_idle,
+        batch=batch,
+        poll=poll,
+    )
     click.echo(f"{worker} fired {fired} timers")
 
 
@@ -127,10 +135,19 @@ def _user(username: str) -> User:
     return user
 
 
-def _run(action):
-    """Run a domain action, commit, and turn domain errors into a clear CLI error."""
+def _run(action, source: IncidentSource | None = None, **where):
+    """Run a domain action, commit, and turn domain errors into a clear CLI error.
+
+    A diagram rule that fails is recorded as an incident of `source` (its own commit).
+    """
     try:
         result = action()
+    except RuleFailed as failure:
+        record_incident(failure, source, **where)
+        rule = failure.element_name or failure.element_id
+        raise click.ClickException(
+            f"this step cannot continue: the diagram's rule {rule} failed; a manager has been told"
+        ) from None
     except WorkflowError as exc:
         db.session.rollback()
         raise click.ClickException(f"{type(exc).__name__}: {exc}") from exc
@@ -151,7 +168,12 @@ data_option = click.option("--data", default="{}", help="Form data as a JSON obj
 @click.option("--name", required=True, help="Victim's name or care alias (sensitive).")
 def open_command(username, data, name):
     """Open a case with the intake form's data."""
-    case = _run(lambda: engine.open_case(json.loads(data), _user(username), name))
+    user = _user(username)
+    case = _run(
+        lambda: engine.open_case(json.loads(data), user, name),
+        IncidentSource.CASE_OPENING,
+        actor=user,
+    )
     click.echo(case.number)
 
 
@@ -183,7 +205,14 @@ def claim_command(task_id, username):
 @data_option
 def complete_command(task_id, username, data):
     """Complete a task with its form's data."""
-    _run(lambda: engine.complete_task(task_id, json.loads(data), _user(username)))
+    user, task = _user(username), db.session.get(HumanTask, task_id)
+    _run(
+        lambda: engine.complete_task(task_id, json.loads(data), user),
+        IncidentSource.TASK_COMPLETION,
+        actor=user,
+        case_id=task.case_id if task else None,
+        task_id=task_id if task else None,
+    )
     click.echo(f"task {task_id} completed")
 
 

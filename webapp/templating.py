@@ -1,13 +1,14 @@
 """Helpers every template may call: translated names of departments and steps."""
 
 from flask_babel import format_datetime, format_timedelta, get_locale
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from forms.registry import FORMS
 from models import Department, db
 
-from .access import may_open_cases
+from .access import may_manage_incidents, may_open_cases
 
 
 def department_name(code: str) -> str:
@@ -24,6 +25,21 @@ def step_title(form_key: str) -> str:
     return str(form.title) if form else form_key
 
 
+def rule_failed_message(failure) -> str:
+    """The worker's answer when a diagram's rule failed: what, that nothing was lost, who knows."""
+    rule = failure.element_name or failure.element_id
+    return " ".join(
+        [
+            _(
+                "This step cannot continue: the diagram's rule %(rule)s failed; a manager has "
+                "been told.",
+                rule=rule,
+            ),
+            _("Nothing you typed was saved; it is still below so that you can copy it."),
+        ]
+    )
+
+
 def register_template_helpers(app) -> None:
     """Expose the helpers to Jinja."""
     app.jinja_env.globals.update(
@@ -34,4 +50,5 @@ def register_template_helpers(app) -> None:
         current_locale=lambda: str(get_locale()),
         current_user=current_user,
         may_open_cases=may_open_cases,
+        may_manage_incidents=may_manage_incidents,
     )

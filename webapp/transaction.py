@@ -1,6 +1,8 @@
 """One commit per request, as indico's request handler does: views flush, this commits."""
 
-from models import db
+from models import Incident, IncidentSource, db
+from workflows import incidents
+from workflows.errors import RuleFailed
 
 
 def register_transaction(app) -> None:
@@ -14,3 +16,11 @@ def register_transaction(app) -> None:
     def commit(response):
         db.session.commit()
         return response
+
+
+def record_incident(failure: RuleFailed, source: IncidentSource, **where) -> Incident:
+    """Roll back the failed change, then record its incident in a commit of its own."""
+    db.session.rollback()
+    incident = incidents.report(failure, source, **where)
+    db.session.commit()
+    return incident

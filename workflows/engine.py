@@ -11,7 +11,7 @@ from forms.base import TaskForm
 from forms.registry import get_form_class
 from models import Case, CaseStatus, EventType, HumanTask, ProcessInstance, TaskStatus, User, db
 
-from . import timeline
+from . import incidents, timeline
 from .errors import (
     FormInvalid,
     NotYourDepartment,
@@ -136,6 +136,7 @@ def complete_task(task_id: int, data: Mapping | TaskForm, actor: User) -> HumanT
         spiff_task.run()
         _record_completion(task, actor, clean)
         step.advance()
+    incidents.resolve_for_task(task.id, actor)
     return task
 
 

@@ -49,6 +49,29 @@ class WorkflowStuck(WorkflowError):
     """The workflow reached an error state (e.g. a gateway with no matching flow)."""
 
 
+class RuleFailed(WorkflowStuck):
+    """A diagram's condition, timer or script failed at run time; the caller rolls back.
+
+    It names the element and keeps the rule's own text and the error's type, never the
+    evaluated values (a Python message such as int()'s quotes the data it was given).
+    """
+
+    def __init__(self, process_id, element_id, element_name, error_type, rule=None):
+        self.process_id, self.element_id = process_id, element_id
+        self.element_name, self.error_type, self.rule = element_name or "", error_type, rule
+        self.pathway_version_id = None  # set by the step that ran the rule
+        super().__init__(f"{self.element_name or element_id}: {self.detail}")
+
+    @property
+    def detail(self) -> str:
+        """The error type and the rule that raised it."""
+        return f"{self.error_type} in {self.rule!r}" if self.rule else self.error_type
+
+
+class IncidentResolved(WorkflowError):
+    """The incident was already resolved (or does not exist); nothing to retry."""
+
+
 class UnknownDepartment(WorkflowStuck):
     """A user task's lane names no department: nobody would ever see the task."""
 

@@ -13,7 +13,8 @@ from sqlalchemy import select
 from models import Case, CaseStatus, EventType, HumanTask, ProcessInstance, db
 
 from . import timeline
-from .errors import WorkflowStuck
+from .errors import RuleFailed
+from .failures import reported, rule_failed
 from .pathways import pathway
 from .routing import sync_tasks
 from .serialization import dump_state, load_state
@@ -67,17 +68,19 @@ def load(instance: ProcessInstance):
     return workflow, version
 
 
-def advance(workflow) -> list:
-    """Run engine steps, fail loudly on an error state, drop finished loop rounds.
+def advance(workflow, refresh_timers=False) -> list:
+    """Run engine steps, fail with RuleFailed on an error state, drop finished loop rounds.
 
     Returns the timer events that fired on the way (a due timer fires inside any step).
     """
     done = {t.id for t in _timers(workflow) if t.state == TaskState.COMPLETED}
-    workflow.do_engine_steps()
+    with reported():
+        if refresh_timers:
+            workflow.refresh_timers()
+        workflow.do_engine_steps()
     errors = workflow.get_tasks(state=TaskState.ERROR)
     if errors:
-        names = ", ".join(t.task_spec.bpmn_id or t.task_spec.name for t in errors)
-        raise WorkflowStuck(f"the workflow stopped with an error at {names}")
+        raise rule_failed(errors[0], None, "the workflow stopped with an error")
     fired = [t for t in _timers(workflow) if t.state == TaskState.COMPLETED and t.id not in done]
     _drop_finished_rounds(workflow)
     return fired
@@ -160,9 +163,16 @@ class Step:
             self._workflow, _ = load(self.row)
         return self._workflow
 
-    def advance(self) -> list:
-        """Run the engine steps that follow the change; returns (and records) timers fired."""
-        fired = advance(self.workflow)
+    def advance(self, refresh_timers=False) -> list:
+        """Run the engine steps that follow the change; returns (and records) timers fired.
+
+        A rule that fails raises RuleFailed, which names the pathway version it ran on.
+        """
+        try:
+            fired = advance(self.workflow, refresh_timers)
+        except RuleFailed as failure:
+            failure.pathway_version_id = self.row.pathway_version_id
+            raise
         for task in fired:
             timeline.record(
                 self.case,

@@ -18,7 +18,6 @@ from RestrictedPython import (
     compile_restricted_exec,
 )
 from RestrictedPython.Guards import full_write_guard, guarded_unpack_sequence
-from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
 
 from .bounds import MAX_INT_BITS, MAX_RESULT_LENGTH, Budget, check_format_spec, check_size
@@ -291,8 +290,3 @@ class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
     def execute(self, script, context, external_context=None):
         execute(script, context)
         return True
-
-
-def script_engine() -> PythonScriptEngine:
-    """A SpiffWorkflow script engine bound to the restricted environment."""
-    return PythonScriptEngine(environment=RestrictedEnvironment())

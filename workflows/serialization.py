@@ -8,7 +8,7 @@ from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG
 
-from .scripting import script_engine
+from .failures import script_engine
 
 
 class _StateConverter(BpmnWorkflowConverter):

@@ -9,14 +9,24 @@ instances over; firing is safe to repeat because a fired timer is part of the sa
 import time
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import exists, or_, select, update
 
-from models import HumanTask, ProcessInstance, TaskStatus, db
+from models import HumanTask, Incident, IncidentSource, ProcessInstance, TaskStatus, db
 
+from . import incidents
+from .errors import RuleFailed
 from .instances import Step
 
 # Short, because a live worker renews it after every instance it fires (see `renew`).
 LEASE = timedelta(seconds=15)
+
+
+# A timer whose continuation failed waits for a manager's retry instead of refiring at once.
+_HELD = exists().where(
+    Incident.case_id == ProcessInstance.case_id,
+    Incident.source == IncidentSource.TIMER,
+    Incident.resolved_at.is_(None),
+)
 
 
 def _due(now: datetime):
@@ -24,6 +34,7 @@ def _due(now: datetime):
         ProcessInstance.completed.is_(False),
         ProcessInstance.next_timer_at <= now,
         or_(ProcessInstance.timer_lease_until.is_(None), ProcessInstance.timer_lease_until < now),
+        ~_HELD,
     )
 
 
@@ -67,8 +78,7 @@ def fire(instance_id: int, worker: str) -> int:
     step.row.timer_lease_owner = step.row.timer_lease_until = None
     step.handed_from = _last_department(step.case)
     with step:
-        step.workflow.refresh_timers()
-        fired = step.advance()
+        fired = step.advance(refresh_timers=True)
     return len(fired)
 
 
@@ -83,14 +93,25 @@ def _last_department(case):
     return last.department if last else None
 
 
-def run(worker: str, commit, *, until_idle=False, batch=20, poll=5.0) -> int:
+def _fire_or_report(instance_id: int, worker: str, rollback) -> int:
+    """Fire; a failing rule is rolled back and becomes an incident that holds the timer."""
+    try:
+        return fire(instance_id, worker)
+    except RuleFailed as failure:
+        rollback()
+        case_id = db.session.scalar(select(ProcessInstance.case_id).filter_by(id=instance_id))
+        incidents.report(failure, IncidentSource.TIMER, case_id=case_id)
+        return 0
+
+
+def run(worker: str, commit, rollback, *, until_idle=False, batch=20, poll=5.0) -> int:
     """The worker loop: claim, commit, fire each in its own transaction; returns timers fired."""
     fired = 0
     while True:
         ids = claim_due(worker, datetime.now(UTC), batch)
         commit()
         for position, instance_id in enumerate(ids):
-            fired += fire(instance_id, worker)
+            fired += _fire_or_report(instance_id, worker, rollback)
             renew(worker, ids[position + 1 :])
             commit()
         if not ids:

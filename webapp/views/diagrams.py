@@ -19,9 +19,9 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from forms.registry import FORMS, case_fields
-from models import PathwayVersion, db
-from workflows import drafts, migration
-from workflows.errors import DiagramInvalid, WorkflowError
+from models import IncidentSource, PathwayVersion, ProcessInstance, db
+from workflows import drafts, incidents, migration
+from workflows.errors import DiagramInvalid, RuleFailed, WorkflowError
 from workflows.parsing import MAX_DIAGRAM_BYTES
 from workflows.pathways import CASE_PROCESS, latest_version
 from workflows.versions import diff_files, diff_views
@@ -281,6 +281,11 @@ def _migrate_each(version, instance_ids):
         savepoint = db.session.begin_nested()
         try:
             migration.migrate_instance(instance_id, version, current_user)
+        except RuleFailed as failure:  # the case stays as it was; a manager sees why
+            savepoint.rollback()
+            case_id = db.session.get(ProcessInstance, instance_id).case_id
+            incidents.report(failure, IncidentSource.MIGRATION, actor=current_user, case_id=case_id)
+            refused.append(instance_id)
         except WorkflowError:  # a case that cannot move stays exactly as it was
             savepoint.rollback()
             refused.append(instance_id)

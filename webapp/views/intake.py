@@ -5,17 +5,18 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from forms.intake import CaseOpenForm, VictimNameForm
-from models import db
+from models import IncidentSource, db
 from workflows import engine
-from workflows.errors import FormInvalid
+from workflows.errors import FormInvalid, RuleFailed
 
 from ..access import audit, deny, may_open_cases
+from ..templating import rule_failed_message
+from ..transaction import record_incident
 
 bp = Blueprint("intake", __name__, url_prefix="/cases/new")
 
 
-def _page(form: CaseOpenForm, name_form: VictimNameForm, status: int = 200):
-    problem = None
+def _page(form: CaseOpenForm, name_form: VictimNameForm, status: int = 200, problem=None):
     if status == 422:
         problem = _("Nothing was saved: please correct the answers marked below.")
     return render_template(
@@ -40,6 +41,9 @@ def new():
     except FormInvalid:  # the engine validated this form: its errors are on it
         db.session.rollback()
         return _page(form, name_form, 422)
+    except RuleFailed as failure:
+        record_incident(failure, IncidentSource.CASE_OPENING, actor=current_user)
+        return _page(form, name_form, 409, rule_failed_message(failure))
     audit(current_user, "case_opened", case)
     flash(
         _(

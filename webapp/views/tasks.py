@@ -5,13 +5,14 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from forms.registry import get_form_class
-from models import HumanTask, TaskStatus, db
+from models import HumanTask, IncidentSource, TaskStatus, db
 from workflows import engine
-from workflows.errors import FormInvalid, TaskAlreadyCompleted, TaskClaimedByOther
+from workflows.errors import FormInvalid, RuleFailed, TaskAlreadyCompleted, TaskClaimedByOther
 
 from ..access import audit, deny, may_read_victim_name, may_work_on
 from ..case_summary import readable_steps
-from ..templating import step_title
+from ..templating import rule_failed_message, step_title
+from ..transaction import record_incident
 
 bp = Blueprint("tasks", __name__, url_prefix="/tasks")
 CONFLICTS = (TaskAlreadyCompleted, TaskClaimedByOther)
@@ -94,6 +95,10 @@ def complete(task_id):
             ]
         )
         return _page(task, form, 409, problem)
+    except RuleFailed as failure:
+        where = {"case_id": task.case_id, "task_id": task.id}
+        record_incident(failure, IncidentSource.TASK_COMPLETION, actor=current_user, **where)
+        return _page(task, form, 409, rule_failed_message(failure))
     audit(current_user, "task_completed", task.case, task_id=task.id)
     flash(_("Step completed: %(step)s (case %(number)s).", **_names(task)), "success")
     return redirect(url_for("inbox.index"))

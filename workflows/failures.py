@@ -1,0 +1,67 @@
+"""Run-time failures of a diagram's rules, turned into RuleFailed without the case's data.
+
+SpiffWorkflow wraps a failing condition or script in a WorkflowTaskException whose message
+(and its Python cause's) can carry evaluated values; this script engine raises RuleFailed
+instead, naming the element and keeping only the rule's text and the error's type.
+"""
+
+from contextlib import contextmanager
+
+from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
+from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
+
+from .errors import RuleFailed, WorkflowError
+from .scripting import RestrictedEnvironment
+
+MAX_RULE_LENGTH = 500
+
+
+def _error_type(error: Exception) -> str:
+    """The Python error's class; for a bound of ours, its message (which holds no data)."""
+    cause = error.__cause__
+    return type(cause).__name__ if cause is not None else str(error)[:100]
+
+
+def rule_failed(task, rule: str | None, error_type: str) -> RuleFailed:
+    """A RuleFailed naming the element of a SpiffWorkflow task."""
+    spec = task.task_spec
+    return RuleFailed(
+        task.workflow.spec.name,
+        spec.bpmn_id or spec.name,
+        spec.bpmn_name,
+        error_type,
+        rule.strip()[:MAX_RULE_LENGTH] if rule else None,
+    )
+
+
+class ReportingScriptEngine(PythonScriptEngine):
+    """SpiffWorkflow's script engine on the restricted environment, failing with RuleFailed."""
+
+    def __init__(self):
+        super().__init__(environment=RestrictedEnvironment())
+
+    def evaluate(self, task, expression, external_context=None):
+        try:
+            return self.environment.evaluate(expression, task.data, external_context)
+        except WorkflowError as error:
+            raise rule_failed(task, expression, _error_type(error)) from None
+
+    def execute(self, task, script, external_context=None):
+        try:
+            return self.environment.execute(script, task.data, external_context or {})
+        except WorkflowError as error:
+            raise rule_failed(task, script, _error_type(error)) from None
+
+
+def script_engine() -> ReportingScriptEngine:
+    """A SpiffWorkflow script engine bound to the restricted environment."""
+    return ReportingScriptEngine()
+
+
+@contextmanager
+def reported():
+    """Turn SpiffWorkflow's own run-time errors (not raised by a rule of ours) into RuleFailed."""
+    try:
+        yield
+    except WorkflowTaskException as error:
+        raise rule_failed(error.task, None, error.error_type) from None
