@@ -5,6 +5,7 @@ The cases run `tests/diagrams/incident_probe.bpmn` (a visit, then a gateway whos
 the test's rule) or `incident_timer_probe.bpmn` (a one-second timer before the gateway).
 """
 
+import json
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from forms.base import as_formdata
 from forms.examples import EXAMPLES
 from models import (
     DEPARTMENT_CODES,
+    Case,
     EventType,
     HumanTask,
     Incident,
@@ -156,6 +158,8 @@ def test_fix_migrate_and_retry_resume_the_case(rule, error_type, probe_case, log
     login("manager", locale="en")
     listing = client.get("/incidents").get_data(as_text=True)
     assert all(text in listing for text in (case.number, "Gateway_rule", error_type))
+    marks = client.get(f"/cases/{case.number}/diagram.json").get_json()["marks"]
+    assert marks["incident_probe"]["Gateway_rule"] == "failed"
     fixed = probe(FIXED_RULE)
     db.session.commit()
     _migrate(client, fixed, case)
@@ -235,3 +239,37 @@ def test_managers_page_is_audited(login, client, audits):
     login("admin")
     assert client.get("/incidents").status_code == 200
     assert audits("incidents_listed") == 1
+
+
+def test_a_case_that_fails_to_open_is_not_opened(restore_pathway, login, client, audits):
+    """A rule failing as the case opens: 409 with the intake kept, no case, one incident."""
+    xml = (DIAGRAMS / "incident_opening_probe.bpmn").read_text()
+    xml = xml.replace("RULE", "int(report_location) > 0").replace("incident_opening_probe", "case")
+    deploy({"case.bpmn": xml.encode()}, DEPARTMENT_CODES)
+    db.session.commit()
+    posted = as_formdata({**EXAMPLES["case_open"], "victim_name": "Lin Xiaomei"})
+    answers = [login("police", "en").post("/cases/new", data=posted.to_dict(flat=False))]
+    answers.append(login("police", "zh").post("/cases/new", data=posted.to_dict(flat=False)))
+    assert [answer.status_code for answer in answers] == [409, 409]
+    assert STUCK_EN in answers[0].get_data(as_text=True).replace("&#39;", "'")
+    assert STUCK_ZH in answers[1].get_data(as_text=True)
+    assert "Xianyou County, Putian" in answers[1].get_data(as_text=True)  # the intake, kept
+    db.session.rollback()
+    assert db.session.scalar(select(func.count()).select_from(Case)) == 0
+    [incident] = _incidents()
+    assert (incident.case_id, incident.count, incident.error_type) == (None, 2, "ValueError")
+    assert "Xianyou" not in incident.message
+
+
+def test_the_cli_says_why_and_records_the_incident(probe_case, app):
+    """`cases complete` on a failing rule: exit 1 with the clear sentence, one incident."""
+    case = probe_case(CORPUS[2][0])
+    task_id = _ready(case)[0].id
+    db.session.rollback()
+    data = json.dumps(EXAMPLES["follow_up_visit"], default=str)
+    args = ["cases", "complete", str(task_id), "--as", "civil_affairs", "--data", data]
+    result = app.test_cli_runner().invoke(args=args)
+    assert result.exit_code == 1
+    assert "the diagram's rule Probe rule failed; a manager has been told" in result.output
+    [incident] = _incidents(case)
+    assert (incident.source, incident.task_id) == (IncidentSource.TASK_COMPLETION, task_id)

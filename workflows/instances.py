@@ -171,7 +171,7 @@ class Step:
         try:
             fired = advance(self.workflow, refresh_timers)
         except RuleFailed as failure:
-            failure.pathway_version_id = self.row.pathway_version_id
+            failure.pathway_version_id = self.row.pathway_version.id  # set even on a new row
             raise
         for task in fired:
             timeline.record(
