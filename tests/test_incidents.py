@@ -25,6 +25,7 @@ from models import (
     db,
 )
 from workflows import engine
+from workflows.errors import RuleFailed
 from workflows.pathways import deploy
 
 DIAGRAMS = Path(__file__).parent / "diagrams"
@@ -273,3 +274,19 @@ def test_the_cli_says_why_and_records_the_incident(probe_case, app):
     assert "the diagram's rule Probe rule failed; a manager has been told" in result.output
     [incident] = _incidents(case)
     assert (incident.source, incident.task_id) == (IncidentSource.TASK_COMPLETION, task_id)
+
+
+@pytest.mark.parametrize(
+    ("timer", "error_type"), [("report_location", "Exception"), ("age", "AttributeError")]
+)
+def test_a_timer_text_that_is_no_duration_names_its_element(
+    timer, error_type, restore_pathway, users
+):
+    """SpiffWorkflow's own bare error on what a timer rule returned still names the timer."""
+    xml = (DIAGRAMS / "incident_timer_probe.bpmn").read_text().replace("RULE", FIXED_RULE)
+    xml = xml.replace(">PT1S<", f">{timer}<")
+    version = deploy({"t.bpmn": xml.encode()}, DEPARTMENT_CODES, process_id="incident_timer_probe")
+    with pytest.raises(RuleFailed) as failed:
+        engine.open_case(EXAMPLES["case_open"], users["police"], "Lin Xiaomei", version=version)
+    assert (failed.value.element_id, failed.value.error_type) == ("Timer_first", error_type)
+    assert "Xianyou" not in str(failed.value)

@@ -35,18 +35,25 @@ def rule_failed(task, rule: str | None, error_type: str) -> RuleFailed:
 
 
 class ReportingScriptEngine(PythonScriptEngine):
-    """SpiffWorkflow's script engine on the restricted environment, failing with RuleFailed."""
+    """SpiffWorkflow's script engine on the restricted environment, failing with RuleFailed.
+
+    It remembers the last rule it ran: SpiffWorkflow itself may fail on what a rule returned
+    (a timer text that is no date or duration) with a bare exception naming no element.
+    """
 
     def __init__(self):
         super().__init__(environment=RestrictedEnvironment())
+        self.last = None
 
     def evaluate(self, task, expression, external_context=None):
+        self.last = (task, expression)
         try:
             return self.environment.evaluate(expression, task.data, external_context)
         except WorkflowError as error:
             raise rule_failed(task, expression, _error_type(error)) from None
 
     def execute(self, task, script, external_context=None):
+        self.last = (task, script)
         try:
             return self.environment.execute(script, task.data, external_context or {})
         except WorkflowError as error:
@@ -59,9 +66,17 @@ def script_engine() -> ReportingScriptEngine:
 
 
 @contextmanager
-def reported():
+def reported(workflow):
     """Turn SpiffWorkflow's own run-time errors (not raised by a rule of ours) into RuleFailed."""
+    workflow.script_engine.last = None
     try:
         yield
+    except WorkflowError:
+        raise
     except WorkflowTaskException as error:
         raise rule_failed(error.task, None, error.error_type) from None
+    except Exception as error:  # SpiffWorkflow refusing what the last rule returned
+        last = workflow.script_engine.last
+        if last is None:
+            raise
+        raise rule_failed(*last, type(error).__name__) from None

@@ -74,7 +74,7 @@ def advance(workflow, refresh_timers=False) -> list:
     Returns the timer events that fired on the way (a due timer fires inside any step).
     """
     done = {t.id for t in _timers(workflow) if t.state == TaskState.COMPLETED}
-    with reported():
+    with reported(workflow):
         if refresh_timers:
             workflow.refresh_timers()
         workflow.do_engine_steps()
