@@ -164,15 +164,8 @@ class Step:
         return self._workflow
 
     def advance(self, refresh_timers=False) -> list:
-        """Run the engine steps that follow the change; returns (and records) timers fired.
-
-        A rule that fails raises RuleFailed, which names the pathway version it ran on.
-        """
-        try:
-            fired = advance(self.workflow, refresh_timers)
-        except RuleFailed as failure:
-            failure.pathway_version_id = self.row.pathway_version.id  # set even on a new row
-            raise
+        """Run the engine steps that follow the change; returns (and records) timers fired."""
+        fired = advance(self.workflow, refresh_timers)
         for task in fired:
             timeline.record(
                 self.case,
@@ -195,6 +188,8 @@ class Step:
     def __exit__(self, error_type, error, traceback) -> None:
         if error_type is None:
             self.finish()
+        elif isinstance(error, RuleFailed):  # the incident names the version the rule ran on
+            error.pathway_version_id = self.row.pathway_version.id  # set even on a new row
 
     def finish(self) -> list[HumanTask]:
         """Save the workflow, sync the task rows and record what follows; returns new rows."""
