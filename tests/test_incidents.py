@@ -290,3 +290,20 @@ def test_a_timer_text_that_is_no_duration_names_its_element(
         engine.open_case(EXAMPLES["case_open"], users["police"], "Lin Xiaomei", version=version)
     assert (failed.value.element_id, failed.value.error_type) == ("Timer_first", error_type)
     assert "Xianyou" not in str(failed.value)
+
+
+def test_retrying_what_is_not_open_changes_nothing(probe_case, login, client):
+    """An unknown or already resolved incident: a clear message, no 500, nothing changed."""
+    case = probe_case(CORPUS[0][0])
+    login("civil_affairs")
+    client.post(f"/tasks/{_ready(case)[0].id}", data=_visit())
+    db.session.rollback()
+    [incident] = _incidents(case)
+    login("manager", locale="en")
+    assert client.post(f"/incidents/{incident.id}/retry").status_code == 302
+    for target in (incident.id, 99999):
+        response = client.post(f"/incidents/{target}/retry", follow_redirects=True)
+        assert "This incident is no longer open." in response.get_data(as_text=True)
+    assert client.post("/incidents/x/retry").status_code == 404
+    db.session.rollback()
+    assert _events(case, EventType.INCIDENT_RESOLVED) == 1
