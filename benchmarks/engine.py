@@ -23,10 +23,10 @@ from models.crypto import Keyring, keyring
 from webapp import create_app, demo
 from webapp.config import TestConfig
 from workflows import engine
+from workflows.failures import script_engine
 from workflows.parsing import build_specs, diagram_files
 from workflows.pathways import deploy_shipped
 from workflows.routing import sync_departments
-from workflows.scripting import script_engine
 
 ANSWERS = {
     "age": 30,
