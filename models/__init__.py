@@ -4,6 +4,7 @@ from .base import db
 from .cases import Case, CaseStatus
 from .people import DEPARTMENT_CODES, DEPARTMENTS, Department, Membership, Role, User
 from .processes import DiagramDraft, DiagramVersion, PathwayVersion, ProcessInstance
+from .service_levels import Escalation, Notification, ServiceLevel
 from .tasks import HumanTask, TaskStatus
 from .timeline import AuditEvent, EventType, TimelineEvent
 
@@ -16,12 +17,15 @@ __all__ = [
     "Department",
     "DiagramDraft",
     "DiagramVersion",
+    "Escalation",
     "EventType",
     "HumanTask",
     "Membership",
+    "Notification",
     "PathwayVersion",
     "ProcessInstance",
     "Role",
+    "ServiceLevel",
     "TaskStatus",
     "TimelineEvent",
     "User",

@@ -49,7 +49,7 @@ def test_filters_mine_unclaimed_overdue(open_case, users, login, client):
     mine, unclaimed = _page(client, filter="mine"), _page(client, filter="unclaimed")
     assert first.number in mine and second.number not in mine
     assert second.number in unclaimed and first.number not in unclaimed
-    overdue = _page(client, filter="overdue")
+    overdue = _page(client, due="overdue")
     assert second.number in overdue and first.number not in overdue
     assert 'class="overdue"' in overdue
 

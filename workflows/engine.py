@@ -217,21 +217,33 @@ def release_task(task_id: int, actor: User) -> HumanTask:
     return task
 
 
-def inbox(department_code: str, *, user: User | None = None, unclaimed=False, overdue=False):
-    """A select of the department's ready tasks, oldest due first."""
+def inbox(
+    department_code: str,
+    *,
+    user: User | None = None,
+    unclaimed=False,
+    due_before: datetime | None = None,
+    follow_up_before: datetime | None = None,
+    min_priority: int | None = None,
+):
+    """A select of the department's ready tasks: highest priority, then least time left, first."""
     query = (
         select(HumanTask)
         .join(HumanTask.department)
         .where(HumanTask.status == TaskStatus.READY)
         .filter_by(code=department_code)
-        .order_by(HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.id)
+        .order_by(HumanTask.priority.desc(), HumanTask.due_at.asc().nulls_last(), HumanTask.id)
     )
     if user is not None:
         query = query.where(HumanTask.claimed_by_id == user.id)
     if unclaimed:
         query = query.where(HumanTask.claimed_by_id.is_(None))
-    if overdue:
-        query = query.where(HumanTask.due_at < datetime.now(UTC))
+    if due_before is not None:
+        query = query.where(HumanTask.due_at < due_before)
+    if follow_up_before is not None:
+        query = query.where(HumanTask.follow_up_at < follow_up_before)
+    if min_priority is not None:
+        query = query.where(HumanTask.priority >= min_priority)
     return query
 
 

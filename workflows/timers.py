@@ -13,6 +13,7 @@ from sqlalchemy import or_, select, update
 
 from models import HumanTask, ProcessInstance, TaskStatus, db
 
+from . import clock, escalation, notifications
 from .instances import Step
 
 # Short, because a live worker renews it after every instance it fires (see `renew`).
@@ -84,7 +85,8 @@ def _last_department(case):
 
 
 def run(worker: str, commit, *, until_idle=False, batch=20, poll=5.0) -> int:
-    """The worker loop: claim, commit, fire each in its own transaction; returns timers fired."""
+    """The worker loop: claim, commit, fire each in its own transaction, then escalate and
+    mail; returns timers fired."""
     fired = 0
     while True:
         ids = claim_due(worker, datetime.now(UTC), batch)
@@ -93,7 +95,18 @@ def run(worker: str, commit, *, until_idle=False, batch=20, poll=5.0) -> int:
             fired += fire(instance_id, worker)
             renew(worker, ids[position + 1 :])
             commit()
-        if not ids:
+        busy = _escalate_and_mail(commit, batch)
+        if not ids and not busy:
             if until_idle:
                 return fired
             time.sleep(poll)
+
+
+def _escalate_and_mail(commit, batch: int) -> bool:
+    """Fire due escalation rungs, then mail what is unsent; whether there was anything."""
+    rungs = escalation.run_once(clock.now(), batch)
+    commit()
+    messages = notifications.take_mail(batch)
+    commit()  # taken before sending: a crash loses a mail rather than sending it twice
+    notifications.send(messages)
+    return bool(rungs or messages)
