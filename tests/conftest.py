@@ -24,8 +24,10 @@ from models import (
     Department,
     DiagramDraft,
     DiagramVersion,
+    Escalation,
     HumanTask,
     Membership,
+    Notification,
     PathwayVersion,
     ProcessInstance,
     Role,
@@ -42,7 +44,15 @@ from workflows.pathways import deploy_shipped
 from workflows.routing import sync_departments
 
 ROOT = Path(__file__).resolve().parent.parent
-CASE_TABLES = (AuditEvent, TimelineEvent, HumanTask, ProcessInstance, Case)
+CASE_TABLES = (
+    Notification,
+    Escalation,
+    AuditEvent,
+    TimelineEvent,
+    HumanTask,
+    ProcessInstance,
+    Case,
+)
 # `flask` subprocesses (timer workers, the CLI) read the test database with the tests' key.
 os.environ.setdefault("HOMECOMING_DATA_KEY", TEST_DATA_KEY)
 

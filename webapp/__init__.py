@@ -12,7 +12,20 @@ from .production import refuse_without_secrets
 from .ratelimit import limiter
 from .templating import register_template_helpers
 from .transaction import register_transaction
-from .views import admin, audit, auth, cases, diagrams, inbox, intake, second_factor, tasks
+from .views import (
+    admin,
+    audit,
+    auth,
+    cases,
+    department,
+    diagrams,
+    inbox,
+    intake,
+    notifications,
+    second_factor,
+    service_levels,
+    tasks,
+)
 
 
 def create_app(config: type[Config] | None = None) -> RetryingFlask:
@@ -41,6 +54,9 @@ def create_app(config: type[Config] | None = None) -> RetryingFlask:
         cases.bp,
         diagrams.bp,
         audit.bp,
+        service_levels.bp,
+        department.bp,
+        notifications.bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

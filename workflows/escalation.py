@@ -19,6 +19,7 @@ from .service_levels import NEAR_DUE
 
 RUNGS = (EventType.TASK_NEARLY_DUE, EventType.TASK_OVERDUE, EventType.TASK_ESCALATED)
 OVERSIGHT_DEPARTMENT = "joint_office"
+JOINT_OFFICE_STEP = 3
 
 
 def rung_times(task: HumanTask) -> list[datetime]:
@@ -82,7 +83,7 @@ def recipients(task: HumanTask, step: int):
     code = task.department.code
     if step == 1:
         return [task.claimed_by] if task.claimed_by else members(code, Role.SOCIAL_WORKER)
-    if step == 2:
+    if step < JOINT_OFFICE_STEP:
         return members(code, Role.DEPARTMENT_HEAD)
     return members(OVERSIGHT_DEPARTMENT, Role.SOCIAL_WORKER, Role.DEPARTMENT_HEAD)
 
