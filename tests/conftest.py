@@ -130,6 +130,32 @@ def run_worker(worker_env):
     return run
 
 
+@pytest.fixture
+def run_workers(worker_env):
+    """`run_workers(offset_seconds, count=4, **env)`: `count` timer workers started together on
+    a clock moved by `offset_seconds` (HOMECOMING_CLOCK_OFFSET), run until idle."""
+
+    def run(offset_seconds: float, count: int = 4, **env) -> None:
+        db.session.rollback()  # end our read: SQLite lets one transaction at a time in
+        environment = {**worker_env, **env, "HOMECOMING_CLOCK_OFFSET": str(offset_seconds)}
+        procs = [
+            subprocess.Popen(
+                [sys.executable, "-m", "flask", "timers", "run", "--until-idle"],
+                cwd=ROOT,
+                env=environment,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for _ in range(count)
+        ]
+        for proc in procs:
+            _, stderr = proc.communicate(timeout=120)
+            assert proc.returncode == 0, stderr
+
+    return run
+
+
 class FreshGlobalsClient(FlaskClient):
     """Each request starts with an empty `g`, as it would in its own app context.
 

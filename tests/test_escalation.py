@@ -5,10 +5,7 @@ The clock is moved with HOMECOMING_CLOCK_OFFSET in the workers' environment, as 
 would; the test holds no transaction while they run (SQLite takes its write lock at BEGIN).
 """
 
-import subprocess
-import sys
 from collections import Counter
-from pathlib import Path
 
 from sqlalchemy import select
 
@@ -16,24 +13,7 @@ from models import Escalation, EventType, Notification, TimelineEvent, User, db
 from webapp import demo
 from workflows import engine
 
-ROOT = Path(__file__).resolve().parent.parent
-WORKER = [sys.executable, "-m", "flask", "--app", "webapp", "timers", "run", "--until-idle"]
 RUNGS = (EventType.TASK_NEARLY_DUE, EventType.TASK_OVERDUE, EventType.TASK_ESCALATED)
-
-
-def run_workers(env, offset_seconds: float, count: int = 4) -> None:
-    """`count` workers started together on a clock moved by `offset_seconds`, run to idle."""
-    db.session.rollback()
-    env = {**env, "HOMECOMING_CLOCK_OFFSET": str(offset_seconds)}
-    procs = [
-        subprocess.Popen(
-            WORKER, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-        )
-        for _ in range(count)
-    ]
-    for proc in procs:
-        _, stderr = proc.communicate(timeout=120)
-        assert proc.returncode == 0, stderr
 
 
 def rungs(task_ids) -> Counter:
@@ -66,7 +46,7 @@ def told(task_id: int, kind: EventType) -> set[str]:
     )
 
 
-def test_four_workers_climb_each_ladder_once(open_case, users, worker_env, colleague):
+def test_four_workers_climb_each_ladder_once(open_case, users, run_workers, colleague):
     """Near due, overdue, twice overdue: each rung once per task, whatever the workers race."""
     cases = [open_case(f"Ladder {i}", age=9 if i % 2 else 30) for i in range(12)]
     tasks = [db.session.scalars(engine.open_tasks(case)).one() for case in cases]
@@ -77,7 +57,7 @@ def test_four_workers_climb_each_ladder_once(open_case, users, worker_env, colle
     assert {t.priority for t in tasks} == {70, 50}, "a child's step ranks higher"
 
     for rung, share in enumerate((0.5, 0.85, 1.05, 2.05, 3.0)):
-        run_workers(worker_env, period * share)
+        run_workers(period * share)
         fired = min(rung, 3) if share > 0.5 else 0
         expected = Counter({(task_id, step): 1 for task_id in ids for step in range(1, fired + 1)})
         assert rungs(ids) == expected, f"after moving the clock by {share} of the period"
@@ -97,14 +77,14 @@ def test_four_workers_climb_each_ladder_once(open_case, users, worker_env, colle
     assert all("Ladder" not in repr(event.data) for event in ladder)
 
 
-def test_a_completed_task_climbs_no_further(open_case, users, worker_env):
+def test_a_completed_task_climbs_no_further(open_case, users, run_workers):
     """Completing a task before it is due stops its ladder."""
     case = open_case(age=9)
     task = db.session.scalars(engine.open_tasks(case)).one()
     period = (task.due_at - task.created_at).total_seconds()
-    run_workers(worker_env, period * 0.9, count=1)
+    run_workers(period * 0.9, count=1)
     assert rungs([task.id]) == Counter({(task.id, 1): 1})
     demo.advance_case(case, users, 1)
     db.session.commit()
-    run_workers(worker_env, period * 3, count=1)
+    run_workers(period * 3, count=1)
     assert rungs([task.id]) == Counter({(task.id, 1): 1})

@@ -15,11 +15,17 @@ from models import Department, Membership, Notification, Role, User, db
 
 from . import clock
 
+
+def N_(text: str) -> str:
+    """Mark a text for translation where it is defined; it is translated where it is used."""
+    return text
+
+
 SUBJECTS = {
-    "task_nearly_due": "Case %(number)s: a step is nearly due",
-    "task_overdue": "Case %(number)s: a step is overdue",
-    "task_escalated": "Case %(number)s: a step is overdue twice over",
-    "task_reassigned": "Case %(number)s: a step was given to you",
+    "task_nearly_due": N_("Case %(number)s: a step is nearly due"),
+    "task_overdue": N_("Case %(number)s: a step is overdue"),
+    "task_escalated": N_("Case %(number)s: a step is overdue twice over"),
+    "task_reassigned": N_("Case %(number)s: a step was given to you"),
 }
 
 
