@@ -9,7 +9,17 @@ from sqlalchemy import select, update
 
 from forms.base import TaskForm
 from forms.registry import get_form_class
-from models import Case, CaseStatus, EventType, HumanTask, ProcessInstance, TaskStatus, User, db
+from models import (
+    Case,
+    CaseStatus,
+    Department,
+    EventType,
+    HumanTask,
+    ProcessInstance,
+    TaskStatus,
+    User,
+    db,
+)
 
 from . import timeline
 from .errors import (
@@ -227,11 +237,11 @@ def inbox(
     min_priority: int | None = None,
 ):
     """A select of the department's ready tasks: highest priority, then least time left, first."""
+    # The department's id as a value, not a join, so ix_human_tasks_inbox_priority gives the order.
+    department_id = select(Department.id).filter_by(code=department_code).scalar_subquery()
     query = (
         select(HumanTask)
-        .join(HumanTask.department)
-        .where(HumanTask.status == TaskStatus.READY)
-        .filter_by(code=department_code)
+        .where(HumanTask.department_id == department_id, HumanTask.status == TaskStatus.READY)
         .order_by(HumanTask.priority.desc(), HumanTask.due_at.asc().nulls_last(), HumanTask.id)
     )
     if user is not None:
