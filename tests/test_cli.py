@@ -129,8 +129,9 @@ def test_cli_errors_are_clear_and_change_nothing(flask_cli):
 
 def test_demo_seed_builds_a_ready_to_use_database(tmp_path, worker_env):
     """`flask demo seed` (what `make run` does): migrated schema, nine departments, 21
-    accounts (a social worker and a head per department, three oversight), the pathway deployed and demo cases at different stages, two of them with a
-    follow-up visit due now; twice is harmless."""
+    accounts (a social worker and a head per department, three oversight), the pathway
+    deployed and demo cases at different stages, two of them with a follow-up visit due now;
+    twice is harmless."""
     url = f"sqlite:///{tmp_path / 'demo.sqlite'}"
     env = {**worker_env, "DATABASE_URL": url, "HOMECOMING_DEMO_PASSWORD": "demo-pass"}
     for _ in range(2):
