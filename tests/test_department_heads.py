@@ -102,3 +102,21 @@ def test_the_head_sees_what_waits_elsewhere_and_the_overdue(
     waiting = page.split("Waiting on other departments")[1]
     assert number in overdue and case.number not in overdue
     assert case.number in waiting
+
+
+@pytest.mark.parametrize(
+    ("locale", "heading", "unclaimed"),
+    [("en", "Waiting on whom, since when", "unclaimed"), ("zh", "正在等待谁，自何时起", "未认领")],  # noqa: RUF001
+)
+def test_the_case_page_says_whom_it_waits_on(
+    open_case, users, login, client, locale, heading, unclaimed
+):
+    held, free = open_case(), open_case()
+    engine.claim_task(_task(held).id, users["police"])
+    db.session.commit()
+    login("police", locale=locale)
+    for case, holder in ((held, users["police"].display_name), (free, unclaimed)):
+        page = client.get(f"/cases/{case.number}").get_data(as_text=True)
+        waiting = page.split(heading)[1].split("</table>")[0]
+        assert holder in waiting
+        assert _task(case).created_at.isoformat() in waiting
