@@ -119,3 +119,15 @@ def test_marking_read_touches_only_ones_own(open_case, run_workers, login, clien
     assert db.session.scalar(select(Notification.read_at).where(Notification.id == theirs)) is None
     page = client.get("/notifications/").get_data(as_text=True)
     assert "有一个步骤即将到期" in page and case.number in page
+
+
+def test_an_unreachable_mail_server_stops_no_worker(open_case, run_workers):
+    """Nothing listens on the mail port: the worker still climbs the ladder and exits cleanly."""
+    _, task, near = _nearly_due(open_case)
+    db.session.commit()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+    run_workers(near, count=1, MAIL_SERVER="127.0.0.1", MAIL_PORT=str(closed_port))
+    kinds = db.session.scalars(select(Notification.kind).filter_by(task_id=task.id)).all()
+    assert kinds == ["task_nearly_due", "task_nearly_due"]

@@ -4,6 +4,7 @@ An e-mail carries the case number and a link, never anything about the victim: w
 the mailbox learns no more than that a case needs attention.
 """
 
+import logging
 import smtplib
 from email.message import EmailMessage
 
@@ -14,6 +15,8 @@ from sqlalchemy import select, update
 from models import Department, Membership, Notification, Role, User, db
 
 from . import clock
+
+log = logging.getLogger(__name__)
 
 
 def N_(text: str) -> str:
@@ -109,6 +112,10 @@ def send(messages: list[EmailMessage]) -> None:
     if not messages:
         return
     config = current_app.config
-    with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=30) as smtp:
-        for message in messages:
-            smtp.send_message(message)
+    try:
+        with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=30) as smtp:
+            for message in messages:
+                smtp.send_message(message)
+    except (smtplib.SMTPException, OSError) as exc:
+        # The worker goes on firing timers; the notifications stay in the app.
+        log.warning("mail server refused or unreachable: %s", type(exc).__name__)
