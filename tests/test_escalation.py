@@ -56,8 +56,9 @@ def test_four_workers_climb_each_ladder_once(open_case, users, run_workers, coll
     period = max((t.due_at - t.created_at).total_seconds() for t in tasks)
     assert {t.priority for t in tasks} == {70, 50}, "a child's step ranks higher"
 
-    for rung, share in enumerate((0.5, 0.85, 1.05, 2.05, 3.0)):
-        run_workers(period * share)
+    # Not yet due, then each rung with four workers racing, then nothing is left to fire.
+    for rung, (share, workers) in enumerate(((0.5, 1), (0.85, 4), (1.05, 4), (2.05, 4), (3.0, 2))):
+        run_workers(period * share, count=workers)
         fired = min(rung, 3) if share > 0.5 else 0
         expected = Counter({(task_id, step): 1 for task_id in ids for step in range(1, fired + 1)})
         assert rungs(ids) == expected, f"after moving the clock by {share} of the period"
