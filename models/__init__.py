@@ -5,6 +5,7 @@ from .cases import Case, CaseStatus
 from .incidents import Incident, IncidentSource
 from .people import DEPARTMENT_CODES, DEPARTMENTS, Department, Membership, Role, User
 from .processes import DiagramDraft, DiagramVersion, PathwayVersion, ProcessInstance
+from .service_levels import Escalation, Notification, ServiceLevel
 from .tasks import HumanTask, TaskStatus
 from .timeline import AuditEvent, EventType, TimelineEvent
 
@@ -17,14 +18,17 @@ __all__ = [
     "Department",
     "DiagramDraft",
     "DiagramVersion",
+    "Escalation",
     "EventType",
     "HumanTask",
     "Incident",
     "IncidentSource",
     "Membership",
+    "Notification",
     "PathwayVersion",
     "ProcessInstance",
     "Role",
+    "ServiceLevel",
     "TaskStatus",
     "TimelineEvent",
     "User",

@@ -27,6 +27,7 @@ class Role(enum.StrEnum):
     """What a member may do in the department they belong to."""
 
     SOCIAL_WORKER = "social_worker"
+    DEPARTMENT_HEAD = "department_head"
     MANAGER = "manager"
     REVIEWER = "reviewer"
     ADMIN = "admin"
@@ -54,6 +55,8 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(255), default="")
     active: Mapped[bool] = mapped_column(default=True)
     locale: Mapped[str] = mapped_column(String(10), default="zh")
+    # Where notifications are mailed (case numbers and links only); none: in the app only.
+    email: Mapped[str | None] = mapped_column(String(255))
     # Raised to end every session of the account (logout, password change, an admin).
     session_version: Mapped[int] = mapped_column(default=0, server_default="0")
     # The TOTP secret of the second factor (oversight roles); readable by the login only.
@@ -73,6 +76,14 @@ class User(UserMixin, db.Model):
             m.department.code
             for m in self.memberships
             if m.department is not None and m.role == Role.SOCIAL_WORKER
+        }
+
+    def headed_department_codes(self) -> set[str]:
+        """Departments this user heads (department-head memberships)."""
+        return {
+            m.department.code
+            for m in self.memberships
+            if m.department is not None and m.role == Role.DEPARTMENT_HEAD
         }
 
     def get_id(self) -> str:

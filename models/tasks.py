@@ -23,7 +23,11 @@ class HumanTask(db.Model):
     """A user task of a running workflow, owned by the department of its lane."""
 
     __tablename__ = "human_tasks"
-    __table_args__ = (Index("ix_human_tasks_inbox", "department_id", "status", "due_at"),)
+    __table_args__ = (
+        Index("ix_human_tasks_inbox", "department_id", "status", "due_at"),
+        # The inbox's order, highest priority first (a backward scan, due times sorted within).
+        Index("ix_human_tasks_inbox_priority", "department_id", "status", "priority", "due_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
@@ -39,6 +43,12 @@ class HumanTask(db.Model):
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    follow_up_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # 0-100, higher first in the inbox (a child's steps rank higher).
+    priority: Mapped[int] = mapped_column(default=50, server_default="50")
+    # The escalation ladder: the last rung fired (0 none) and when the next one is due.
+    escalation_step: Mapped[int] = mapped_column(default=0, server_default="0")
+    next_escalation_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     claimed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

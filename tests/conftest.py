@@ -24,9 +24,11 @@ from models import (
     Department,
     DiagramDraft,
     DiagramVersion,
+    Escalation,
     HumanTask,
     Incident,
     Membership,
+    Notification,
     PathwayVersion,
     ProcessInstance,
     Role,
@@ -43,7 +45,16 @@ from workflows.pathways import deploy_shipped
 from workflows.routing import sync_departments
 
 ROOT = Path(__file__).resolve().parent.parent
-CASE_TABLES = (Incident, AuditEvent, TimelineEvent, HumanTask, ProcessInstance, Case)
+CASE_TABLES = (
+    Incident,
+    Notification,
+    Escalation,
+    AuditEvent,
+    TimelineEvent,
+    HumanTask,
+    ProcessInstance,
+    Case,
+)
 # `flask` subprocesses (timer workers, the CLI) read the test database with the tests' key.
 os.environ.setdefault("HOMECOMING_DATA_KEY", TEST_DATA_KEY)
 
@@ -117,6 +128,32 @@ def run_worker(worker_env):
             check=True,
         )
         assert "fired 1 timers" in result.stdout
+
+    return run
+
+
+@pytest.fixture
+def run_workers(worker_env):
+    """`run_workers(offset_seconds, count=4, **env)`: `count` timer workers started together on
+    a clock moved by `offset_seconds` (HOMECOMING_CLOCK_OFFSET), run until idle."""
+
+    def run(offset_seconds: float, count: int = 4, **env) -> None:
+        db.session.rollback()  # end our read: SQLite lets one transaction at a time in
+        environment = {**worker_env, **env, "HOMECOMING_CLOCK_OFFSET": str(offset_seconds)}
+        procs = [
+            subprocess.Popen(
+                [sys.executable, "-m", "flask", "timers", "run", "--until-idle"],
+                cwd=ROOT,
+                env=environment,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for _ in range(count)
+        ]
+        for proc in procs:
+            _, stderr = proc.communicate(timeout=120)
+            assert proc.returncode == 0, stderr
 
     return run
 

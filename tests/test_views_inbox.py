@@ -1,6 +1,8 @@
 """A department's inbox: what is listed, filters, claim state, overdue, pages."""
 
-from datetime import UTC, datetime, timedelta
+import re
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
@@ -49,7 +51,7 @@ def test_filters_mine_unclaimed_overdue(open_case, users, login, client):
     mine, unclaimed = _page(client, filter="mine"), _page(client, filter="unclaimed")
     assert first.number in mine and second.number not in mine
     assert second.number in unclaimed and first.number not in unclaimed
-    overdue = _page(client, filter="overdue")
+    overdue = _page(client, due="overdue")
     assert second.number in overdue and first.number not in overdue
     assert 'class="overdue"' in overdue
 
@@ -70,3 +72,66 @@ def test_claimed_task_shows_who_has_it(open_case, users, login, client):
     login("police")
     row = _page(client).split(f'data-task-id="{task.id}"')[1].split("</tr>")[0]
     assert users["police"].display_name in row
+
+
+def _rows(page: str) -> list[str]:
+    """Case numbers in the order the inbox lists them."""
+    return re.findall(r'<tr class="[^"]*" data-task-id="\d+">\s*<td><a [^>]*>(HC-[^<]+)</a>', page)
+
+
+def _tasks(open_case, count: int) -> list[HumanTask]:
+    cases = [open_case(f"Sort {i}", age=30) for i in range(count)]
+    return [db.session.scalars(engine.open_tasks(case)).one() for case in cases]
+
+
+def test_sorted_by_priority_then_least_time_left(open_case, login, client):
+    now = datetime.now(UTC)
+    tasks = _tasks(open_case, 4)
+    for task, (priority, due) in zip(
+        tasks,
+        [(50, now + timedelta(hours=1)), (90, now + timedelta(days=2)), (90, now), (50, None)],
+        strict=True,
+    ):
+        task.priority, task.due_at = priority, due
+    db.session.commit()
+    login("police")
+    order = [tasks[i].case.number for i in (2, 1, 0, 3)]
+    assert _rows(_page(client)) == order
+
+
+def test_filters_by_due_follow_up_and_priority(open_case, login, client):
+    now = datetime.now(UTC)
+    shanghai = ZoneInfo("Asia/Shanghai")
+    tonight = datetime.combine(
+        now.astimezone(shanghai).date() + timedelta(days=1), time(), shanghai
+    )
+    sunday_night = tonight + timedelta(days=6 - now.astimezone(shanghai).weekday())
+    late, today, this_week, next_week = _tasks(open_case, 4)
+    late.due_at, late.follow_up_at, late.priority = (
+        now - timedelta(hours=1),
+        now - timedelta(hours=2),
+        80,
+    )
+    today.due_at = tonight - timedelta(minutes=1)
+    this_week.due_at = sunday_night - timedelta(minutes=1)
+    next_week.due_at = sunday_night + timedelta(hours=1)
+    db.session.commit()
+    login("police", locale="en")
+
+    def listed(**query):
+        return set(_rows(_page(client, **query)))
+
+    number = {t: t.case.number for t in (late, today, this_week, next_week)}
+
+    def due_before(moment):  # on a Sunday, this week ends tonight
+        return {number[t] for t in number if t.due_at < moment}
+
+    assert listed(due="overdue") == {number[late]}
+    assert listed(due="today") == due_before(tonight) >= {number[late], number[today]}
+    assert listed(due="week") == due_before(sunday_night) >= {number[this_week]}
+    assert number[next_week] not in listed(due="week")
+    assert listed(due="no-such", priority="x", follow_up="maybe") == set(number.values())
+    assert listed(follow_up="1") == {number[late]}
+    assert listed(priority="high") == {number[late]}
+    page = _page(client, due="week")
+    assert "Due this week" in page and "due=week" in page.split("Follow-up due")[0]

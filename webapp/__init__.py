@@ -17,11 +17,14 @@ from .views import (
     audit,
     auth,
     cases,
+    department,
     diagrams,
     inbox,
     incidents,
     intake,
+    notifications,
     second_factor,
+    service_levels,
     tasks,
 )
 
@@ -53,6 +56,9 @@ def create_app(config: type[Config] | None = None) -> RetryingFlask:
         diagrams.bp,
         audit.bp,
         incidents.bp,
+        service_levels.bp,
+        department.bp,
+        notifications.bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

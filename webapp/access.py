@@ -13,8 +13,8 @@ from sqlalchemy import select
 
 from forms.registry import FORMS
 from forms.sensitivity import Sensitivity
-from models import AuditEvent, Case, HumanTask, Role, User, db
-from workflows import engine
+from models import AuditEvent, Case, Escalation, HumanTask, Role, User, db
+from workflows import engine, escalation
 
 # Whose data each department reads besides its own steps: what its work needs, nothing more.
 # Keys are codes of models.people.DEPARTMENTS, values form keys (tests/test_departments.py).
@@ -76,6 +76,8 @@ CLASS_READERS = {
     Sensitivity.IDENTITY: {"police", "civil_affairs", "justice"},
 }
 OVERSIGHT = (Role.REVIEWER, Role.MANAGER)
+# The department a step overdue twice over is escalated to, which then sees that case.
+ESCALATION_READER = escalation.OVERSIGHT_DEPARTMENT
 
 
 def oversees(user: User) -> bool:
@@ -93,9 +95,21 @@ def may_see_case(user: User, case: Case) -> bool:
     """Whether the user may open the case at all."""
     if oversees(user):
         return True
-    return user.has_role(Role.SOCIAL_WORKER) and bool(
-        user.department_codes() & case_departments(case)
+    codes = user.department_codes()
+    if ESCALATION_READER in codes and escalated_to_oversight(case):
+        return True
+    return user.has_role(Role.SOCIAL_WORKER) and bool(codes & case_departments(case))
+
+
+def escalated_to_oversight(case: Case) -> bool:
+    """Whether a step of the case went overdue twice over (the joint office must look)."""
+    query = (
+        select(Escalation.id)
+        .join(HumanTask, HumanTask.id == Escalation.task_id)
+        .where(HumanTask.case_id == case.id, Escalation.step == escalation.JOINT_OFFICE_STEP)
+        .limit(1)
     )
+    return db.session.scalar(query) is not None
 
 
 def may_read_step(user: User, form_key: str) -> bool:
@@ -143,6 +157,16 @@ def may_edit_diagrams(user: User) -> bool:
 def may_manage_incidents(user: User) -> bool:
     """Managers and admins see the incidents of every case and retry them."""
     return user.has_role(Role.MANAGER) or user.has_role(Role.ADMIN)
+
+
+def may_edit_service_levels(user: User) -> bool:
+    """Managers set how long each step may take; nobody else."""
+    return user.has_role(Role.MANAGER)
+
+
+def may_head(user: User, department_code: str) -> bool:
+    """Heads see their department's workload and reassign its tasks (the engine's rule)."""
+    return department_code in user.headed_department_codes()
 
 
 def may_read_victim_name(user: User) -> bool:

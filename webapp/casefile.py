@@ -223,6 +223,14 @@ SUMMARIES = {
     EventType.TIMER_FIRED: lambda step, data: _(
         "Waiting time over: %(phase)s", phase=phase_name(data.get("process"))
     ),
+    EventType.TASK_NEARLY_DUE: lambda step, data: _("Step nearly due: %(step)s", step=step),
+    EventType.TASK_OVERDUE: lambda step, data: _(
+        "Step overdue, the department head told: %(step)s", step=step
+    ),
+    EventType.TASK_ESCALATED: lambda step, data: _(
+        "Step overdue twice over, the joint office told: %(step)s", step=step
+    ),
+    EventType.TASK_REASSIGNED: lambda step, data: _("Step reassigned: %(step)s", step=step),
     EventType.CASE_HANDED_OVER: lambda step, data: _handover(data),
     EventType.CASE_CLOSED: lambda step, data: _closed(data),
     EventType.INCIDENT_OPENED: lambda step, data: _(

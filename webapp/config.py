@@ -44,6 +44,14 @@ class Config:
     # Data keys (models/crypto.py): never in the database; without one the app will not start.
     DATA_KEY = os.environ.get("HOMECOMING_DATA_KEY")
     DATA_KEY_FILE = os.environ.get("HOMECOMING_DATA_KEY_FILE")
+    # Seconds added to the clock of service levels and escalations: rehearsals and tests only.
+    CLOCK_OFFSET = os.environ.get("HOMECOMING_CLOCK_OFFSET")
+    # Notifications are mailed through this SMTP server when set (case number and link only).
+    MAIL_SERVER = os.environ.get("MAIL_SERVER")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_FROM = os.environ.get("MAIL_FROM", "homecoming@localhost")
+    # The address links in e-mails point to.
+    BASE_URL = os.environ.get("HOMECOMING_BASE_URL", "http://127.0.0.1:5000")
 
 
 class ProductionConfig(Config):
@@ -51,6 +59,7 @@ class ProductionConfig(Config):
 
     SECRET_KEY = os.environ.get("SECRET_KEY")
     SESSION_COOKIE_SECURE = True
+    CLOCK_OFFSET = None  # production acts on the real time, whatever the environment says
     PREFERRED_URL_SCHEME = "https"
     # Each entry: the environment variables of which one must be set.
     REQUIRED_SECRETS = (("SECRET_KEY",), ("HOMECOMING_DATA_KEY", "HOMECOMING_DATA_KEY_FILE"))

@@ -18,22 +18,29 @@ OVERSIGHT_ROLES = {"manager": Role.MANAGER, "reviewer": Role.REVIEWER, "admin": 
 def seed_users(
     password: str, departments: dict[str, Department], totp_secret: str | None = None
 ) -> dict[str, User]:
-    """One social worker per department (named by its code) plus manager, reviewer, admin
-    (enrolled in the second factor with the demo's `totp_secret`)."""
+    """One social worker per department (named by its code) and its head (`police_head`, a
+    social worker too), plus manager, reviewer, admin (enrolled in the second factor with the
+    demo's `totp_secret`)."""
     users = {u.username: u for u in db.session.scalars(select(User))}
     password_hash = hash_password(password)
-    wanted = [(code, departments[code], Role.SOCIAL_WORKER) for code in departments]
-    wanted += [(name, departments["joint_office"], role) for name, role in OVERSIGHT_ROLES.items()]
-    for username, department, role in wanted:
+    worker, head = (Role.SOCIAL_WORKER,), (Role.SOCIAL_WORKER, Role.DEPARTMENT_HEAD)
+    wanted = [(code, departments[code], worker) for code in departments]
+    wanted += [(f"{code}_head", departments[code], head) for code in departments]
+    wanted += [
+        (name, departments["joint_office"], (role,)) for name, role in OVERSIGHT_ROLES.items()
+    ]
+    for username, department, roles in wanted:
         if username in users:
             continue
         user = User(
             username=username,
             display_name=username.replace("_", " ").title(),
             password_hash=password_hash,
-            totp_secret=totp_secret if role in OVERSIGHT_ROLES.values() else None,
+            email=f"{username}@homecoming.example",
+            totp_secret=totp_secret if roles[0] in OVERSIGHT_ROLES.values() else None,
         )
-        user.memberships.append(Membership(department=department, role=role))
+        for role in roles:
+            user.memberships.append(Membership(department=department, role=role))
         db.session.add(user)
         users[username] = user
     db.session.flush()

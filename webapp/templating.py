@@ -7,8 +7,9 @@ from sqlalchemy import select
 
 from forms.registry import FORMS
 from models import Department, db
+from workflows.notifications import unread_count
 
-from .access import may_manage_incidents, may_open_cases
+from .access import may_edit_service_levels, may_manage_incidents, may_open_cases
 
 
 def department_name(code: str) -> str:
@@ -51,4 +52,6 @@ def register_template_helpers(app) -> None:
         current_user=current_user,
         may_open_cases=may_open_cases,
         may_manage_incidents=may_manage_incidents,
+        may_edit_service_levels=may_edit_service_levels,
+        unread_notifications=unread_count,
     )

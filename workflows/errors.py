@@ -92,3 +92,15 @@ class Problem:
 
     def __repr__(self):
         return f"Problem({str(self)!r})"
+
+
+class ServiceLevelInvalid(WorkflowError):
+    """A service level with an unknown step, a bad period or a priority outside 0-100."""
+
+
+class NotDepartmentHead(WorkflowError):
+    """Only the head of the task's department reassigns it."""
+
+
+class NotAColleague(WorkflowError):
+    """A task goes only to a social worker of its own department."""

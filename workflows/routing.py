@@ -1,15 +1,14 @@
 """Lanes to departments, and keeping the human-task rows in step with the workflow."""
 
-from datetime import UTC, datetime
 from uuid import UUID
 
-from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.camunda.specs.user_task import UserTask
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 
 from models import DEPARTMENTS, Department, HumanTask, TaskStatus, db
 
+from . import service_levels
 from .errors import UnknownDepartment
 
 
@@ -41,21 +40,11 @@ def department_for(task) -> Department:
     return department
 
 
-def due_at(task, pathway, now: datetime) -> datetime | None:
-    """When a task becomes due, from its `camunda:dueDate` period."""
-    period = pathway.due_periods.get(f"{task.workflow.spec.name}/{task.task_spec.bpmn_id}")
-    if not period:
-        return None
-    parsed = TimerEventDefinition.parse_iso_duration(period)
-    return now + TimerEventDefinition.get_timedelta_from_start(parsed, now)
-
-
 def sync_tasks(instance, workflow, pathway) -> list[HumanTask]:
     """Create rows for newly ready user tasks and cancel rows the workflow no longer has ready.
 
     Returns the new rows.
     """
-    now = datetime.now(UTC)
     ready = {str(t.id): t for t in ready_user_tasks(workflow)}
     rows = db.session.scalars(
         select(HumanTask).filter_by(instance_id=instance.id, status=TaskStatus.READY)
@@ -77,7 +66,7 @@ def sync_tasks(instance, workflow, pathway) -> list[HumanTask]:
             name=task.task_spec.bpmn_name or task.task_spec.bpmn_id,
             form_key=task.task_spec.form.key,
             department=department_for(task),
-            due_at=due_at(task, pathway, now),
+            **service_levels.terms(task, pathway, task.task_spec.form.key),
         )
         db.session.add(row)
         created.append(row)

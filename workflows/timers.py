@@ -13,7 +13,7 @@ from sqlalchemy import exists, or_, select, update
 
 from models import HumanTask, Incident, IncidentSource, ProcessInstance, TaskStatus, db
 
-from . import incidents
+from . import clock, escalation, incidents, notifications
 from .errors import RuleFailed
 from .instances import Step
 
@@ -105,7 +105,8 @@ def _fire_or_report(instance_id: int, worker: str, rollback) -> int:
 
 
 def run(worker: str, commit, rollback, *, until_idle=False, batch=20, poll=5.0) -> int:
-    """The worker loop: claim, commit, fire each in its own transaction; returns timers fired."""
+    """The worker loop: claim, commit, fire each in its own transaction, then escalate and
+    mail; returns timers fired."""
     fired = 0
     while True:
         ids = claim_due(worker, datetime.now(UTC), batch)
@@ -114,7 +115,18 @@ def run(worker: str, commit, rollback, *, until_idle=False, batch=20, poll=5.0) 
             fired += _fire_or_report(instance_id, worker, rollback)
             renew(worker, ids[position + 1 :])
             commit()
-        if not ids:
+        busy = _escalate_and_mail(commit, batch)
+        if not ids and not busy:
             if until_idle:
                 return fired
             time.sleep(poll)
+
+
+def _escalate_and_mail(commit, batch: int) -> bool:
+    """Fire due escalation rungs, then mail what is unsent; whether there was anything."""
+    rungs = escalation.run_once(clock.now(), batch)
+    commit()
+    messages = notifications.take_mail(batch)
+    commit()  # taken before sending: a crash loses a mail rather than sending it twice
+    notifications.send(messages)
+    return bool(rungs or messages)

@@ -3,6 +3,9 @@
 from flask import Blueprint, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from models import db
+from workflows import engine
+
 from .. import access, casefile, readers
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
@@ -50,7 +53,10 @@ def show(number):
     phase = request.args.get("phase") or None
     page = casefile.case_page(case, current_user, department, phase)
     seen_by = readers.readers(case) if readers.may_see_readers(current_user, case) else None
-    return render_template("cases/show.html", case=case, page=page, seen_by=seen_by)
+    waiting = db.session.scalars(engine.open_tasks(case)).all()
+    return render_template(
+        "cases/show.html", case=case, page=page, seen_by=seen_by, waiting=waiting
+    )
 
 
 @bp.route("/<number>/diagram")

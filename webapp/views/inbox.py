@@ -1,17 +1,38 @@
-"""A department's inbox: ready tasks with filters and pages."""
+"""A department's inbox: ready tasks by priority and time left, with filters and pages."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from flask import Blueprint, abort, render_template, request
+from flask_babel import get_timezone
 from flask_login import current_user, login_required
 
 from models import db
-from workflows import engine
+from workflows import clock, engine
 
 bp = Blueprint("inbox", __name__)
-FILTERS = ("all", "mine", "unclaimed", "overdue")
+FILTERS = ("all", "mine", "unclaimed")
+DUE_FILTERS = ("any", "overdue", "today", "week")
+PRIORITIES = {"any": None, "high": 70}  # "high": a child's steps by default
 DUE_SOON = timedelta(days=1)
 PER_PAGE = 20
+
+
+def _choice(name: str, allowed) -> str:
+    """A query argument from `allowed`, or its first value (hostile input lists everything)."""
+    value = request.args.get(name, allowed[0])
+    return value if value in allowed else allowed[0]
+
+
+def due_before(chosen: str, now: datetime) -> datetime | None:
+    """The end of the due filter's window: now, tonight or Sunday night, in the user's zone."""
+    if chosen == "overdue":
+        return now
+    if chosen not in ("today", "week"):
+        return None
+    local = now.astimezone(get_timezone())
+    days = 1 if chosen == "today" else 7 - local.weekday()
+    midnight = datetime.combine(local.date() + timedelta(days=days), time(), local.tzinfo)
+    return midnight
 
 
 @bp.route("/")
@@ -22,16 +43,21 @@ def index():
     department = request.args.get("department") or (departments[0] if departments else None)
     if department is not None and department not in departments:
         abort(403)
-    chosen = request.args.get("filter", "all")
-    if chosen not in FILTERS:
-        chosen = "all"
-    page = None
+    chosen = {
+        "filter": _choice("filter", FILTERS),
+        "due": _choice("due", DUE_FILTERS),
+        "priority": _choice("priority", tuple(PRIORITIES)),
+        "follow_up": _choice("follow_up", ("", "1")),
+    }
+    now, page = clock.now(), None
     if department is not None:
         query = engine.inbox(
             department,
-            user=current_user if chosen == "mine" else None,
-            unclaimed=chosen == "unclaimed",
-            overdue=chosen == "overdue",
+            user=current_user if chosen["filter"] == "mine" else None,
+            unclaimed=chosen["filter"] == "unclaimed",
+            due_before=due_before(chosen["due"], now),
+            follow_up_before=now if chosen["follow_up"] else None,
+            min_priority=PRIORITIES[chosen["priority"]],
         )
         page = db.paginate(query, per_page=PER_PAGE, error_out=False)
     return render_template(
@@ -41,6 +67,7 @@ def index():
         departments=departments,
         chosen=chosen,
         filters=FILTERS,
-        now=datetime.now(UTC),
+        due_filters=DUE_FILTERS,
+        now=now,
         due_soon=DUE_SOON,
     )

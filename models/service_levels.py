@@ -1,0 +1,61 @@
+"""Service levels set by managers, the escalation ladder's fired rungs, and notifications."""
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import UTCDateTime, db, utcnow
+from .cases import Case
+from .people import User
+from .tasks import HumanTask
+
+
+class ServiceLevel(db.Model):
+    """How long a step may take, and how it ranks, for one victim profile (child or adult)."""
+
+    __tablename__ = "service_levels"
+    __table_args__ = (UniqueConstraint("form_key", "profile"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    form_key: Mapped[str] = mapped_column(String(100))
+    profile: Mapped[str] = mapped_column(String(10))
+    due_period: Mapped[str] = mapped_column(String(40))  # ISO-8601 duration, e.g. P3D
+    priority: Mapped[int] = mapped_column()
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+
+
+class Escalation(db.Model):
+    """One rung of a task's escalation ladder, fired once: the unique key refuses a second."""
+
+    __tablename__ = "escalations"
+    __table_args__ = (UniqueConstraint("task_id", "step"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("human_tasks.id"))
+    step: Mapped[int] = mapped_column()
+    fired_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    task: Mapped[HumanTask] = relationship()
+
+
+class Notification(db.Model):
+    """Something a user should act on: a reminder, an escalation, a task given to them."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (Index("ix_notifications_unread", "user_id", "read_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    task_id: Mapped[int | None] = mapped_column(ForeignKey("human_tasks.id"))
+    kind: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set when a worker takes the e-mail (at most once); None while unsent or unmailable.
+    mailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+
+    user: Mapped[User] = relationship()
+    case: Mapped[Case] = relationship()
+    task: Mapped[HumanTask | None] = relationship()

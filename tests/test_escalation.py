@@ -1,0 +1,91 @@
+"""The escalation ladder: four `flask timers run` workers on a moved clock climb each task's
+ladder one rung at a time, each rung exactly once, none missed, telling the right people.
+
+The clock is moved with HOMECOMING_CLOCK_OFFSET in the workers' environment, as a rehearsal
+would; the test holds no transaction while they run (SQLite takes its write lock at BEGIN).
+"""
+
+from collections import Counter
+
+from sqlalchemy import select
+
+from models import Escalation, EventType, Notification, TimelineEvent, User, db
+from webapp import demo
+from workflows import engine
+
+RUNGS = (EventType.TASK_NEARLY_DUE, EventType.TASK_OVERDUE, EventType.TASK_ESCALATED)
+
+
+def rungs(task_ids) -> Counter:
+    """How many times each (task, rung) fired, from the escalation rows."""
+    db.session.rollback()
+    rows = db.session.execute(
+        select(Escalation.task_id, Escalation.step).where(Escalation.task_id.in_(task_ids))
+    )
+    return Counter(tuple(row) for row in rows)
+
+
+def events(task_ids) -> Counter:
+    """How many ladder events each (task, event type) has on the timeline."""
+    rows = db.session.execute(
+        select(TimelineEvent.task_id, TimelineEvent.event_type).where(
+            TimelineEvent.task_id.in_(task_ids), TimelineEvent.event_type.in_(RUNGS)
+        )
+    )
+    return Counter(tuple(row) for row in rows)
+
+
+def told(task_id: int, kind: EventType) -> set[str]:
+    """Usernames notified of `kind` about the task."""
+    return set(
+        db.session.scalars(
+            select(User.username)
+            .join(Notification, Notification.user_id == User.id)
+            .where(Notification.task_id == task_id, Notification.kind == kind.value)
+        )
+    )
+
+
+def test_four_workers_climb_each_ladder_once(open_case, users, run_workers, colleague):
+    """Near due, overdue, twice overdue: each rung once per task, whatever the workers race."""
+    cases = [open_case(f"Ladder {i}", age=9 if i % 2 else 30) for i in range(12)]
+    tasks = [db.session.scalars(engine.open_tasks(case)).one() for case in cases]
+    engine.claim_task(tasks[0].id, colleague)
+    db.session.commit()
+    ids = [task.id for task in tasks]
+    period = max((t.due_at - t.created_at).total_seconds() for t in tasks)
+    assert {t.priority for t in tasks} == {70, 50}, "a child's step ranks higher"
+
+    # Not yet due, then each rung with four workers racing, then nothing is left to fire.
+    for rung, (share, workers) in enumerate(((0.5, 1), (0.85, 4), (1.05, 4), (2.05, 4), (3.0, 2))):
+        run_workers(period * share, count=workers)
+        fired = min(rung, 3) if share > 0.5 else 0
+        expected = Counter({(task_id, step): 1 for task_id in ids for step in range(1, fired + 1)})
+        assert rungs(ids) == expected, f"after moving the clock by {share} of the period"
+        assert events(ids) == Counter(
+            {(task_id, RUNGS[step - 1].value): 1 for task_id, step in expected}
+        )
+
+    assert told(ids[0], EventType.TASK_NEARLY_DUE) == {"police_colleague"}
+    assert told(ids[1], EventType.TASK_NEARLY_DUE) == {"police", "police_head", "police_colleague"}
+    assert told(ids[1], EventType.TASK_OVERDUE) == {"police_head"}
+    assert told(ids[1], EventType.TASK_ESCALATED) == {"joint_office", "joint_office_head"}
+    ladder = db.session.scalars(
+        select(TimelineEvent).where(
+            TimelineEvent.task_id.in_(ids), TimelineEvent.event_type.in_(RUNGS)
+        )
+    ).all()
+    assert all("Ladder" not in repr(event.data) for event in ladder)
+
+
+def test_a_completed_task_climbs_no_further(open_case, users, run_workers):
+    """Completing a task before it is due stops its ladder."""
+    case = open_case(age=9)
+    task = db.session.scalars(engine.open_tasks(case)).one()
+    period = (task.due_at - task.created_at).total_seconds()
+    run_workers(period * 0.9, count=1)
+    assert rungs([task.id]) == Counter({(task.id, 1): 1})
+    demo.advance_case(case, users, 1)
+    db.session.commit()
+    run_workers(period * 3, count=1)
+    assert rungs([task.id]) == Counter({(task.id, 1): 1})

@@ -1,0 +1,133 @@
+"""Notifications: the in-app list and its unread count, and e-mail through a real local SMTP
+server (aiosmtpd) sent by the timer worker, carrying the case number and a link only."""
+
+import socket
+from email import message_from_bytes, policy
+from email.header import decode_header, make_header
+
+import pytest
+from aiosmtpd.controller import Controller
+from sqlalchemy import select, update
+
+from models import Notification, User, db
+from workflows import engine
+
+
+class Inbox:
+    """An aiosmtpd handler keeping every message it receives."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        """Keep the message; accept it."""
+        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp():
+    """A real SMTP server on a free local port; yields (port, received messages)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    handler = Inbox()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield port, handler.messages
+    controller.stop()
+
+
+def _subject(message) -> str:
+    return str(make_header(decode_header(message["Subject"])))
+
+
+def _nearly_due(open_case, name="Lin Xiaomei"):
+    case = open_case(name, age=9)
+    task = db.session.scalars(engine.open_tasks(case)).one()
+    return case, task, (task.due_at - task.created_at).total_seconds() * 0.85
+
+
+def test_the_worker_mails_case_number_and_link_only(open_case, run_workers, smtp):
+    """Each police social worker gets one mail in their language; no name, age or step."""
+    port, received = smtp
+    db.session.execute(update(User).filter_by(username="police_head").values(locale="en"))
+    case, task, near = _nearly_due(open_case)
+    db.session.commit()
+    mail = {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(port)}
+    try:
+        run_workers(near, **mail)
+        run_workers(near, **mail)  # nothing is mailed twice
+    finally:
+        db.session.execute(update(User).values(locale="zh"))
+        db.session.commit()
+    by_recipient = {m["To"]: m for m in received}
+    assert len(received) == 2
+    assert set(by_recipient) == {"police@homecoming.example", "police_head@homecoming.example"}
+    english, chinese = (
+        by_recipient["police_head@homecoming.example"],
+        by_recipient["police@homecoming.example"],
+    )
+    assert _subject(english) == f"Case {case.number}: a step is nearly due"
+    assert _subject(chinese) == f"案件 {case.number}：有一个步骤即将到期"  # noqa: RUF001
+    for message in received:
+        text = _subject(message) + message.get_content()
+        assert f"http://127.0.0.1:5000/cases/{case.number}" in text
+        for secret in ("Lin", "Xiaomei", "9", task.name, "identification", "身份"):
+            assert secret not in text.replace(case.number, "").replace("5000", "")
+    assert (
+        db.session.scalar(
+            select(db.func.count()).where(
+                Notification.mailed_at.is_(None), Notification.case_id == case.id
+            )
+        )
+        == 0
+    )
+
+
+def test_without_smtp_nothing_is_mailed_and_the_list_shows_it(
+    open_case, run_workers, login, client
+):
+    """No MAIL_SERVER: notifications stay in the app; the header counts them until read."""
+    case, _, near = _nearly_due(open_case)
+    db.session.commit()
+    run_workers(near, count=1)
+    assert db.session.scalars(select(Notification.mailed_at)).all() == [None, None]
+    login("police", locale="en")
+    page = client.get("/notifications/").get_data(as_text=True)
+    assert case.number in page and "A step is nearly due" in page
+    assert 'class="badge" aria-label="unread">1<' in page
+    client.post("/notifications/read")
+    page = client.get("/notifications/").get_data(as_text=True)
+    assert 'class="badge"' not in page and case.number in page
+
+
+def test_marking_read_touches_only_ones_own(open_case, run_workers, login, client):
+    """Another user's notification id changes nothing of theirs; zh labels show."""
+    case, _, near = _nearly_due(open_case)
+    db.session.commit()
+    run_workers(near, count=1)
+    theirs = db.session.scalar(
+        select(Notification.id)
+        .join(User, User.id == Notification.user_id)
+        .filter(User.username == "police_head")
+    )
+    login("police")
+    client.post("/notifications/read", data={"id": str(theirs)})
+    client.post("/notifications/read", data={"id": "not-a-number"})
+    db.session.rollback()
+    assert db.session.scalar(select(Notification.read_at).where(Notification.id == theirs)) is None
+    page = client.get("/notifications/").get_data(as_text=True)
+    assert "有一个步骤即将到期" in page and case.number in page
+
+
+def test_an_unreachable_mail_server_stops_no_worker(open_case, run_workers):
+    """Nothing listens on the mail port: the worker still climbs the ladder and exits cleanly."""
+    _, task, near = _nearly_due(open_case)
+    db.session.commit()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+    run_workers(near, count=1, MAIL_SERVER="127.0.0.1", MAIL_PORT=str(closed_port))
+    kinds = db.session.scalars(select(Notification.kind).filter_by(task_id=task.id)).all()
+    assert kinds == ["task_nearly_due", "task_nearly_due"]

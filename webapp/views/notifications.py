@@ -1,0 +1,33 @@
+"""Each user's notifications: reminders, escalations, tasks given to them; marking them read."""
+
+from flask import Blueprint, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from models import Notification, db
+from workflows import notifications
+
+bp = Blueprint("notifications", __name__, url_prefix="/notifications")
+SHOWN = 100
+
+
+@bp.route("/")
+@login_required
+def index():
+    """The user's latest notifications, unread first."""
+    rows = db.session.scalars(
+        select(Notification)
+        .where(Notification.user_id == current_user.id)
+        .order_by(Notification.read_at.is_not(None), Notification.id.desc())
+        .limit(SHOWN)
+    ).all()
+    return render_template("notifications/index.html", notifications=rows)
+
+
+@bp.route("/read", methods=["POST"])
+@login_required
+def mark_read():
+    """Mark one notification (`id`) or all of the user's read; others' ids change nothing."""
+    one = request.form.get("id", type=int)
+    notifications.mark_read(current_user, None if one is None else [one])
+    return redirect(url_for(".index"))
