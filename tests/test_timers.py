@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from forms.examples import EXAMPLES
 from models import DEPARTMENT_CODES, HumanTask, ProcessInstance, TaskStatus, TimelineEvent, db
@@ -153,7 +153,7 @@ def test_four_workers_fire_five_hundred_timers_exactly_once(users, probe_version
 
 def test_crashed_workers_lease_is_taken_over(users, probe_version, worker_env):
     """Timers leased by a worker that died wait for the lease, then fire exactly once."""
-    lease = timedelta(seconds=10)  # outlives a worker process start-up (1 s here, 7 s under load)
+    lease = timedelta(minutes=10)  # holds while the worker runs, however loaded the machine
     case_ids = open_probes(users, probe_version, 8, prefix="Lease")
     wait_until_due(case_ids)
     now = datetime.now(UTC)
@@ -166,7 +166,6 @@ def test_crashed_workers_lease_is_taken_over(users, probe_version, worker_env):
     db.session.rollback()
 
     assert run_worker(worker_env) == 3  # the unleased ones only
-    assert datetime.now(UTC) < now + lease, "premise: the worker ran while the lease held"
     per_case = fired_per_case(case_ids)
     assert set(per_case) == set(case_ids) - crashed_cases
     owners = db.session.scalars(
@@ -174,8 +173,13 @@ def test_crashed_workers_lease_is_taken_over(users, probe_version, worker_env):
     ).all()
     assert owners == ["crashed"] * 5
 
-    db.session.rollback()
-    time.sleep(max((now + lease - datetime.now(UTC)).total_seconds(), 0) + 0.05)
+    # Ten minutes pass (the real wait is test_a_killed_workers_timers_fire_within_30_seconds).
+    db.session.execute(
+        update(ProcessInstance)
+        .where(ProcessInstance.id.in_(crashed))
+        .values(timer_lease_until=datetime.now(UTC) - timedelta(seconds=1))
+    )
+    db.session.commit()
     assert run_worker(worker_env) == 5
     assert fired_per_case(case_ids) == dict.fromkeys(case_ids, 1)
     assert ready_visits_per_case(case_ids) == dict.fromkeys(case_ids, 1)
