@@ -14,6 +14,8 @@ ENCRYPTED_COLUMNS = (
     ("cases", "victim_name"),
     ("timeline_events", "data"),
     ("process_instances", "state"),
+    ("consent_entries", "child_view"),
+    ("referrals", "reason"),
 )
 
 

@@ -23,6 +23,11 @@ class EventType(enum.StrEnum):
     CASE_HANDED_OVER = "case_handed_over"
     DIAGRAM_MIGRATED = "diagram_migrated"
     CASE_CLOSED = "case_closed"
+    CONSENT_RECORDED = "consent_recorded"
+    CONSENT_WITHDRAWN = "consent_withdrawn"
+    REFERRAL_SENT = "referral_sent"
+    REFERRAL_STATUS_CHANGED = "referral_status_changed"
+    REFERRAL_OVERDUE = "referral_overdue"
 
 
 class TimelineEvent(db.Model):

@@ -21,6 +21,7 @@ from forms.examples import EXAMPLES
 from models import (
     AuditEvent,
     Case,
+    ConsentEntry,
     Department,
     DiagramDraft,
     DiagramVersion,
@@ -28,6 +29,8 @@ from models import (
     Membership,
     PathwayVersion,
     ProcessInstance,
+    Referral,
+    ReferralLink,
     Role,
     TimelineEvent,
     User,
@@ -42,7 +45,16 @@ from workflows.pathways import deploy_shipped
 from workflows.routing import sync_departments
 
 ROOT = Path(__file__).resolve().parent.parent
-CASE_TABLES = (AuditEvent, TimelineEvent, HumanTask, ProcessInstance, Case)
+CASE_TABLES = (
+    AuditEvent,
+    TimelineEvent,
+    ConsentEntry,
+    ReferralLink,
+    Referral,
+    HumanTask,
+    ProcessInstance,
+    Case,
+)
 # `flask` subprocesses (timer workers, the CLI) read the test database with the tests' key.
 os.environ.setdefault("HOMECOMING_DATA_KEY", TEST_DATA_KEY)
 

@@ -4,6 +4,8 @@ from flask_babel import format_datetime, format_timedelta, get_locale
 from flask_login import current_user
 from sqlalchemy import select
 
+from forms.consent import GIVERS, METHODS, PURPOSES
+from forms.referrals import KINDS, SERVICES, STATUS_NAMES
 from forms.registry import FORMS
 from models import Department, db
 
@@ -24,6 +26,11 @@ def step_title(form_key: str) -> str:
     return str(form.title) if form else form_key
 
 
+def _labeller(choices):
+    labels = dict(choices)
+    return lambda value: str(labels.get(value, value))
+
+
 def register_template_helpers(app) -> None:
     """Expose the helpers to Jinja."""
     app.jinja_env.globals.update(
@@ -34,4 +41,10 @@ def register_template_helpers(app) -> None:
         current_locale=lambda: str(get_locale()),
         current_user=current_user,
         may_open_cases=may_open_cases,
+        consent_purpose=_labeller(PURPOSES),
+        consent_method=_labeller(METHODS),
+        consent_giver=_labeller(GIVERS),
+        service_name=_labeller(SERVICES),
+        organisation_kind=_labeller(KINDS),
+        referral_status=_labeller(STATUS_NAMES.items()),
     )

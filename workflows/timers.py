@@ -13,6 +13,7 @@ from sqlalchemy import or_, select, update
 
 from models import HumanTask, ProcessInstance, TaskStatus, db
 
+from . import referrals
 from .instances import Step
 
 # Short, because a live worker renews it after every instance it fires (see `renew`).
@@ -87,6 +88,7 @@ def run(worker: str, commit, *, until_idle=False, batch=20, poll=5.0) -> int:
     """The worker loop: claim, commit, fire each in its own transaction; returns timers fired."""
     fired = 0
     while True:
+        fired += referrals.escalate_overdue(datetime.now(UTC))
         ids = claim_due(worker, datetime.now(UTC), batch)
         commit()
         for position, instance_id in enumerate(ids):

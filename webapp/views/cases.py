@@ -3,6 +3,8 @@
 from flask import Blueprint, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from workflows import consent
+
 from .. import access, casefile, readers
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
@@ -50,7 +52,17 @@ def show(number):
     phase = request.args.get("phase") or None
     page = casefile.case_page(case, current_user, department, phase)
     seen_by = readers.readers(case) if readers.may_see_readers(current_user, case) else None
-    return render_template("cases/show.html", case=case, page=page, seen_by=seen_by)
+    ledger = consent.ledger(case)
+    return render_template(
+        "cases/show.html",
+        case=case,
+        page=page,
+        seen_by=seen_by,
+        ledger=ledger,
+        may_record_consent=access.may_record_consent(current_user, case),
+        may_read_child_view=access.may_read_child_view(current_user),
+        may_refer=access.may_refer(current_user, case),
+    )
 
 
 @bp.route("/<number>/diagram")
