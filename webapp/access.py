@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from forms.registry import FORMS
 from forms.sensitivity import Sensitivity
-from models import AuditEvent, Case, HumanTask, Referral, Role, User, db
+from models import AuditEvent, Case, Department, HumanTask, Referral, Role, User, db
 from workflows import consent, engine
 
 # Whose data each department reads besides its own steps: what its work needs, nothing more.
@@ -168,6 +168,13 @@ def may_cancel_referral(user: User, referral: Referral) -> bool:
 def may_manage_directory(user: User) -> bool:
     """Managers and admins keep the directory of outside organisations."""
     return user.has_role(Role.MANAGER) or user.has_role(Role.ADMIN)
+
+
+def acting_department(user: User, codes) -> Department:
+    """The user's department among `codes`: the one a recorded action names."""
+    return next(
+        m.department for m in user.memberships if m.department and m.department.code in codes
+    )
 
 
 def may_work_on(user: User, task: HumanTask) -> bool:

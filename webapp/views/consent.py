@@ -26,22 +26,13 @@ def record(number):
     if not form.validate():
         return _page(case, form, 422)
     try:
-        department = _owning_department()
+        department = access.acting_department(current_user, access.CASE_OWNERS)
         consent.record(case, consent.answer_from(form), actor=current_user, department=department)
     except ConsentInvalid:
         return _page(case, form, 422)
     access.audit(current_user, "consent_recorded", case, purpose=form.purpose.data)
     flash(_("The consent is recorded and takes effect now."), "success")
     return redirect(url_for("cases.show", number=case.number) + "#consent")
-
-
-def _owning_department():
-    """The user's department among those owning the case (the one the ledger names)."""
-    return next(
-        m.department
-        for m in current_user.memberships
-        if m.department and m.department.code in access.CASE_OWNERS
-    )
 
 
 def _page(case, form, status=200):

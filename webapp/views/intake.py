@@ -9,6 +9,7 @@ from models import db
 from workflows import consent, engine
 from workflows.errors import FormInvalid
 
+from .. import access
 from ..access import audit, deny, may_open_cases
 
 bp = Blueprint("intake", __name__, url_prefix="/cases/new")
@@ -60,10 +61,6 @@ def new():
 
 def _record_consents(case, consent_form) -> None:
     """The consents asked at intake go to the ledger, recorded by the police."""
-    police = next(
-        m.department
-        for m in current_user.memberships
-        if m.department and m.department.code == engine.case_opener()
-    )
+    police = access.acting_department(current_user, {engine.case_opener()})
     for answer in consent.intake_answers(consent_form):
         consent.record(case, answer, actor=current_user, department=police)

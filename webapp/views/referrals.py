@@ -16,11 +16,6 @@ from ..case_summary import referral_facts
 bp = Blueprint("referrals", __name__)
 
 
-def _department(codes) -> Department:
-    """The user's first department among `codes` (the one that acts)."""
-    return next(m.department for m in current_user.memberships if m.department.code in codes)
-
-
 def _organisations():
     query = select(Organisation).filter_by(active=True).order_by(Organisation.name)
     return db.session.scalars(query).all()
@@ -39,7 +34,7 @@ def new(number):
         return render_template("referrals/new.html", case=case, form=form), status
     organisation = db.session.get(Organisation, int(form.organisation.data or 0))
     target = db.session.scalar(select(Department).filter_by(code=form.to_department.data))
-    sender = _department(current_user.department_codes())
+    sender = access.acting_department(current_user, current_user.department_codes())
     try:
         referral = referrals.send(
             case,
