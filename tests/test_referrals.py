@@ -9,6 +9,7 @@ from sqlalchemy import delete, func, select, update
 
 from models import Organisation, Referral, ReferralLink, ReferralStatus, TimelineEvent, db
 from workflows import referrals, timers
+from workflows.errors import ReferralStateInvalid
 
 HOSPITAL = "Putian First Hospital"
 
@@ -230,3 +231,30 @@ def test_referral_pages_speak_chinese_and_english(open_case, hospital, login, cl
     assert "转介" in login("police", "zh").get(f"/cases/{number}/refer").get_data(as_text=True)
     page = login("police", "en").get(f"/cases/{number}/refer").get_data(as_text=True)
     assert "Service needed" in page and HOSPITAL in page
+
+
+def test_of_two_answers_at_once_only_one_wins(open_case, users):
+    case = open_case()
+    police = users["police"].memberships[0].department
+    to = users["health"].memberships[0].department
+    referral = referrals.send(
+        case, "medical_care", actor=users["police"], department=police, to_department=to
+    )
+    db.session.commit()
+    assert referral.status == ReferralStatus.REQUESTED  # as this worker read it
+    colleague = update(Referral).values(status=ReferralStatus.REJECTED)  # in another process
+    db.session.execute(colleague.execution_options(synchronize_session=False))
+    with pytest.raises(ReferralStateInvalid, match="someone else first"):
+        referrals.move(referral, ReferralStatus.ACCEPTED, actor=users["health"], department=to)
+
+
+def test_hostile_answers_on_a_link_change_nothing(open_case, hospital, login, client):
+    number = open_case().number
+    login("police")
+    _agree(client, number)
+    link = _send_outside(client, number, hospital)
+    for data in ({"status": "rejected", "reason": "full\x00"}, {"status": "x"}, {}):
+        assert client.post(link, data=data).status_code == 422
+    assert client.post(link, data={"status": "rejected", "reason": "r" * 5000}).status_code == 422
+    assert _status() == ReferralStatus.REQUESTED
+    assert client.post(link, data={"status": "accepted"}).status_code == 200
