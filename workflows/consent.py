@@ -49,19 +49,8 @@ def record(case: Case, answer: ConsentAnswer, *, actor: User, department: Depart
     if answer.given_by == ConsentGiver.GUARDIAN and not answer.child_view:
         raise ConsentInvalid("a guardian's answer for a child records the child's own view")
     named = _department(answer)
-    entry = ConsentEntry(
-        case_id=case.id,
-        purpose=answer.purpose,
-        department_id=named.id if named else None,
-        given=answer.given,
-        method=answer.method,
-        given_by=answer.given_by,
-        child_view=answer.child_view or None,
-        recorded_by_id=actor.id,
-    )
-    db.session.add(entry)
-    db.session.flush()
-    withdrawn = not answer.given and is_given(case, answer.purpose, answer.department, before=entry)
+    withdrawn = not answer.given and is_given(case, answer.purpose, answer.department)
+    entry = _entry(case, answer, named, actor)
     kind = EventType.CONSENT_WITHDRAWN if withdrawn else EventType.CONSENT_RECORDED
     timeline.record(
         case,
@@ -79,6 +68,22 @@ def record(case: Case, answer: ConsentAnswer, *, actor: User, department: Depart
     return entry
 
 
+def _entry(case: Case, answer: ConsentAnswer, named: Department | None, actor: User):
+    entry = ConsentEntry(
+        case_id=case.id,
+        purpose=answer.purpose,
+        department_id=named.id if named else None,
+        given=answer.given,
+        method=answer.method,
+        given_by=answer.given_by,
+        child_view=answer.child_view or None,
+        recorded_by_id=actor.id,
+    )
+    db.session.add(entry)
+    db.session.flush()
+    return entry
+
+
 def _entries(case: Case, purpose: ConsentPurpose, department: str | None):
     query = select(ConsentEntry).filter_by(case_id=case.id, purpose=purpose)
     if department is not None:
@@ -86,12 +91,9 @@ def _entries(case: Case, purpose: ConsentPurpose, department: str | None):
     return query.order_by(ConsentEntry.id.desc())
 
 
-def is_given(case: Case, purpose: ConsentPurpose, department: str | None = None, before=None):
+def is_given(case: Case, purpose: ConsentPurpose, department: str | None = None) -> bool:
     """Whether the latest answer for the purpose (and department) is yes; read every time."""
-    query = _entries(case, purpose, department)
-    if before is not None:
-        query = query.where(ConsentEntry.id < before.id)
-    latest = db.session.scalars(query.limit(1)).first()
+    latest = db.session.scalars(_entries(case, purpose, department).limit(1)).first()
     return latest is not None and latest.given
 
 
