@@ -258,3 +258,15 @@ def test_hostile_answers_on_a_link_change_nothing(open_case, hospital, login, cl
     assert client.post(link, data={"status": "rejected", "reason": "r" * 5000}).status_code == 422
     assert _status() == ReferralStatus.REQUESTED
     assert client.post(link, data={"status": "accepted"}).status_code == 200
+
+
+def test_the_link_page_follows_the_organisations_browser(open_case, hospital, login, client):
+    number = open_case().number
+    login("police")
+    _agree(client, number)
+    link = _send_outside(client, number, hospital)
+    client.post("/logout")
+    chinese = client.get(link, headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
+    assert f"致{HOSPITAL}的转介" in chinese and "医疗救治" in chinese
+    english = client.get(link, headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert f"Referral for {HOSPITAL}" in english and "Medical care" in english
