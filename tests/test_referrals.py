@@ -270,3 +270,18 @@ def test_the_link_page_follows_the_organisations_browser(open_case, hospital, lo
     assert f"致{HOSPITAL}的转介" in chinese and "医疗救治" in chinese
     english = client.get(link, headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert f"Referral for {HOSPITAL}" in english and "Medical care" in english
+
+
+def test_a_link_answer_without_the_pages_csrf_token_is_refused(
+    open_case, hospital, login, client, csrf_client
+):
+    number = open_case().number
+    login("police")
+    _agree(client, number)
+    link = _send_outside(client, number, hospital)
+    assert csrf_client.post(link, data={"status": "accepted"}).status_code == 400
+    page = csrf_client.get(link).get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    answer = {"status": "accepted", "csrf_token": token}
+    assert csrf_client.post(link, data=answer).status_code == 200
+    assert _status() == ReferralStatus.ACCEPTED
