@@ -138,7 +138,8 @@ def readable_classes(user: User, form_key: str, case: Case | None = None) -> set
 
 def may_record_consent(user: User, case: Case) -> bool:
     """Social workers of the departments owning the case record and withdraw its consents."""
-    return user.has_role(Role.SOCIAL_WORKER) and bool(user.department_codes() & CASE_OWNERS)
+    owner = bool(user.department_codes() & CASE_OWNERS)
+    return owner and user.has_role(Role.SOCIAL_WORKER) and may_see_case(user, case)
 
 
 def may_read_child_view(user: User) -> bool:
