@@ -6,10 +6,18 @@ from wtforms.validators import ValidationError
 
 from .base import TaskForm, TaskMeta
 from .choices import CHINA, COUNTRY_CHOICES, PROVINCE_CHOICES
+from .consent import (
+    CHILD_VIEW_LABEL,
+    DEPARTMENT_CHOICES,
+    GIVERS,
+    METHODS,
+    hears_the_child,
+)
 from .fields import (
     AgeField,
     ChoiceField,
     EventDateField,
+    MultiChoiceField,
     NotesField,
     RadioChoiceField,
     ShortTextField,
@@ -99,3 +107,46 @@ class VictimNameForm(Form):
         ),
         sensitivity=S.IDENTITY,
     )
+
+
+class IntakeConsentForm(Form):
+    """The consents asked at intake; left blank when nobody could be asked yet."""
+
+    Meta = TaskMeta
+
+    consent_outside_referral = YesNoField(
+        _l("Agrees to referral to outside organisations"), required=False
+    )
+    consent_family_contact = YesNoField(_l("Agrees that the family is contacted"), required=False)
+    consent_row_export = YesNoField(_l("Agrees to inclusion in row-level exports"), required=False)
+    consent_share_departments = MultiChoiceField(
+        _l("Agrees to share the file in full with"), DEPARTMENT_CHOICES
+    )
+    consent_given_by = RadioChoiceField(_l("Given by"), GIVERS, required=False)
+    consent_method = RadioChoiceField(_l("How it was given"), METHODS, required=False)
+    # Sensitive: the child's own words; the departments owning the case only.
+    consent_child_view = NotesField(CHILD_VIEW_LABEL, sensitivity=S.MINOR)
+
+    def answered(self) -> bool:
+        """Whether any consent question was answered."""
+        flags = (
+            self.consent_outside_referral,
+            self.consent_family_contact,
+            self.consent_row_export,
+        )
+        return any(f.data is not None for f in flags) or bool(self.consent_share_departments.data)
+
+    def validate_consent_given_by(self, field):
+        """Answers need to say who gave them."""
+        if self.answered() and not field.data:
+            raise ValidationError(str(_l("Say who gave these answers.")))
+
+    def validate_consent_method(self, field):
+        """Answers need to say how they were given."""
+        if self.answered() and not field.data:
+            raise ValidationError(str(_l("Say how these answers were given.")))
+
+    def validate(self, extra_validators=None) -> bool:
+        """Every field's checks, then: a guardian's answer carries the child's own view."""
+        valid = super().validate(extra_validators)
+        return hears_the_child(self.consent_given_by, self.consent_child_view) and valid

@@ -2,9 +2,11 @@
 
 from .base import db
 from .cases import Case, CaseStatus
+from .consent import ConsentEntry, ConsentGiver, ConsentMethod, ConsentPurpose
 from .incidents import Incident, IncidentSource
 from .people import DEPARTMENT_CODES, DEPARTMENTS, Department, Membership, Role, User
 from .processes import DiagramDraft, DiagramVersion, PathwayVersion, ProcessInstance
+from .referrals import Organisation, OrganisationKind, Referral, ReferralLink, ReferralStatus
 from .service_levels import Escalation, Notification, ServiceLevel
 from .tasks import HumanTask, TaskStatus
 from .timeline import AuditEvent, EventType, TimelineEvent
@@ -15,6 +17,10 @@ __all__ = [
     "AuditEvent",
     "Case",
     "CaseStatus",
+    "ConsentEntry",
+    "ConsentGiver",
+    "ConsentMethod",
+    "ConsentPurpose",
     "Department",
     "DiagramDraft",
     "DiagramVersion",
@@ -25,8 +31,13 @@ __all__ = [
     "IncidentSource",
     "Membership",
     "Notification",
+    "Organisation",
+    "OrganisationKind",
     "PathwayVersion",
     "ProcessInstance",
+    "Referral",
+    "ReferralLink",
+    "ReferralStatus",
     "Role",
     "ServiceLevel",
     "TaskStatus",

@@ -15,6 +15,8 @@ ENCRYPTED_COLUMNS = (
     ("timeline_events", "data"),
     ("process_instances", "state"),
     ("incidents", "message"),
+    ("consent_entries", "child_view"),
+    ("referrals", "reason"),
 )
 
 

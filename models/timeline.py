@@ -29,6 +29,11 @@ class EventType(enum.StrEnum):
     CASE_CLOSED = "case_closed"
     INCIDENT_OPENED = "incident_opened"
     INCIDENT_RESOLVED = "incident_resolved"
+    CONSENT_RECORDED = "consent_recorded"
+    CONSENT_WITHDRAWN = "consent_withdrawn"
+    REFERRAL_SENT = "referral_sent"
+    REFERRAL_STATUS_CHANGED = "referral_status_changed"
+    REFERRAL_OVERDUE = "referral_overdue"
 
 
 class TimelineEvent(db.Model):

@@ -13,8 +13,8 @@ from sqlalchemy import select
 
 from forms.registry import FORMS
 from forms.sensitivity import Sensitivity
-from models import AuditEvent, Case, Escalation, HumanTask, Role, User, db
-from workflows import engine, escalation
+from models import AuditEvent, Case, Department, Escalation, HumanTask, Referral, Role, User, db
+from workflows import consent, engine, escalation
 
 # Whose data each department reads besides its own steps: what its work needs, nothing more.
 # Keys are codes of models.people.DEPARTMENTS, values form keys (tests/test_departments.py).
@@ -64,6 +64,8 @@ NEEDS = {
     "joint_office": {"case_open", "rescue_rapid_search", "rescue_search_review"},
 }
 NAME_READERS = {"police", "civil_affairs"}
+# The departments that own a case: they record its consents and read the child's own view.
+CASE_OWNERS = {"police", "civil_affairs"}
 # Who, besides the recording department and oversight, reads each class of sensitive answer
 # in a step they may read; everyone else sees "restricted" in its place.
 CLASS_READERS = {
@@ -78,6 +80,9 @@ CLASS_READERS = {
 OVERSIGHT = (Role.REVIEWER, Role.MANAGER)
 # The department a step overdue twice over is escalated to, which then sees that case.
 ESCALATION_READER = escalation.OVERSIGHT_DEPARTMENT
+# What a referral's recipient reads of the case besides its number and the service: the
+# intake's plain facts a service needs to receive the victim (minimum necessary).
+REFERRAL_FIELDS = ("age", "sex", "victim_language", "interpreter_needed", "disability")
 
 
 def oversees(user: User) -> bool:
@@ -98,7 +103,8 @@ def may_see_case(user: User, case: Case) -> bool:
     codes = user.department_codes()
     if ESCALATION_READER in codes and escalated_to_oversight(case):
         return True
-    return user.has_role(Role.SOCIAL_WORKER) and bool(codes & case_departments(case))
+    touched = case_departments(case) | consent.shared_with(case)
+    return user.has_role(Role.SOCIAL_WORKER) and bool(codes & touched)
 
 
 def escalated_to_oversight(case: Case) -> bool:
@@ -112,9 +118,15 @@ def escalated_to_oversight(case: Case) -> bool:
     return db.session.scalar(query) is not None
 
 
-def may_read_step(user: User, form_key: str) -> bool:
-    """Whether the user may read the data submitted with a step's form."""
-    if oversees(user):
+def shares_with(user: User, case: Case | None) -> bool:
+    """Whether the victim currently agrees to share the case in full with the user's
+    department (read at every call: a withdrawal hides the data at once)."""
+    return case is not None and bool(user.department_codes() & consent.shared_with(case))
+
+
+def may_read_step(user: User, form_key: str, case: Case | None = None) -> bool:
+    """Whether the user may read the data submitted with a step's form (of that case)."""
+    if oversees(user) or shares_with(user, case):
         return True
     form = FORMS.get(form_key)
     owner = form.department if form else None
@@ -128,15 +140,58 @@ def may_read_notes(user: User, form_key: str) -> bool:
     return form is not None and form.department in user.department_codes()
 
 
-def readable_classes(user: User, form_key: str) -> set[Sensitivity]:
+def readable_classes(user: User, form_key: str, case: Case | None = None) -> set[Sensitivity]:
     """The classes of a step's answers the user reads in full (the rest shows as restricted)."""
     form = FORMS.get(form_key)
     codes = user.department_codes()
-    if oversees(user) or (form is not None and form.department in codes):
+    owner = form is not None and form.department in codes
+    if oversees(user) or owner or shares_with(user, case):
         return set(Sensitivity)
     return {Sensitivity.PLAIN} | {
         kind for kind, readers in CLASS_READERS.items() if readers & codes
     }
+
+
+def may_record_consent(user: User, case: Case) -> bool:
+    """Social workers of the departments owning the case record and withdraw its consents."""
+    owner = bool(user.department_codes() & CASE_OWNERS)
+    return owner and user.has_role(Role.SOCIAL_WORKER) and may_see_case(user, case)
+
+
+def may_read_child_view(user: User) -> bool:
+    """A child's own view of a consent stays with the departments owning the case."""
+    return oversees(user) or bool(user.department_codes() & CASE_OWNERS)
+
+
+def may_refer(user: User, case: Case) -> bool:
+    """Social workers of a department that may see the case refer it for a service."""
+    return user.has_role(Role.SOCIAL_WORKER) and may_see_case(user, case)
+
+
+def may_answer_referral(user: User, referral: Referral) -> bool:
+    """The receiving department answers a referral made to it."""
+    to = referral.to_department
+    return (
+        to is not None and user.has_role(Role.SOCIAL_WORKER) and to.code in user.department_codes()
+    )
+
+
+def may_cancel_referral(user: User, referral: Referral) -> bool:
+    """The sending department may cancel its referral."""
+    sender = referral.from_department.code
+    return user.has_role(Role.SOCIAL_WORKER) and sender in user.department_codes()
+
+
+def may_manage_directory(user: User) -> bool:
+    """Managers and admins keep the directory of outside organisations."""
+    return user.has_role(Role.MANAGER) or user.has_role(Role.ADMIN)
+
+
+def acting_department(user: User, codes) -> Department:
+    """The user's department among `codes`: the one a recorded action names."""
+    return next(
+        m.department for m in user.memberships if m.department and m.department.code in codes
+    )
 
 
 def may_work_on(user: User, task: HumanTask) -> bool:

@@ -13,7 +13,7 @@ from forms.sensitivity import Sensitivity
 from models import Case, EventType, TimelineEvent, User, db
 from workflows.engine import CASE_OPEN_FORM
 
-from .access import may_read_notes, may_read_step, readable_classes
+from .access import REFERRAL_FIELDS, may_read_notes, may_read_step, readable_classes
 
 STEP_EVENTS = (EventType.CASE_OPENED, EventType.TASK_COMPLETED)
 
@@ -38,10 +38,10 @@ def readable_steps(user: User, case: Case) -> list[RecordedStep]:
     steps = []
     for event in events:
         form_key = event.data.get("form_key", CASE_OPEN_FORM)
-        if form_key not in FORMS or not may_read_step(user, form_key):
+        if form_key not in FORMS or not may_read_step(user, form_key, case):
             continue
         department = event.department.code if event.department else None
-        notes, classes = may_read_notes(user, form_key), readable_classes(user, form_key)
+        notes, classes = may_read_notes(user, form_key), readable_classes(user, form_key, case)
         steps.append(
             RecordedStep(
                 form_key,
@@ -51,6 +51,16 @@ def readable_steps(user: User, case: Case) -> list[RecordedStep]:
             )
         )
     return steps
+
+
+def referral_facts(case: Case) -> list[tuple[str, str]]:
+    """The few intake facts a referral's recipient reads (access.REFERRAL_FIELDS)."""
+    opened = db.session.scalar(
+        select(TimelineEvent).filter_by(case_id=case.id, event_type=EventType.CASE_OPENED)
+    )
+    data = opened.data.get("data", {}) if opened else {}
+    minimal = {name: data[name] for name in REFERRAL_FIELDS if name in data}
+    return answers(CASE_OPEN_FORM, minimal, False, {Sensitivity.PLAIN})
 
 
 def answers(

@@ -9,11 +9,14 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from forms.choices import PROVINCES
+from forms.consent import PURPOSES
+from forms.referrals import SERVICES, STATUS_NAMES
 from forms.registry import FORMS
 from models import Case, EventType, HumanTask, TimelineEvent, User, db
 from models.crypto import keyring
 from workflows import incidents, progress
 from workflows.engine import CASE_OPEN_FORM
+from workflows.referrals import CONSENT_WITHDRAWN
 
 from . import access
 from .case_summary import answers
@@ -37,6 +40,8 @@ PHASE_NAMES = {
     "closure": _l("Case closure"),
 }
 # Events that carry a step's submitted data (under "data").
+PURPOSE_NAMES = dict(PURPOSES)
+SERVICE_NAMES = dict(SERVICES)
 DATA_EVENTS = {EventType.CASE_OPENED, EventType.TASK_COMPLETED}
 
 
@@ -161,11 +166,13 @@ def timeline(case: Case, user: User) -> list[Entry]:
             phase = ready_in.get(data.get("to"), phase)
         else:
             phase = data.get("process", phase)
-        entries.append(_entry(event, task, phase, user))
+        entries.append(_entry(event, task, phase, user, case))
     return entries
 
 
-def _entry(event: TimelineEvent, task: HumanTask | None, phase: str | None, user: User) -> Entry:
+def _entry(
+    event: TimelineEvent, task: HumanTask | None, phase: str | None, user: User, case: Case
+) -> Entry:
     codes = {event.department.code} if event.department else set()
     data = event.data or {}
     if event.event_type == EventType.CASE_HANDED_OVER and data.get("source"):
@@ -174,9 +181,9 @@ def _entry(event: TimelineEvent, task: HumanTask | None, phase: str | None, user
     entry = Entry(event, None if case_level else phase, _summary(event, task), codes)
     form_key = data.get("form_key", CASE_OPEN_FORM)
     if event.event_type in DATA_EVENTS and form_key in FORMS:
-        if access.may_read_step(user, form_key):
+        if access.may_read_step(user, form_key, case):
             notes = access.may_read_notes(user, form_key)
-            classes = access.readable_classes(user, form_key)
+            classes = access.readable_classes(user, form_key, case)
             entry.details = answers(form_key, data.get("data", {}), notes, classes)
         else:
             entry.restricted = True
@@ -213,6 +220,37 @@ def _handover(data: dict) -> str:
     return _("Handed over to %(target)s", target=department_name(target))
 
 
+def _purpose(data: dict) -> str:
+    purpose = str(PURPOSE_NAMES.get(data.get("purpose"), data.get("purpose", "")))
+    if data.get("shared_with"):
+        purpose += f" ({department_name(data['shared_with'])})"
+    return purpose
+
+
+def _consent(data: dict) -> str:
+    if data.get("given"):
+        return _("Consent given: %(purpose)s", purpose=_purpose(data))
+    return _("Consent refused: %(purpose)s", purpose=_purpose(data))
+
+
+def _recipient(data: dict) -> str:
+    return data.get("organisation") or department_name(data.get("to") or "")
+
+
+def _referral_moved(data: dict) -> str:
+    service = SERVICE_NAMES.get(data.get("service"), data.get("service"))
+    if data.get("reason") == CONSENT_WITHDRAWN:
+        return _("Referral for %(service)s stopped: the consent was withdrawn", service=service)
+    status = STATUS_NAMES.get(data.get("status"), data.get("status"))
+    return _("Referral for %(service)s: %(status)s", service=service, status=status)
+
+
+def _referral_overdue(data: dict) -> str:
+    if data.get("deadline") == "acceptance":
+        return _("Referral not accepted in time")
+    return _("Referral outcome overdue")
+
+
 # What the case page says of each kind of event: (step title, event data) -> text.
 SUMMARIES = {
     EventType.CASE_OPENED: lambda step, data: _("Case opened"),
@@ -240,6 +278,17 @@ SUMMARIES = {
     EventType.INCIDENT_RESOLVED: lambda step, data: _(
         "The diagram's rule %(rule)s works again; the case continues",
         rule=data.get("name") or data.get("element"),
+    ),
+    EventType.CONSENT_RECORDED: lambda step, data: _consent(data),
+    EventType.REFERRAL_SENT: lambda step, data: _(
+        "Referred for %(service)s to %(recipient)s",
+        service=SERVICE_NAMES.get(data.get("service"), data.get("service")),
+        recipient=_recipient(data),
+    ),
+    EventType.REFERRAL_STATUS_CHANGED: lambda step, data: _referral_moved(data),
+    EventType.REFERRAL_OVERDUE: lambda step, data: _referral_overdue(data),
+    EventType.CONSENT_WITHDRAWN: lambda step, data: _(
+        "Consent withdrawn: %(purpose)s", purpose=_purpose(data)
     ),
 }
 

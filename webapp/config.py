@@ -20,6 +20,16 @@ class Config:
     # A random key per process is only for `make run`: ProductionConfig refuses to start without.
     SECRET_KEY = os.environ.get("SECRET_KEY") or secrets.token_hex(32)
     PERMANENT_SESSION_LIFETIME = timedelta(minutes=30)
+    # How long a referral may wait to be accepted, and for its outcome; how long a link lives.
+    REFERRAL_ACCEPT_PERIOD = timedelta(
+        hours=int(os.environ.get("HOMECOMING_REFERRAL_ACCEPT_HOURS", "72"))
+    )
+    REFERRAL_OUTCOME_PERIOD = timedelta(
+        days=int(os.environ.get("HOMECOMING_REFERRAL_OUTCOME_DAYS", "30"))
+    )
+    REFERRAL_LINK_LIFETIME = timedelta(
+        days=int(os.environ.get("HOMECOMING_REFERRAL_LINK_DAYS", "7"))
+    )
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     # A dead pooled connection is replaced before use; parameters (victims' names) stay out

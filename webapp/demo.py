@@ -4,7 +4,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from forms.examples import EXAMPLES
-from models import Case, Department, Membership, Role, User, db
+from models import Case, Department, Membership, Organisation, OrganisationKind, Role, User, db
 from workflows import engine
 from workflows.pathways import deploy_shipped
 from workflows.routing import sync_departments
@@ -12,6 +12,12 @@ from workflows.routing import sync_departments
 from .passwords import hash_password
 
 MAX_DEMO_STEPS = 60
+# The referral directory of the demo (fictitious contacts).
+ORGANISATIONS = (
+    ("Putian First Hospital", OrganisationKind.HOSPITAL, ["medical_care", "psychological_care"]),
+    ("Xianyou County No. 2 Middle School", OrganisationKind.SCHOOL, ["schooling"]),
+    ("Fujian Sunflower Women's Shelter", OrganisationKind.SHELTER, ["shelter", "job_training"]),
+)
 OVERSIGHT_ROLES = {"manager": Role.MANAGER, "reviewer": Role.REVIEWER, "admin": Role.ADMIN}
 
 
@@ -68,6 +74,9 @@ def seed(password: str, totp_secret: str) -> None:
     deploy_shipped(users["manager"])
     if db.session.scalar(select(Case.id).limit(1)) is not None:
         return
+    for name, kind, services in ORGANISATIONS:
+        contact = "0594-0000000"
+        db.session.add(Organisation(name=name, kind=kind, services=services, contact=contact))
     stories = [
         ("Lin Xiaomei", {}, 0, {}),
         ("Chen Hua", {"age": 9}, 4, {"rescue_identification": {"age": 9}}),

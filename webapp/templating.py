@@ -5,6 +5,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from forms.consent import GIVERS, METHODS, PURPOSES
+from forms.referrals import KINDS, SERVICES, STATUS_NAMES
 from forms.registry import FORMS
 from models import Department, db
 from workflows.notifications import unread_count
@@ -41,6 +43,11 @@ def rule_failed_message(failure) -> str:
     )
 
 
+def _labeller(choices):
+    labels = dict(choices)
+    return lambda value: str(labels.get(value, value))
+
+
 def register_template_helpers(app) -> None:
     """Expose the helpers to Jinja."""
     app.jinja_env.globals.update(
@@ -54,4 +61,10 @@ def register_template_helpers(app) -> None:
         may_manage_incidents=may_manage_incidents,
         may_edit_service_levels=may_edit_service_levels,
         unread_notifications=unread_count,
+        consent_purpose=_labeller(PURPOSES),
+        consent_method=_labeller(METHODS),
+        consent_giver=_labeller(GIVERS),
+        service_name=_labeller(SERVICES),
+        organisation_kind=_labeller(KINDS),
+        referral_status=_labeller(STATUS_NAMES.items()),
     )

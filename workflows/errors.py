@@ -104,3 +104,23 @@ class NotDepartmentHead(WorkflowError):
 
 class NotAColleague(WorkflowError):
     """A task goes only to a social worker of its own department."""
+
+
+class ConsentInvalid(WorkflowError):
+    """A consent answer that cannot be recorded as given (nothing was recorded)."""
+
+
+class ConsentMissing(WorkflowError):
+    """The victim has not given the consent this needs; nothing was sent."""
+
+
+class ReferralStateInvalid(WorkflowError):
+    """The referral cannot move to that status from where it stands (or someone was first)."""
+
+
+class LinkNotFound(WorkflowError):
+    """No referral link with that token: mistyped or forged."""
+
+
+class LinkSpent(WorkflowError):
+    """The link was used already, or has expired."""

@@ -13,7 +13,7 @@ from sqlalchemy import exists, or_, select, update
 
 from models import HumanTask, Incident, IncidentSource, ProcessInstance, TaskStatus, db
 
-from . import clock, escalation, incidents, notifications
+from . import clock, escalation, incidents, notifications, referrals
 from .errors import RuleFailed
 from .instances import Step
 
@@ -105,8 +105,8 @@ def _fire_or_report(instance_id: int, worker: str, rollback) -> int:
 
 
 def run(worker: str, commit, rollback, *, until_idle=False, batch=20, poll=5.0) -> int:
-    """The worker loop: claim, commit, fire each in its own transaction, then escalate and
-    mail; returns timers fired."""
+    """The worker loop: claim, commit, fire each in its own transaction, then escalate (tasks
+    and referrals) and mail; returns timers fired."""
     fired = 0
     while True:
         ids = claim_due(worker, datetime.now(UTC), batch)
@@ -124,7 +124,8 @@ def run(worker: str, commit, rollback, *, until_idle=False, batch=20, poll=5.0) 
 
 def _escalate_and_mail(commit, batch: int) -> bool:
     """Fire due escalation rungs, then mail what is unsent; whether there was anything."""
-    rungs = escalation.run_once(clock.now(), batch)
+    now = clock.now()
+    rungs = escalation.run_once(now, batch) + referrals.escalate_overdue(now)
     commit()
     messages = notifications.take_mail(batch)
     commit()  # taken before sending: a crash loses a mail rather than sending it twice

@@ -4,7 +4,7 @@ from flask import Blueprint, jsonify, redirect, render_template, request, url_fo
 from flask_login import current_user, login_required
 
 from models import db
-from workflows import engine
+from workflows import consent, engine
 
 from .. import access, casefile, readers
 
@@ -53,9 +53,17 @@ def show(number):
     phase = request.args.get("phase") or None
     page = casefile.case_page(case, current_user, department, phase)
     seen_by = readers.readers(case) if readers.may_see_readers(current_user, case) else None
-    waiting = db.session.scalars(engine.open_tasks(case)).all()
+    ledger = consent.ledger(case)
     return render_template(
-        "cases/show.html", case=case, page=page, seen_by=seen_by, waiting=waiting
+        "cases/show.html",
+        case=case,
+        page=page,
+        seen_by=seen_by,
+        ledger=ledger,
+        may_record_consent=access.may_record_consent(current_user, case),
+        may_read_child_view=access.may_read_child_view(current_user),
+        may_refer=access.may_refer(current_user, case),
+        waiting=db.session.scalars(engine.open_tasks(case)).all(),
     )
 
 

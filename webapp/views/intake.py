@@ -4,11 +4,12 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from forms.intake import CaseOpenForm, VictimNameForm
+from forms.intake import CaseOpenForm, IntakeConsentForm, VictimNameForm
 from models import IncidentSource, db
-from workflows import engine
+from workflows import consent, engine
 from workflows.errors import FormInvalid, RuleFailed
 
+from .. import access
 from ..access import audit, deny, may_open_cases
 from ..templating import rule_failed_message
 from ..transaction import record_incident
@@ -16,11 +17,15 @@ from ..transaction import record_incident
 bp = Blueprint("intake", __name__, url_prefix="/cases/new")
 
 
-def _page(form: CaseOpenForm, name_form: VictimNameForm, status: int = 200, problem=None):
+def _page(form: CaseOpenForm, name_form: VictimNameForm, consent_form, status=200, problem=None):
     if status == 422:
         problem = _("Nothing was saved: please correct the answers marked below.")
     return render_template(
-        "intake/new.html", form=form, name_form=name_form, problem=problem
+        "intake/new.html",
+        form=form,
+        name_form=name_form,
+        consent_form=consent_form,
+        problem=problem,
     ), status
 
 
@@ -31,19 +36,21 @@ def new():
     if not may_open_cases(current_user):
         deny(current_user, "case_opened", None)
     form, name_form = CaseOpenForm(request.form), VictimNameForm(request.form)
+    consent_form = IntakeConsentForm(request.form)
     if request.method == "GET":
-        return _page(form, name_form)
-    if not name_form.validate():
+        return _page(form, name_form, consent_form)
+    if not all([name_form.validate(), consent_form.validate()]):
         form.validate()  # list the case form's own errors in the same answer
-        return _page(form, name_form, 422)
+        return _page(form, name_form, consent_form, 422)
     try:
         case = engine.open_case(form, current_user, name_form.victim_name.data)
     except FormInvalid:  # the engine validated this form: its errors are on it
         db.session.rollback()
-        return _page(form, name_form, 422)
+        return _page(form, name_form, consent_form, 422)
     except RuleFailed as failure:
         record_incident(failure, IncidentSource.CASE_OPENING, actor=current_user)
-        return _page(form, name_form, 409, rule_failed_message(failure))
+        return _page(form, name_form, consent_form, 409, rule_failed_message(failure))
+    _record_consents(case, consent_form)
     audit(current_user, "case_opened", case)
     flash(
         _(
@@ -54,3 +61,10 @@ def new():
         "success",
     )
     return redirect(url_for("cases.show", number=case.number))
+
+
+def _record_consents(case, consent_form) -> None:
+    """The consents asked at intake go to the ledger, recorded by the police."""
+    police = access.acting_department(current_user, {engine.case_opener()})
+    for answer in consent.intake_answers(consent_form):
+        consent.record(case, answer, actor=current_user, department=police)

@@ -1,0 +1,179 @@
+"""The consent ledger: recorded through the intake and the case's consent page, read at every
+access decision, withdrawn at once, and recorded only by the departments owning the case."""
+
+import pytest
+from sqlalchemy import func, select
+
+from forms.base import as_formdata
+from forms.examples import EXAMPLES
+from models import Case, ConsentEntry, ConsentPurpose, db
+
+FILE_NUMBER = EXAMPLES["case_open"]["police_file_number"]
+CHILD_VIEW = "She wants the doctors to know, not her uncle."
+
+
+def _intake(**consent) -> dict:
+    answers = {**EXAMPLES["case_open"], "victim_name": "Lin Xiaomei", **consent}
+    return as_formdata(answers).to_dict(flat=False)
+
+
+def _consent(purpose="share_department", given="yes", **changes) -> dict:
+    answer = {"purpose": purpose, "given": given, "method": "written", "given_by": "victim"}
+    if purpose == "share_department":
+        answer["department"] = "health"
+    return {**answer, **changes}
+
+
+def _entries() -> int:
+    db.session.rollback()
+    return db.session.scalar(select(func.count()).select_from(ConsentEntry))
+
+
+def _page(client, number) -> tuple[int, str]:
+    response = client.get(f"/cases/{number}")
+    return response.status_code, response.get_data(as_text=True)
+
+
+def test_the_intake_records_each_consent_with_the_childs_view(login, client):
+    login("police", "en")
+    consents = {
+        "consent_outside_referral": "yes",
+        "consent_family_contact": "no",
+        "consent_share_departments": ["health", "education"],
+        "consent_given_by": "guardian",
+        "consent_method": "guardian",
+        "consent_child_view": CHILD_VIEW,
+    }
+    response = client.post("/cases/new", data=_intake(**consents))
+    assert response.status_code == 302
+    case = db.session.scalar(select(Case))
+    entries = db.session.scalars(select(ConsentEntry).order_by(ConsentEntry.id)).all()
+    assert [(e.purpose, e.given) for e in entries] == [
+        (ConsentPurpose.OUTSIDE_REFERRAL, True),
+        (ConsentPurpose.FAMILY_CONTACT, False),
+        (ConsentPurpose.SHARE_DEPARTMENT, True),
+        (ConsentPurpose.SHARE_DEPARTMENT, True),
+    ]
+    assert {e.child_view for e in entries} == {CHILD_VIEW}
+    page = _page(client, case.number)[1]
+    assert "Consent given: Referral to an outside organisation" in page
+    assert "Consent refused: Contacting the family" in page
+    assert "Sharing with a department beyond its needs (Health)" in page
+    assert CHILD_VIEW in page and "A guardian, for a child" in page
+
+
+def test_a_guardian_answer_without_the_childs_view_saves_nothing(login, client):
+    login("police", "en")
+    answers = {"consent_outside_referral": "yes", "consent_given_by": "guardian"}
+    response = client.post("/cases/new", data=_intake(**answers, consent_method="verbal"))
+    assert response.status_code == 422
+    assert "Record the child&#39;s own view when a guardian answers." in response.get_data(
+        as_text=True
+    )
+    assert db.session.scalar(select(func.count()).select_from(Case)) == 0 and _entries() == 0
+
+
+def test_an_intake_without_consent_answers_records_none(login, client):
+    login("police")
+    assert client.post("/cases/new", data=_intake()).status_code == 302
+    assert _entries() == 0
+
+
+def test_a_sharing_consent_opens_the_file_and_its_withdrawal_closes_it_at_once(
+    open_case, login, client
+):
+    number = open_case().number
+    login("health", "en")
+    assert _page(client, number)[0] == 403
+    login("police")
+    assert client.post(f"/cases/{number}/consent", data=_consent()).status_code == 302
+    login("health", "en")
+    status, page = _page(client, number)
+    assert status == 200 and FILE_NUMBER in page
+    assert "Found during a check" not in page  # the police's own notes stay with them
+    login("police")
+    assert client.post(f"/cases/{number}/consent", data=_consent(given="no")).status_code == 302
+    login("health", "en")
+    assert _page(client, number)[0] == 403
+    page = _page(login("police", "en"), number)[1]
+    assert "Consent withdrawn: Sharing with a department beyond its needs (Health)" in page
+
+
+def test_sharing_reveals_classes_a_department_does_not_need(open_case, users, login, client):
+    case = open_case(steps=6)
+    login("justice", "en")
+    before = _page(client, case.number)[1]
+    assert "Details restricted to the departments concerned." in before
+    login("police")
+    share = _consent(department="justice")
+    assert client.post(f"/cases/{case.number}/consent", data=share).status_code == 302
+    after = _page(login("justice", "en"), case.number)[1]
+    assert after.count("Details restricted") < before.count("Details restricted")
+
+
+def test_the_childs_view_stays_with_the_owning_departments(open_case, login, client):
+    number = open_case().number
+    login("police")
+    answer = _consent(given_by="guardian", method="guardian", child_view=CHILD_VIEW)
+    assert client.post(f"/cases/{number}/consent", data=answer).status_code == 302
+    status, page = _page(login("health", "en"), number)
+    assert status == 200 and "Consent given" in page and CHILD_VIEW not in page
+    assert CHILD_VIEW in _page(login("reviewer", "en"), number)[1]
+
+
+@pytest.mark.parametrize("username", ["health", "reviewer", "manager", "justice"])
+def test_only_the_owning_departments_record_consent(username, open_case, login, client, audits):
+    number = open_case().number
+    login("police")
+    client.post(f"/cases/{number}/consent", data=_consent())  # health may now see the case
+    login(username)
+    assert client.get(f"/cases/{number}/consent").status_code in (403, 404)
+    assert client.post(f"/cases/{number}/consent", data=_consent(given="no")).status_code == 403
+    assert _entries() == 1
+    assert audits("consent_recorded", allowed=False) >= 1 or username == "justice"
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"purpose": "sell_to_press"},
+        {"department": "nowhere"},
+        {"department": ""},
+        {"purpose": "family_contact", "department": "health"},
+        {"given": "maybe"},
+        {"method": "telepathy"},
+        {"given_by": "guardian"},  # without the child's view
+        {"child_view": "x" * 5000},
+        {"child_view": "bad\x00byte"},
+    ],
+)
+def test_hostile_answers_are_refused_and_change_nothing(changes, open_case, login, client):
+    number = open_case().number
+    login("police")
+    response = client.post(f"/cases/{number}/consent", data=_consent(**changes))
+    assert response.status_code == 422
+    assert _entries() == 0
+
+
+def test_an_unknown_case_is_a_404(login, client):
+    login("police")
+    assert client.post("/cases/HC-2026-ZZZZZZ/consent", data=_consent()).status_code == 404
+
+
+def test_the_consent_page_speaks_chinese_and_english(open_case, login, client):
+    number = open_case().number
+    assert "记录答复" in login("police", "zh").get(f"/cases/{number}/consent").get_data(
+        as_text=True
+    )
+    page = login("police", "en").get(f"/cases/{number}/consent").get_data(as_text=True)
+    assert "Record the answer" in page and "Sharing with a department beyond its needs" in page
+
+
+def test_ledger_entries_are_never_changed(open_case, login, client):
+    number = open_case().number
+    login("police")
+    client.post(f"/cases/{number}/consent", data=_consent())
+    entry = db.session.scalar(select(ConsentEntry))
+    entry.given = False
+    with pytest.raises(ValueError, match="append-only"):
+        db.session.flush()
