@@ -200,7 +200,7 @@ def test_passed_deadlines_are_escalated_once_and_shown_overdue(open_case, login,
     past = datetime.now(UTC) - timedelta(minutes=1)
     db.session.execute(update(Referral).values(accept_due_at=past, outcome_due_at=past))
     db.session.commit()
-    assert timers.run("test-worker", db.session.commit, until_idle=True) >= 2
+    timers.run("test-worker", db.session.commit, db.session.rollback, until_idle=True)
     assert referrals.escalate_overdue(datetime.now(UTC)) == 0  # each deadline once
     db.session.commit()
     assert sorted(e.data["deadline"] for e in _events("referral_overdue")) == [
