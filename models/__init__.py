@@ -2,6 +2,7 @@
 
 from .base import db
 from .cases import Case, CaseStatus
+from .matching import CaseIdentifier, CaseMatch, MatchDecision
 from .people import DEPARTMENT_CODES, DEPARTMENTS, Department, Membership, Role, User
 from .processes import DiagramDraft, DiagramVersion, PathwayVersion, ProcessInstance
 from .tasks import HumanTask, TaskStatus
@@ -12,12 +13,15 @@ __all__ = [
     "DEPARTMENT_CODES",
     "AuditEvent",
     "Case",
+    "CaseIdentifier",
+    "CaseMatch",
     "CaseStatus",
     "Department",
     "DiagramDraft",
     "DiagramVersion",
     "EventType",
     "HumanTask",
+    "MatchDecision",
     "Membership",
     "PathwayVersion",
     "ProcessInstance",

@@ -23,6 +23,9 @@ class EventType(enum.StrEnum):
     CASE_HANDED_OVER = "case_handed_over"
     DIAGRAM_MIGRATED = "diagram_migrated"
     CASE_CLOSED = "case_closed"
+    CASES_LINKED = "cases_linked"
+    VICTIM_RETRAFFICKED = "victim_retrafficked"
+    DOCUMENT_ATTACHED = "document_attached"
 
 
 class TimelineEvent(db.Model):

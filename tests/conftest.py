@@ -21,6 +21,8 @@ from forms.examples import EXAMPLES
 from models import (
     AuditEvent,
     Case,
+    CaseIdentifier,
+    CaseMatch,
     Department,
     DiagramDraft,
     DiagramVersion,
@@ -42,7 +44,15 @@ from workflows.pathways import deploy_shipped
 from workflows.routing import sync_departments
 
 ROOT = Path(__file__).resolve().parent.parent
-CASE_TABLES = (AuditEvent, TimelineEvent, HumanTask, ProcessInstance, Case)
+CASE_TABLES = (
+    AuditEvent,
+    TimelineEvent,
+    CaseIdentifier,
+    CaseMatch,
+    HumanTask,
+    ProcessInstance,
+    Case,
+)
 # `flask` subprocesses (timer workers, the CLI) read the test database with the tests' key.
 os.environ.setdefault("HOMECOMING_DATA_KEY", TEST_DATA_KEY)
 

@@ -12,7 +12,18 @@ from .production import refuse_without_secrets
 from .ratelimit import limiter
 from .templating import register_template_helpers
 from .transaction import register_transaction
-from .views import admin, audit, auth, cases, diagrams, inbox, intake, second_factor, tasks
+from .views import (
+    admin,
+    audit,
+    auth,
+    cases,
+    diagrams,
+    inbox,
+    intake,
+    matches,
+    second_factor,
+    tasks,
+)
 
 
 def create_app(config: type[Config] | None = None) -> RetryingFlask:
@@ -39,6 +50,7 @@ def create_app(config: type[Config] | None = None) -> RetryingFlask:
         tasks.bp,
         intake.bp,
         cases.bp,
+        matches.bp,
         diagrams.bp,
         audit.bp,
     )

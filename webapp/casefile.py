@@ -223,6 +223,13 @@ SUMMARIES = {
     ),
     EventType.CASE_HANDED_OVER: lambda step, data: _handover(data),
     EventType.CASE_CLOSED: lambda step, data: _closed(data),
+    EventType.CASES_LINKED: lambda step, data: _(
+        "Linked with case %(other)s: the same victim", other=data.get("other", "")
+    ),
+    EventType.VICTIM_RETRAFFICKED: lambda step, data: _(
+        "Victim rescued again (see case %(other)s): the joint office was told",
+        other=data.get("other", ""),
+    ),
 }
 
 

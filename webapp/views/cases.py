@@ -3,7 +3,9 @@
 from flask import Blueprint, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from .. import access, casefile, readers
+from workflows.matching.decisions import is_retrafficked
+
+from .. import access, casefile, match_list, readers
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 NAME_MAX_LENGTH = 120
@@ -50,7 +52,15 @@ def show(number):
     phase = request.args.get("phase") or None
     page = casefile.case_page(case, current_user, department, phase)
     seen_by = readers.readers(case) if readers.may_see_readers(current_user, case) else None
-    return render_template("cases/show.html", case=case, page=page, seen_by=seen_by)
+    return render_template(
+        "cases/show.html",
+        case=case,
+        page=page,
+        seen_by=seen_by,
+        matches=match_list.for_case(current_user, case),
+        decide=access.may_open_cases(current_user),
+        retrafficked=is_retrafficked(case),
+    )
 
 
 @bp.route("/<number>/diagram")

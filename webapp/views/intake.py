@@ -9,17 +9,18 @@ from models import db
 from workflows import engine
 from workflows.errors import FormInvalid
 
+from .. import match_list
 from ..access import audit, deny, may_open_cases
 
 bp = Blueprint("intake", __name__, url_prefix="/cases/new")
 
 
-def _page(form: CaseOpenForm, name_form: VictimNameForm, status: int = 200):
+def _page(form: CaseOpenForm, name_form: VictimNameForm, status: int = 200, matches=None):
     problem = None
     if status == 422:
         problem = _("Nothing was saved: please correct the answers marked below.")
     return render_template(
-        "intake/new.html", form=form, name_form=name_form, problem=problem
+        "intake/new.html", form=form, name_form=name_form, problem=problem, matches=matches
     ), status
 
 
@@ -32,9 +33,15 @@ def new():
     form, name_form = CaseOpenForm(request.form), VictimNameForm(request.form)
     if request.method == "GET":
         return _page(form, name_form)
-    if not name_form.validate():
-        form.validate()  # list the case form's own errors in the same answer
+    if not (name_form.validate() & form.validate()):  # list both forms' errors at once
         return _page(form, name_form, 422)
+    if request.form.get("confirmed") != "yes":
+        # Search before create: recomputed here from the answers, whatever the page said.
+        matches = match_list.for_intake(
+            current_user, name_form.victim_name.data, form.workflow_data()
+        )
+        if matches:
+            return _page(form, name_form, matches=matches)
     try:
         case = engine.open_case(form, current_user, name_form.victim_name.data)
     except FormInvalid:  # the engine validated this form: its errors are on it
