@@ -2,11 +2,24 @@
 
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
+
 from models import Case, MatchDecision, User
 from workflows.matching import candidates
-from workflows.matching.score import REASONS
 
 from . import access
+
+# What each reason of workflows.matching.score means to the police.
+REASONS = {
+    "document": _l("same identity document number"),
+    "dna": _l("same DNA sample reference"),
+    "name": _l("same name"),
+    "phonetic": _l("name sounds the same"),
+    "similar_name": _l("similar name"),
+    "birth_year": _l("same birth year"),
+    "near_birth_year": _l("birth year within two years"),
+    "origin": _l("same place of origin"),
+}
 
 
 @dataclass

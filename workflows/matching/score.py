@@ -3,8 +3,6 @@
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from flask_babel import lazy_gettext as _l
-
 from .keys import Digester, Identity
 
 # Weights of the fuzzy evidence, and the floors under which it is no match at all.
@@ -17,16 +15,6 @@ CONFLICT_FACTOR = 0.6
 PHONETIC_SCORE = 0.9
 # Score of a birth year one or two years off (ages are estimated), or unknown on either side.
 NEAR_YEAR, FAR_YEAR, UNKNOWN_YEAR = 0.7, 0.3, 0.5
-REASONS = {
-    "document": _l("same identity document number"),
-    "dna": _l("same DNA sample reference"),
-    "name": _l("same name"),
-    "phonetic": _l("name sounds the same"),
-    "similar_name": _l("similar name"),
-    "birth_year": _l("same birth year"),
-    "near_birth_year": _l("birth year within two years"),
-    "origin": _l("same place of origin"),
-}
 
 
 @dataclass
@@ -64,7 +52,8 @@ class Keys:
 
 @dataclass
 class Score:
-    """A score from 0 to 1 and the reasons (keys of REASONS) behind it."""
+    """A score from 0 to 1 and the reasons behind it (document, dna, name, phonetic,
+    similar_name, birth_year, near_birth_year, origin)."""
 
     value: float
     reasons: list[str]
