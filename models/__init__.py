@@ -2,6 +2,7 @@
 
 from .base import db
 from .cases import Case, CaseStatus
+from .documents import Document, DocumentKind
 from .matching import CaseIdentifier, CaseMatch, MatchDecision
 from .people import DEPARTMENT_CODES, DEPARTMENTS, Department, Membership, Role, User
 from .processes import DiagramDraft, DiagramVersion, PathwayVersion, ProcessInstance
@@ -19,6 +20,8 @@ __all__ = [
     "Department",
     "DiagramDraft",
     "DiagramVersion",
+    "Document",
+    "DocumentKind",
     "EventType",
     "HumanTask",
     "MatchDecision",

@@ -26,6 +26,7 @@ from models import (
     Department,
     DiagramDraft,
     DiagramVersion,
+    Document,
     HumanTask,
     Membership,
     PathwayVersion,
@@ -49,6 +50,7 @@ CASE_TABLES = (
     TimelineEvent,
     CaseIdentifier,
     CaseMatch,
+    Document,
     HumanTask,
     ProcessInstance,
     Case,
@@ -66,9 +68,14 @@ def database_url(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def app(database_url):
+def app(database_url, tmp_path_factory):
     """The app on the test database, seeded with departments, users and the pathway."""
-    config = type("SessionConfig", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": database_url})
+    documents = tmp_path_factory.mktemp("documents")
+    config = type(
+        "SessionConfig",
+        (TestConfig,),
+        {"SQLALCHEMY_DATABASE_URI": database_url, "DOCUMENTS_DIR": str(documents)},
+    )
     app = create_app(config)
     with app.app_context():
         db.drop_all()

@@ -18,6 +18,7 @@ from .views import (
     auth,
     cases,
     diagrams,
+    documents,
     inbox,
     intake,
     matches,
@@ -51,6 +52,7 @@ def create_app(config: type[Config] | None = None) -> RetryingFlask:
         intake.bp,
         cases.bp,
         matches.bp,
+        documents.bp,
         diagrams.bp,
         audit.bp,
     )

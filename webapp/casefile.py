@@ -223,6 +223,7 @@ SUMMARIES = {
     ),
     EventType.CASE_HANDED_OVER: lambda step, data: _handover(data),
     EventType.CASE_CLOSED: lambda step, data: _closed(data),
+    EventType.DOCUMENT_ATTACHED: lambda step, data: _("Document attached"),
     EventType.CASES_LINKED: lambda step, data: _(
         "Linked with case %(other)s: the same victim", other=data.get("other", "")
     ),

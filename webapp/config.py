@@ -44,6 +44,9 @@ class Config:
     # Data keys (models/crypto.py): never in the database; without one the app will not start.
     DATA_KEY = os.environ.get("HOMECOMING_DATA_KEY")
     DATA_KEY_FILE = os.environ.get("HOMECOMING_DATA_KEY_FILE")
+    # Attached files, encrypted with the data key; outside the web root (never under static/).
+    DOCUMENTS_DIR = os.environ.get("HOMECOMING_DOCUMENTS_DIR", str(INSTANCE / "documents"))
+    DOCUMENT_MAX_BYTES = 5 * 1024 * 1024
 
 
 class ProductionConfig(Config):

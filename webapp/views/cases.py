@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 
 from workflows.matching.decisions import is_retrafficked
 
-from .. import access, casefile, match_list, readers
+from .. import access, casefile, document_list, match_list, readers
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 NAME_MAX_LENGTH = 120
@@ -60,6 +60,9 @@ def show(number):
         matches=match_list.for_case(current_user, case),
         decide=access.may_open_cases(current_user),
         retrafficked=is_retrafficked(case),
+        documents=document_list.readable(current_user, case),
+        attach_to=document_list.targets(current_user, case),
+        kind_names=document_list.KIND_NAMES,
     )
 
 
