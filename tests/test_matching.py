@@ -9,6 +9,9 @@ from sqlalchemy import select
 from forms.base import as_formdata
 from forms.examples import EXAMPLES
 from models import CaseIdentifier, CaseMatch, EventType, TimelineEvent, db
+from models.crypto import Keyring, new_key
+from webapp.config import TEST_DATA_KEY
+from workflows.matching import candidates
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -147,3 +150,14 @@ def test_same_document_number_matches_whatever_the_name(open_case, login):
         .get_data(as_text=True)
     )
     assert first.number in page and "same identity document number" in page
+
+
+def test_cases_indexed_before_a_key_rotation_are_still_found(app, open_case):
+    earlier = open_case("Chen Jing")
+    before = app.extensions["data_keys"]
+    app.extensions["data_keys"] = Keyring.from_text(f"{new_key()},{TEST_DATA_KEY}")
+    try:
+        found = candidates.intake_matches("Chen Jing", {**EXAMPLES["case_open"]})
+    finally:
+        app.extensions["data_keys"] = before
+    assert [c.case.number for c in found] == [earlier.number]

@@ -7,7 +7,7 @@ from sqlalchemy import func, or_, select
 from models import Case, CaseIdentifier, CaseMatch, MatchDecision, db
 
 from .identity import case_identity, intake_identity
-from .index import digester
+from .index import digesters
 from .keys import Identity
 from .score import Keys, Score, score
 
@@ -68,16 +68,22 @@ def decisions(case_id: int) -> dict[int, MatchDecision]:
 
 
 def matches_for(identity: Identity, exclude: int | None = None) -> list[Candidate]:
-    """The cases scoring as a possible match for the identity, dismissed ones left out."""
-    keys = Keys.of(digester(), identity)
-    ids = _candidate_ids(keys, exclude)
+    """The cases scoring as a possible match for the identity, dismissed ones left out; the
+    query is digested under every configured key (rows not yet re-indexed keep an old one)."""
     decided = decisions(exclude) if exclude is not None else {}
-    found = []
-    for case_id, other in _keys_of(ids).items():
-        result = score(keys, other)
-        decision = decided.get(case_id)
-        if decision == MatchDecision.LINKED or (result.is_match and decision is None):
-            found.append(Candidate(db.session.get(Case, case_id), result, decision))
+    best: dict[int, Score] = {}
+    for digester in digesters():
+        keys = Keys.of(digester, identity)
+        for case_id, other in _keys_of(_candidate_ids(keys, exclude)).items():
+            result = score(keys, other)
+            if case_id not in best or result.value > best[case_id].value:
+                best[case_id] = result
+    found = [
+        Candidate(db.session.get(Case, case_id), result, decided.get(case_id))
+        for case_id, result in best.items()
+        if decided.get(case_id) == MatchDecision.LINKED
+        or (result.is_match and case_id not in decided)
+    ]
     found.sort(key=lambda c: (-c.score.value, c.case.id))
     return found[:MAX_CANDIDATES]
 

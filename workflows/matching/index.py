@@ -14,6 +14,11 @@ def digester() -> Digester:
     return Digester(keyring().current.index_key)
 
 
+def digesters() -> list[Digester]:
+    """Digests under every configured key, the current one first."""
+    return [Digester(key.index_key) for key in keyring().keys]
+
+
 def index_case(case: Case) -> None:
     """Replace the case's identifiers with those its name and answers now give (flushes)."""
     db.session.execute(delete(CaseIdentifier).where(CaseIdentifier.case_id == case.id))
