@@ -78,6 +78,8 @@ def test_an_unknown_kind_or_a_task_of_another_case_is_refused(open_case, login):
     assert _post(client, case, "a.pdf", PDF, kind="secret").status_code == 400
     foreign = db.session.scalar(select(HumanTask).filter_by(case_id=other.id))
     assert _post(client, case, "a.pdf", PDF, task_id=str(foreign.id)).status_code == 400
+    for hostile in ("9" * 30, "²", "-1"):
+        assert _post(client, case, "a.pdf", PDF, task_id=hostile).status_code == 400
     assert _documents() == 0
 
 

@@ -25,7 +25,11 @@ MESSAGES = {
 def _task(case, raw: str | None) -> HumanTask | None:
     if not raw:
         return None
-    task = db.session.get(HumanTask, int(raw)) if raw.isdigit() else None
+    task = (
+        db.session.get(HumanTask, int(raw))
+        if raw.isascii() and raw.isdigit() and len(raw) < 10
+        else None
+    )
     if task is None or task.case_id != case.id:
         abort(400)
     return task
