@@ -18,6 +18,7 @@ def _values(case, task_id: int, version_id: int) -> dict[str, object]:
         "old_id": version_id,
         "new_id": version_id,
         "process_id": "case",
+        "document_id": 1,
         "filename": STATIC_FILE,
     }
 
