@@ -65,6 +65,13 @@ class CaseOpenForm(TaskForm):
     police_file_number = ShortTextField(
         _l("Police file number"), max_length=40, sensitivity=S.IDENTITY
     )
+    # Sensitive: police, civil affairs and justice; matched on a keyed digest only.
+    identity_document_number = ShortTextField(
+        _l("Identity document number (if any)"),
+        required=False,
+        max_length=40,
+        sensitivity=S.IDENTITY,
+    )
     report_location = ShortTextField(
         _l("Place of rescue or disappearance (county or city)"), sensitivity=S.LOCATION
     )

@@ -62,6 +62,10 @@ class IdentificationForm(TaskForm):
     age = AgeField(_l("Confirmed age"))
     age_evidence = ChoiceField(_l("Age based on"), AGE_EVIDENCE)
     identity_documents = MultiChoiceField(_l("Identity documents found"), IDENTITY_DOCUMENTS)
+    # Sensitive: matched with other cases on a keyed digest only.
+    confirmed_document_number = ShortTextField(
+        _l("Identity document number"), required=False, max_length=40, sensitivity=S.IDENTITY
+    )
     trafficking_confirmed = YesNoField(_l("Confirmed as a victim of trafficking"))
     criminal_case_filed = YesNoField(_l("A criminal case has been filed against the traffickers"))
     # Sensitive: police only.
@@ -81,6 +85,10 @@ class DnaSamplingForm(TaskForm):
     dna_consent = YesNoField(_l("Consent to DNA sampling recorded"))
     dna_consent_by = ChoiceField(_l("Consent given by"), DNA_CONSENT_GIVERS, required=None)
     dna_sample_date = EventDateField(_l("Date the sample was taken"), required=None)
+    # Matched with other cases on a keyed digest only.
+    dna_sample_reference = ShortTextField(
+        _l("DNA sample reference"), required=False, max_length=40, sensitivity=S.BIOMETRIC
+    )
     dna_match_reference = ShortTextField(
         _l("Database comparison reference"), required=False, max_length=40, sensitivity=S.BIOMETRIC
     )

@@ -3,7 +3,9 @@
 from .base import db
 from .cases import Case, CaseStatus
 from .consent import ConsentEntry, ConsentGiver, ConsentMethod, ConsentPurpose
+from .documents import Document, DocumentKind
 from .incidents import Incident, IncidentSource
+from .matching import CaseIdentifier, CaseMatch, MatchDecision
 from .people import DEPARTMENT_CODES, DEPARTMENTS, Department, Membership, Role, User
 from .processes import DiagramDraft, DiagramVersion, PathwayVersion, ProcessInstance
 from .referrals import Organisation, OrganisationKind, Referral, ReferralLink, ReferralStatus
@@ -16,6 +18,8 @@ __all__ = [
     "DEPARTMENT_CODES",
     "AuditEvent",
     "Case",
+    "CaseIdentifier",
+    "CaseMatch",
     "CaseStatus",
     "ConsentEntry",
     "ConsentGiver",
@@ -24,11 +28,14 @@ __all__ = [
     "Department",
     "DiagramDraft",
     "DiagramVersion",
+    "Document",
+    "DocumentKind",
     "Escalation",
     "EventType",
     "HumanTask",
     "Incident",
     "IncidentSource",
+    "MatchDecision",
     "Membership",
     "Notification",
     "Organisation",

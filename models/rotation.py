@@ -17,6 +17,7 @@ ENCRYPTED_COLUMNS = (
     ("incidents", "message"),
     ("consent_entries", "child_view"),
     ("referrals", "reason"),
+    ("documents", "filename"),
 )
 
 

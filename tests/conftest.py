@@ -21,10 +21,13 @@ from forms.examples import EXAMPLES
 from models import (
     AuditEvent,
     Case,
+    CaseIdentifier,
+    CaseMatch,
     ConsentEntry,
     Department,
     DiagramDraft,
     DiagramVersion,
+    Document,
     Escalation,
     HumanTask,
     Incident,
@@ -57,6 +60,9 @@ CASE_TABLES = (
     ConsentEntry,
     ReferralLink,
     Referral,
+    CaseIdentifier,
+    CaseMatch,
+    Document,
     HumanTask,
     ProcessInstance,
     Case,
@@ -74,9 +80,14 @@ def database_url(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def app(database_url):
+def app(database_url, tmp_path_factory):
     """The app on the test database, seeded with departments, users and the pathway."""
-    config = type("SessionConfig", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": database_url})
+    documents = tmp_path_factory.mktemp("documents")
+    config = type(
+        "SessionConfig",
+        (TestConfig,),
+        {"SQLALCHEMY_DATABASE_URI": database_url, "DOCUMENTS_DIR": str(documents)},
+    )
     app = create_app(config)
     with app.app_context():
         db.drop_all()

@@ -19,6 +19,7 @@ def _values(case, task_id: int, version_id: int) -> dict[str, object]:
         "new_id": version_id,
         "process_id": "case",
         "code": "police",
+        "document_id": 1,
         "filename": STATIC_FILE,
         "token": "not-a-link-token",
     }

@@ -13,8 +13,20 @@ from sqlalchemy import select
 
 from forms.registry import FORMS
 from forms.sensitivity import Sensitivity
-from models import AuditEvent, Case, Department, Escalation, HumanTask, Referral, Role, User, db
+from models import (
+    AuditEvent,
+    Case,
+    Department,
+    Document,
+    Escalation,
+    HumanTask,
+    Referral,
+    Role,
+    User,
+    db,
+)
 from workflows import consent, engine, escalation
+from workflows.documents.operations import KIND_CLASSES
 
 # Whose data each department reads besides its own steps: what its work needs, nothing more.
 # Keys are codes of models.people.DEPARTMENTS, values form keys (tests/test_departments.py).
@@ -227,6 +239,23 @@ def may_head(user: User, department_code: str) -> bool:
 def may_read_victim_name(user: User) -> bool:
     """The victim's name is for police and civil affairs (and oversight) only."""
     return oversees(user) or bool(user.department_codes() & NAME_READERS)
+
+
+def may_read_document(user: User, document: Document) -> bool:
+    """A document is read by those who read its step and the class of what it holds."""
+    needed = KIND_CLASSES[document.kind]
+    return (
+        may_see_case(user, document.case)
+        and may_read_step(user, document.form_key)
+        and needed in readable_classes(user, document.form_key)
+    )
+
+
+def may_attach(user: User, case: Case, task: HumanTask | None) -> bool:
+    """A step's department attaches to its step; a department the case touched, to the case."""
+    if task is not None:
+        return task.case_id == case.id and may_work_on(user, task)
+    return user.has_role(Role.SOCIAL_WORKER) and may_see_case(user, case)
 
 
 def audit(user: User | None, action: str, case: Case | None, allowed=True, **detail):

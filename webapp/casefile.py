@@ -290,6 +290,14 @@ SUMMARIES = {
     EventType.CONSENT_WITHDRAWN: lambda step, data: _(
         "Consent withdrawn: %(purpose)s", purpose=_purpose(data)
     ),
+    EventType.DOCUMENT_ATTACHED: lambda step, data: _("Document attached"),
+    EventType.CASES_LINKED: lambda step, data: _(
+        "Linked with case %(other)s: the same victim", other=data.get("other", "")
+    ),
+    EventType.VICTIM_RETRAFFICKED: lambda step, data: _(
+        "Victim rescued again (see case %(other)s): the joint office was told",
+        other=data.get("other", ""),
+    ),
 }
 
 

@@ -62,6 +62,9 @@ class Config:
     MAIL_FROM = os.environ.get("MAIL_FROM", "homecoming@localhost")
     # The address links in e-mails point to.
     BASE_URL = os.environ.get("HOMECOMING_BASE_URL", "http://127.0.0.1:5000")
+    # Attached files, encrypted with the data key; outside the web root (never under static/).
+    DOCUMENTS_DIR = os.environ.get("HOMECOMING_DOCUMENTS_DIR", str(INSTANCE / "documents"))
+    DOCUMENT_MAX_BYTES = 5 * 1024 * 1024
 
 
 class ProductionConfig(Config):

@@ -30,6 +30,8 @@ from .errors import (
     TaskNotFound,
 )
 from .instances import Step
+from .matching.identity import IDENTIFYING_FORMS
+from .matching.index import index_case
 from .pathways import latest_version, pathway
 from .routing import workflow_task
 from .serialization import new_workflow
@@ -91,6 +93,7 @@ def open_case(data: Mapping | TaskForm, actor: User, victim_name: str, version=N
         if m.department and m.department.code == case_opener()
     )
     timeline.record(case, EventType.CASE_OPENED, actor=actor, department=department, data=case_data)
+    index_case(case)
     workflow = new_workflow(pathway(version).specs, case_data)
     instance = ProcessInstance(case_id=case.id, pathway_version=version, state="")
     db.session.add(instance)
@@ -145,6 +148,8 @@ def complete_task(task_id: int, data: Mapping | TaskForm, actor: User) -> HumanT
         spiff_task.data.update(clean)
         spiff_task.run()
         _record_completion(task, actor, clean)
+        if task.form_key in IDENTIFYING_FORMS:
+            index_case(task.case)
         step.advance()
     incidents.resolve_for_task(task.id, actor)
     return task

@@ -5,8 +5,9 @@ from flask_login import current_user, login_required
 
 from models import db
 from workflows import consent, engine
+from workflows.matching.decisions import is_retrafficked
 
-from .. import access, casefile, readers
+from .. import access, casefile, document_list, match_list, readers
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 NAME_MAX_LENGTH = 120
@@ -64,6 +65,12 @@ def show(number):
         may_read_child_view=access.may_read_child_view(current_user),
         may_refer=access.may_refer(current_user, case),
         waiting=db.session.scalars(engine.open_tasks(case)).all(),
+        matches=match_list.for_case(current_user, case),
+        decide=access.may_open_cases(current_user),
+        retrafficked=is_retrafficked(case),
+        documents=document_list.readable(current_user, case),
+        attach_to=document_list.targets(current_user, case),
+        kind_names=document_list.KIND_NAMES,
     )
 
 

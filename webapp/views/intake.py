@@ -9,7 +9,7 @@ from models import IncidentSource, db
 from workflows import consent, engine
 from workflows.errors import FormInvalid, RuleFailed
 
-from .. import access
+from .. import access, match_list
 from ..access import audit, deny, may_open_cases
 from ..templating import rule_failed_message
 from ..transaction import record_incident
@@ -17,7 +17,7 @@ from ..transaction import record_incident
 bp = Blueprint("intake", __name__, url_prefix="/cases/new")
 
 
-def _page(form: CaseOpenForm, name_form: VictimNameForm, consent_form, status=200, problem=None):
+def _page(form, name_form, consent_form, status=200, problem=None, matches=None):
     if status == 422:
         problem = _("Nothing was saved: please correct the answers marked below.")
     return render_template(
@@ -26,6 +26,7 @@ def _page(form: CaseOpenForm, name_form: VictimNameForm, consent_form, status=20
         name_form=name_form,
         consent_form=consent_form,
         problem=problem,
+        matches=matches,
     ), status
 
 
@@ -39,9 +40,16 @@ def new():
     consent_form = IntakeConsentForm(request.form)
     if request.method == "GET":
         return _page(form, name_form, consent_form)
-    if not all([name_form.validate(), consent_form.validate()]):
-        form.validate()  # list the case form's own errors in the same answer
+    # List every form's errors at once.
+    if not (name_form.validate() & consent_form.validate() & form.validate()):
         return _page(form, name_form, consent_form, 422)
+    if request.form.get("confirmed") != "yes":
+        # Search before create: recomputed here from the answers, whatever the page said.
+        matches = match_list.for_intake(
+            current_user, name_form.victim_name.data, form.workflow_data()
+        )
+        if matches:
+            return _page(form, name_form, consent_form, matches=matches)
     try:
         case = engine.open_case(form, current_user, name_form.victim_name.data)
     except FormInvalid:  # the engine validated this form: its errors are on it

@@ -1,0 +1,1 @@
+"""Documents attached to cases: checked by content, stored encrypted outside the web root."""
