@@ -6,10 +6,12 @@ from .people import DEPARTMENT_CODES, DEPARTMENTS, Department, Membership, Role,
 from .processes import DiagramDraft, DiagramVersion, PathwayVersion, ProcessInstance
 from .tasks import HumanTask, TaskStatus
 from .timeline import AuditEvent, EventType, TimelineEvent
+from .tokens import ApiToken, TokenScope
 
 __all__ = [
     "DEPARTMENTS",
     "DEPARTMENT_CODES",
+    "ApiToken",
     "AuditEvent",
     "Case",
     "CaseStatus",
@@ -24,6 +26,7 @@ __all__ = [
     "Role",
     "TaskStatus",
     "TimelineEvent",
+    "TokenScope",
     "User",
     "db",
 ]

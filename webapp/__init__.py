@@ -2,6 +2,7 @@
 
 from models import crypto, db
 
+from .api import init_api
 from .cli import register_cli
 from .config import INSTANCE, Config, config_from_environment
 from .database import RetryingFlask, configure_sqlite
@@ -12,7 +13,7 @@ from .production import refuse_without_secrets
 from .ratelimit import limiter
 from .templating import register_template_helpers
 from .transaction import register_transaction
-from .views import admin, audit, auth, cases, diagrams, inbox, intake, second_factor, tasks
+from .views import account, admin, audit, auth, cases, diagrams, inbox, intake, second_factor, tasks
 
 
 def create_app(config: type[Config] | None = None) -> RetryingFlask:
@@ -35,6 +36,7 @@ def create_app(config: type[Config] | None = None) -> RetryingFlask:
         auth.bp,
         second_factor.bp,
         admin.bp,
+        account.bp,
         inbox.bp,
         tasks.bp,
         intake.bp,
@@ -44,6 +46,7 @@ def create_app(config: type[Config] | None = None) -> RetryingFlask:
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
+    init_api(app)
     register_template_helpers(app)
     register_transaction(app)
     register_error_pages(app)

@@ -30,6 +30,7 @@ class Config:
     RATELIMIT_KEY_PREFIX = os.environ.get("HOMECOMING_RATELIMIT_PREFIX", "homecoming")
     LOGIN_LIMIT_PER_ACCOUNT = "5 per minute; 20 per hour"
     LOGIN_LIMIT_PER_ADDRESS = "20 per minute; 100 per hour"
+    API_RATE_LIMIT = os.environ.get("HOMECOMING_API_RATE_LIMIT", "300 per minute")
     # Enrolled for the demo's oversight accounts only (`make run`, tests); never in production.
     DEMO_TOTP_SECRET = os.environ.get("HOMECOMING_DEMO_TOTP_SECRET", "HOMECOMINGDEMOTOTPSECRET")
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024  # no request needs more; a 50 MB upload gets 413

@@ -1,0 +1,44 @@
+"""API tokens: per user, scoped, revocable, stored hashed
+
+Revision ID: e3a8c4d1f6b2
+Revises: b7e1c0a5d2f3
+Create Date: 2026-12-02 20:20:00.000000
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = 'e3a8c4d1f6b2'
+down_revision = 'b7e1c0a5d2f3'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table(
+        'api_tokens',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('user_id', sa.Integer(), nullable=False),
+        sa.Column('name', sa.String(length=80), nullable=False),
+        sa.Column('scope', sa.Enum('READ', 'CASEWORK', 'ADMIN', name='tokenscope',
+                                   native_enum=False, length=10), nullable=False),
+        sa.Column('prefix', sa.String(length=16), nullable=False),
+        sa.Column('token_hash', sa.String(length=64), nullable=False),
+        sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+        sa.Column('last_used_at', sa.DateTime(timezone=True), nullable=True),
+        sa.Column('revoked_at', sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(['user_id'], ['users.id'],
+                                name=op.f('fk_api_tokens_user_id_users')),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_api_tokens')),
+        sa.UniqueConstraint('token_hash', name=op.f('uq_api_tokens_token_hash')),
+    )
+    with op.batch_alter_table('api_tokens', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_api_tokens_user_id'), ['user_id'], unique=False)
+
+
+def downgrade():
+    with op.batch_alter_table('api_tokens', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_api_tokens_user_id'))
+    op.drop_table('api_tokens')
