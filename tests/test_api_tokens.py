@@ -17,6 +17,10 @@ def no_tokens_left():
     db.session.commit()
 
 
+def _me(client, secret):
+    return client.get("/api/v1/me", headers={"Authorization": f"Bearer {secret}"})
+
+
 def _make(client, name="laptop script", scope="casework"):
     response = client.post("/account/tokens", data={"name": name, "scope": scope})
     found = re.search(r"hc_[A-Za-z0-9_-]{20,}", response.get_data(as_text=True))
@@ -31,8 +35,7 @@ def test_a_token_is_shown_once_then_only_by_prefix(login, audits):
     assert secret not in page
     assert secret[:11] + "…" in page and "laptop script" in page
     assert audits("api_token_created") == 1
-    me = client.get("/api/v1/me", headers={"Authorization": f"Bearer {secret}"})
-    assert me.get_json()["scope"] == "casework"
+    assert _me(client, secret).get_json()["scope"] == "casework"
 
 
 def test_revoking_stops_the_token(login, audits):
@@ -40,7 +43,7 @@ def test_revoking_stops_the_token(login, audits):
     _, secret = _make(client)
     token = db.session.scalar(select(ApiToken))
     assert client.post(f"/account/tokens/{token.id}/revoke").status_code == 302
-    assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {secret}"}).status_code == 401
+    assert _me(client, secret).status_code == 401
     assert audits("api_token_revoked") == 1
 
 
@@ -49,7 +52,7 @@ def test_nobody_revokes_anothers_token(login, client):
     token = db.session.scalar(select(ApiToken))
     client.post("/logout")
     assert login("health").post(f"/account/tokens/{token.id}/revoke").status_code == 404
-    assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {secret}"}).status_code == 200
+    assert _me(client, secret).status_code == 200
 
 
 @pytest.mark.parametrize(
