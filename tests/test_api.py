@@ -278,3 +278,37 @@ def test_openapi_document_and_its_page(client):
     bundle = client.get("/static/vendor/swagger-ui/swagger-ui-bundle.js")
     assert bundle.status_code == 200
     bundle.close()
+
+
+def test_admin_scope_lists_and_revokes_any_token(api, token, audits):
+    police = token("police", "read")
+    admin = token("admin", "admin")
+    rows = api("GET", "/admin/tokens", admin).get_json()
+    assert {row["username"] for row in rows} == {"police", "admin"}
+    assert police not in str(rows)
+    police_row = next(row for row in rows if row["username"] == "police")
+    revoked = api("POST", f"/admin/tokens/{police_row['id']}/revoke", admin)
+    assert revoked.get_json()["revoked_at"]
+    assert api("GET", "/me", police).status_code == 401
+    assert audits("api_token_revoked", allowed=True) == 1
+
+
+def test_admin_endpoints_need_an_admins_admin_token(api, token, audits):
+    assert api("GET", "/admin/tokens", token("admin", "read")).status_code == 403
+    assert api("GET", "/admin/tokens", token("police", "casework")).status_code == 403
+    assert audits("api_tokens_listed", allowed=False) == 2
+
+
+def test_admin_token_does_no_casework(api, token, open_case):
+    case = open_case()
+    task = _ready(case)
+    assert api("POST", f"/tasks/{task.id}/claim", token("admin", "admin")).status_code == 403
+
+
+def test_the_api_needs_no_csrf_token(csrf_client, token, open_case):
+    """CSRF-checked in production, the web; the API is exempt since it takes no cookie."""
+    task_id = _ready(open_case()).id
+    headers = {"Authorization": f"Bearer {token('police')}"}
+    db.session.rollback()  # no open read: SQLite lets one transaction at a time in
+    response = csrf_client.post(f"/api/v1/tasks/{task_id}/claim", headers=headers)
+    assert response.status_code == 200, response.get_json()

@@ -187,3 +187,16 @@ class TokenInfo(Schema):
     scope = fields.String(required=True, validate=validate.OneOf([s.value for s in TokenScope]))
     username = fields.String(required=True)
     departments = fields.List(fields.String(), required=True)
+
+
+class TokenRow(Schema):
+    """An API token as an administrator sees it: never its secret."""
+
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+    prefix = fields.String(required=True)
+    scope = fields.String(required=True)
+    username = fields.String(required=True)
+    created_at = fields.DateTime(required=True)
+    last_used_at = fields.DateTime(allow_none=True)
+    revoked_at = fields.DateTime(allow_none=True)
