@@ -45,6 +45,10 @@ class Config:
     # Data keys (models/crypto.py): never in the database; without one the app will not start.
     DATA_KEY = os.environ.get("HOMECOMING_DATA_KEY")
     DATA_KEY_FILE = os.environ.get("HOMECOMING_DATA_KEY_FILE")
+    # This province's Ed25519 key for signing hand-over packets (exchange/signing.py); like the
+    # data key, never in the database.
+    SIGNING_KEY = os.environ.get("HOMECOMING_SIGNING_KEY")
+    SIGNING_KEY_FILE = os.environ.get("HOMECOMING_SIGNING_KEY_FILE")
 
 
 class ProductionConfig(Config):
