@@ -2,6 +2,7 @@
 
 from .base import db
 from .cases import Case, CaseStatus
+from .exchange import HandoverStatus, IncomingHandover, PeerProvince
 from .people import DEPARTMENT_CODES, DEPARTMENTS, Department, Membership, Role, User
 from .processes import DiagramDraft, DiagramVersion, PathwayVersion, ProcessInstance
 from .tasks import HumanTask, TaskStatus
@@ -19,9 +20,12 @@ __all__ = [
     "DiagramDraft",
     "DiagramVersion",
     "EventType",
+    "HandoverStatus",
     "HumanTask",
+    "IncomingHandover",
     "Membership",
     "PathwayVersion",
+    "PeerProvince",
     "ProcessInstance",
     "Role",
     "TaskStatus",

@@ -14,6 +14,7 @@ ENCRYPTED_COLUMNS = (
     ("cases", "victim_name"),
     ("timeline_events", "data"),
     ("process_instances", "state"),
+    ("incoming_handovers", "packet"),
 )
 
 

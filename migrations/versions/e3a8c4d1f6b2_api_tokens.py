@@ -1,4 +1,4 @@
-"""API tokens: per user, scoped, revocable, stored hashed
+"""API tokens (per user, scoped, revocable, stored hashed); peer provinces and hand-overs received
 
 Revision ID: e3a8c4d1f6b2
 Revises: b7e1c0a5d2f3
@@ -36,9 +36,39 @@ def upgrade():
     )
     with op.batch_alter_table('api_tokens', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_api_tokens_user_id'), ['user_id'], unique=False)
+    op.create_table(
+        'peer_provinces',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('code', sa.String(length=40), nullable=False),
+        sa.Column('public_key', sa.String(length=64), nullable=False),
+        sa.Column('api_url', sa.String(length=300), nullable=False),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_peer_provinces')),
+        sa.UniqueConstraint('code', name=op.f('uq_peer_provinces_code')),
+    )
+    op.create_table(
+        'incoming_handovers',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('packet_id', sa.String(length=36), nullable=False),
+        sa.Column('sender', sa.String(length=40), nullable=False),
+        sa.Column('sender_case_number', sa.String(length=20), nullable=False),
+        sa.Column('packet', sa.Text(), nullable=False),
+        sa.Column('signature', sa.String(length=100), nullable=False),
+        sa.Column('status', sa.Enum('RECEIVED', 'ACCEPTED', 'REFUSED', 'WITHDRAWN',
+                                    name='handoverstatus', native_enum=False, length=10),
+                  nullable=False),
+        sa.Column('received_at', sa.DateTime(timezone=True), nullable=False),
+        sa.Column('decided_at', sa.DateTime(timezone=True), nullable=True),
+        sa.Column('case_id', sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(['case_id'], ['cases.id'],
+                                name=op.f('fk_incoming_handovers_case_id_cases')),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_incoming_handovers')),
+        sa.UniqueConstraint('packet_id', name=op.f('uq_incoming_handovers_packet_id')),
+    )
 
 
 def downgrade():
+    op.drop_table('incoming_handovers')
+    op.drop_table('peer_provinces')
     with op.batch_alter_table('api_tokens', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_api_tokens_user_id'))
     op.drop_table('api_tokens')

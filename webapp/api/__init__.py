@@ -3,11 +3,11 @@
 from flask import current_app, render_template
 from flask_smorest import Api
 
-from . import admin, cases, casework, pathways
+from . import admin, cases, casework, handovers, pathways
 from .auth import PREFIX, is_api_request
 
 __all__ = ["error_answer", "init_api", "is_api_request"]
-BLUEPRINTS = (casework.bp, cases.bp, pathways.bp, admin.bp)
+BLUEPRINTS = (casework.bp, cases.bp, pathways.bp, admin.bp, handovers.bp)
 
 
 class HomecomingApi(Api):

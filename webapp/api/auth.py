@@ -36,10 +36,12 @@ def _authenticate():
     g.api_user, g.api_token = found
 
 
-def api_blueprint(name: str, url_prefix: str, description: str) -> Blueprint:
-    """A blueprint of the API: bearer-authenticated, rate limited, exempt from CSRF."""
+def api_blueprint(name: str, url_prefix: str, description: str, bearer=True) -> Blueprint:
+    """A blueprint of the API: bearer-authenticated (or, between provinces, by signature),
+    rate limited, exempt from CSRF."""
     blueprint = Blueprint(name, __name__, url_prefix=PREFIX + url_prefix, description=description)
-    blueprint.before_request(_authenticate)
+    if bearer:
+        blueprint.before_request(_authenticate)
     csrf.exempt(blueprint)
     # By address, not by the token presented: made-up tokens must not buy fresh allowances.
     limiter.shared_limit(

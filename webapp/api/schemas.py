@@ -200,3 +200,17 @@ class TokenRow(Schema):
     created_at = fields.DateTime(required=True)
     last_used_at = fields.DateTime(allow_none=True)
     revoked_at = fields.DateTime(allow_none=True)
+
+
+class SignedPacket(Schema):
+    """A packet (HTCDS field names) and its sender's Ed25519 signature over its canonical JSON."""
+
+    packet = fields.Dict(keys=fields.String(validate=validate.Length(max=60)), required=True)
+    signature = fields.String(required=True, validate=validate.Length(max=100))
+
+
+class PacketAnswer(Schema):
+    """Where a packet stands at the receiver: the sender's acknowledgement."""
+
+    packetId = fields.String(required=True)
+    status = fields.String(required=True)
