@@ -26,7 +26,8 @@ def new_signing_key() -> str:
     return base64.b64encode(raw).decode()
 
 
-def _raw(text: str) -> bytes:
+def raw_key(text: str) -> bytes:
+    """The 32 bytes of a base64 key, or KeyInvalid."""
     try:
         raw = base64.b64decode(text.strip(), validate=True)
     except (binascii.Error, ValueError) as error:
@@ -40,7 +41,7 @@ def signing_key(text: str | None = None, file: str | None = None) -> Ed25519Priv
     """The deployment's key from its text or a file holding it; None if neither is set."""
     if file:
         text = Path(file).read_text()
-    return Ed25519PrivateKey.from_private_bytes(_raw(text)) if text else None
+    return Ed25519PrivateKey.from_private_bytes(raw_key(text)) if text else None
 
 
 def public_key(key: Ed25519PrivateKey) -> str:
@@ -62,7 +63,7 @@ def sign(key: Ed25519PrivateKey, body: dict) -> str:
 def verify(peer_public_key: str, body: dict, signature: str) -> bool:
     """Whether `signature` is the peer's over exactly `body` (a malformed one is simply false)."""
     try:
-        key = Ed25519PublicKey.from_public_bytes(_raw(peer_public_key))
+        key = Ed25519PublicKey.from_public_bytes(raw_key(peer_public_key))
         key.verify(base64.b64decode(signature, validate=True), canonical(body))
     except (InvalidSignature, KeyInvalid, binascii.Error, ValueError, TypeError):
         return False

@@ -2,7 +2,13 @@
 
 from .base import db
 from .cases import Case, CaseStatus
-from .exchange import HandoverStatus, IncomingHandover, PeerProvince
+from .exchange import (
+    DeliveryStatus,
+    HandoverStatus,
+    IncomingHandover,
+    OutgoingHandover,
+    PeerProvince,
+)
 from .people import DEPARTMENT_CODES, DEPARTMENTS, Department, Membership, Role, User
 from .processes import DiagramDraft, DiagramVersion, PathwayVersion, ProcessInstance
 from .tasks import HumanTask, TaskStatus
@@ -16,6 +22,7 @@ __all__ = [
     "AuditEvent",
     "Case",
     "CaseStatus",
+    "DeliveryStatus",
     "Department",
     "DiagramDraft",
     "DiagramVersion",
@@ -24,6 +31,7 @@ __all__ = [
     "HumanTask",
     "IncomingHandover",
     "Membership",
+    "OutgoingHandover",
     "PathwayVersion",
     "PeerProvince",
     "ProcessInstance",

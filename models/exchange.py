@@ -48,3 +48,33 @@ class IncomingHandover(db.Model):
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+
+
+class DeliveryStatus(enum.StrEnum):
+    """Where a sent hand-over stands at this (the sending) end."""
+
+    PENDING = "pending"
+    DELIVERED = "delivered"
+    WITHDRAWN = "withdrawn"
+
+
+class OutgoingHandover(db.Model):
+    """A signed packet for another province, retried with back-off until it is acknowledged."""
+
+    __tablename__ = "outgoing_handovers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    packet_id: Mapped[str] = mapped_column(String(36), unique=True)
+    # One packet per case: a second run of the sender finds it and builds nothing again.
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), unique=True)
+    receiver: Mapped[str] = mapped_column(String(40))
+    # Sensitive: what the victim consented to share with the receiving province.
+    packet: Mapped[dict] = mapped_column(EncryptedJSON, info={"sensitive": True})
+    signature: Mapped[str] = mapped_column(String(100))
+    status: Mapped[DeliveryStatus] = mapped_column(
+        db.Enum(DeliveryStatus, native_enum=False, length=10), default=DeliveryStatus.PENDING
+    )
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    last_error: Mapped[str | None] = mapped_column(String(200))
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -15,6 +15,7 @@ ENCRYPTED_COLUMNS = (
     ("timeline_events", "data"),
     ("process_instances", "state"),
     ("incoming_handovers", "packet"),
+    ("outgoing_handovers", "packet"),
 )
 
 

@@ -21,7 +21,7 @@ from workflows.pathways import deploy_shipped
 from workflows.routing import sync_departments
 
 from . import access, demo
-from .exchange_cli import exchange_cli
+from .exchange_cli import exchange_cli, send_handovers
 from .extensions import MIGRATIONS
 from .keys_cli import keys_cli
 from .passwords import hash_password
@@ -118,7 +118,14 @@ def deploy_command(comment):
 def timers_run_command(until_idle, batch, poll):
     """Fire due timers until stopped (several workers may run at once)."""
     worker = f"{socket.gethostname()}:{os.getpid()}"
-    fired = timers.run(worker, db.session.commit, until_idle=until_idle, batch=batch, poll=poll)
+    fired = timers.run(
+        worker,
+        db.session.commit,
+        until_idle=until_idle,
+        batch=batch,
+        poll=poll,
+        chores=(send_handovers,),
+    )
     click.echo(f"{worker} fired {fired} timers")
 
 

@@ -83,8 +83,12 @@ def _last_department(case):
     return last.department if last else None
 
 
-def run(worker: str, commit, *, until_idle=False, batch=20, poll=5.0) -> int:
-    """The worker loop: claim, commit, fire each in its own transaction; returns timers fired."""
+def run(worker: str, commit, *, until_idle=False, batch=20, poll=5.0, chores=()) -> int:
+    """The worker loop: claim, commit, fire each in its own transaction; returns timers fired.
+
+    Each chore (e.g. sending hand-overs to other provinces) runs once a round and returns how
+    much it did; the worker is idle only when no timer was due and no chore did anything.
+    """
     fired = 0
     while True:
         ids = claim_due(worker, datetime.now(UTC), batch)
@@ -93,7 +97,8 @@ def run(worker: str, commit, *, until_idle=False, batch=20, poll=5.0) -> int:
             fired += fire(instance_id, worker)
             renew(worker, ids[position + 1 :])
             commit()
-        if not ids:
+        busy = sum(chore() for chore in chores)
+        if not ids and not busy:
             if until_idle:
                 return fired
             time.sleep(poll)

@@ -64,9 +64,33 @@ def upgrade():
         sa.PrimaryKeyConstraint('id', name=op.f('pk_incoming_handovers')),
         sa.UniqueConstraint('packet_id', name=op.f('uq_incoming_handovers_packet_id')),
     )
+    op.create_table(
+        'outgoing_handovers',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('packet_id', sa.String(length=36), nullable=False),
+        sa.Column('case_id', sa.Integer(), nullable=False),
+        sa.Column('receiver', sa.String(length=40), nullable=False),
+        sa.Column('packet', sa.Text(), nullable=False),
+        sa.Column('signature', sa.String(length=100), nullable=False),
+        sa.Column('status', sa.Enum('PENDING', 'DELIVERED', 'WITHDRAWN', name='deliverystatus',
+                                    native_enum=False, length=10), nullable=False),
+        sa.Column('attempts', sa.Integer(), nullable=False),
+        sa.Column('next_attempt_at', sa.DateTime(timezone=True), nullable=False),
+        sa.Column('last_error', sa.String(length=200), nullable=True),
+        sa.Column('delivered_at', sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(['case_id'], ['cases.id'],
+                                name=op.f('fk_outgoing_handovers_case_id_cases')),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_outgoing_handovers')),
+        sa.UniqueConstraint('case_id', name=op.f('uq_outgoing_handovers_case_id')),
+        sa.UniqueConstraint('packet_id', name=op.f('uq_outgoing_handovers_packet_id')),
+    )
+    with op.batch_alter_table('outgoing_handovers', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_outgoing_handovers_next_attempt_at'),
+                              ['next_attempt_at'], unique=False)
 
 
 def downgrade():
+    op.drop_table('outgoing_handovers')
     op.drop_table('incoming_handovers')
     op.drop_table('peer_provinces')
     with op.batch_alter_table('api_tokens', schema=None) as batch_op:
