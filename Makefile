@@ -21,6 +21,8 @@ SWAGGER_STAMP := webapp/static/vendor/.stamp-swagger-ui
 # DEMO ONLY, published here: `make run`'s data are readable by anyone with this repository.
 # Production sets its own HOMECOMING_DATA_KEY or HOMECOMING_DATA_KEY_FILE (see the README).
 DEMO_DATA_KEY := ZGVtby1vbmx5LWtleS1wdWJsaXNoZWQtbm90LXNlY3I=
+# DEMO ONLY too: the hand-over signing key of `make run`'s province (docs/exchange.md).
+DEMO_SIGNING_KEY := XwPtq5krEwt68wDdyXRMiJ1W7XDguHr/6vehnQnjfP8=
 # Real-browser tests use Debian's Chromium (Playwright never downloads a browser here).
 CHROMIUM     := /usr/bin/chromium
 
@@ -76,6 +78,7 @@ $(MO): webapp/translations/zh/LC_MESSAGES/messages.po $(STAMP)
 	$(VENV)/bin/pybabel compile --statistics -d webapp/translations
 
 run: export HOMECOMING_DATA_KEY ?= $(DEMO_DATA_KEY)
+run: export HOMECOMING_SIGNING_KEY ?= $(DEMO_SIGNING_KEY)
 run: install
 	$(PY) -m flask --app webapp demo seed
 	$(PY) -m flask --app webapp timers run & \
