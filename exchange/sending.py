@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 
 from models import (
     Case,
@@ -49,21 +50,24 @@ def queue_new(sender: str, key: Ed25519PrivateKey) -> int:
             TimelineEvent.event_type == EventType.CASE_HANDED_OVER,
             TimelineEvent.case_id.not_in(queued),
         )
-    )
+    ).all()
     count = 0
     for event in events:
         if event.data.get("form_key") != HANDOVER_FORM or event.data.get("to") not in peers:
             continue
         packet = build_packet(db.session.get(Case, event.case_id), sender=sender)
-        db.session.add(
-            OutgoingHandover(
-                packet_id=packet["packetId"],
-                case_id=event.case_id,
-                receiver=packet["hcd_ReceiverProvince"],
-                packet=packet,
-                signature=sign(key, packet),
-            )
+        outgoing = OutgoingHandover(
+            packet_id=packet["packetId"],
+            case_id=event.case_id,
+            receiver=packet["hcd_ReceiverProvince"],
+            packet=packet,
+            signature=sign(key, packet),
         )
+        try:
+            with db.session.begin_nested():  # another worker may have queued it meanwhile
+                db.session.add(outgoing)
+        except IntegrityError:
+            continue
         count += 1
     db.session.flush()
     return count
