@@ -15,9 +15,14 @@ VENDOR_STAMP := webapp/static/vendor/.stamp-bpmn-js
 MODELER_SRC  := $(wildcard webapp/static/modeler/*.js)
 MODELER      := webapp/static/vendor/modeler
 MODELER_STAMP := webapp/static/vendor/.stamp-modeler
+# The API's browsable page (/api/v1/docs): Swagger UI's ready bundle.
+SWAGGER      := webapp/static/vendor/swagger-ui
+SWAGGER_STAMP := webapp/static/vendor/.stamp-swagger-ui
 # DEMO ONLY, published here: `make run`'s data are readable by anyone with this repository.
 # Production sets its own HOMECOMING_DATA_KEY or HOMECOMING_DATA_KEY_FILE (see the README).
 DEMO_DATA_KEY := ZGVtby1vbmx5LWtleS1wdWJsaXNoZWQtbm90LXNlY3I=
+# DEMO ONLY too: the hand-over signing key of `make run`'s province (docs/exchange.md).
+DEMO_SIGNING_KEY := XwPtq5krEwt68wDdyXRMiJ1W7XDguHr/6vehnQnjfP8=
 # Real-browser tests use Debian's Chromium (Playwright never downloads a browser here).
 CHROMIUM     := /usr/bin/chromium
 
@@ -31,7 +36,7 @@ $(STAMP): setup.cfg pyproject.toml
 	$(VENV)/bin/pip install -q -e '.[test]'
 	touch $@
 
-vendor: $(VENDOR_STAMP) $(MODELER_STAMP)
+vendor: $(VENDOR_STAMP) $(MODELER_STAMP) $(SWAGGER_STAMP)
 
 $(NPM_STAMP): package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund
@@ -55,6 +60,13 @@ $(MODELER_STAMP): $(NPM_STAMP) $(MODELER_SRC)
 	cp node_modules/@bpmn-io/properties-panel/dist/assets/properties-panel.css $(MODELER)/
 	touch $@
 
+$(SWAGGER_STAMP): $(NPM_STAMP)
+	rm -rf $(SWAGGER)
+	mkdir -p $(SWAGGER)
+	cp node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui.css \
+	   $(SWAGGER)/
+	touch $@
+
 browser: $(CHROMIUM)
 
 $(CHROMIUM):
@@ -66,6 +78,7 @@ $(MO): webapp/translations/zh/LC_MESSAGES/messages.po $(STAMP)
 	$(VENV)/bin/pybabel compile --statistics -d webapp/translations
 
 run: export HOMECOMING_DATA_KEY ?= $(DEMO_DATA_KEY)
+run: export HOMECOMING_SIGNING_KEY ?= $(DEMO_SIGNING_KEY)
 run: install
 	$(PY) -m flask --app webapp demo seed
 	$(PY) -m flask --app webapp timers run & \

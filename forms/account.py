@@ -1,7 +1,7 @@
 """Forms of the account itself: logging in, with a second factor for oversight roles."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import Form
+from wtforms import Form, SelectField
 from wtforms.validators import InputRequired, Length
 
 from .fields import AccountTextField, SecretField
@@ -20,3 +20,11 @@ class SecondFactorForm(Form):
     code = AccountTextField(
         _l("Code from the authenticator app"), [InputRequired(), Length(min=6, max=8)]
     )
+
+
+class ApiTokenForm(Form):
+    """A new API token: a name to recognise it by, and what it may do (the view sets the
+    choices the account may give)."""
+
+    name = AccountTextField(_l("Token name"), [InputRequired(), Length(max=80)])
+    scope = SelectField(_l("Scope"), [InputRequired()], choices=[])

@@ -4,6 +4,13 @@ from .base import db
 from .cases import Case, CaseStatus
 from .consent import ConsentEntry, ConsentGiver, ConsentMethod, ConsentPurpose
 from .documents import Document, DocumentKind
+from .exchange import (
+    DeliveryStatus,
+    HandoverStatus,
+    IncomingHandover,
+    OutgoingHandover,
+    PeerProvince,
+)
 from .incidents import Incident, IncidentSource
 from .matching import CaseIdentifier, CaseMatch, MatchDecision
 from .people import DEPARTMENT_CODES, DEPARTMENTS, Department, Membership, Role, User
@@ -12,10 +19,12 @@ from .referrals import Organisation, OrganisationKind, Referral, ReferralLink, R
 from .service_levels import Escalation, Notification, ServiceLevel
 from .tasks import HumanTask, TaskStatus
 from .timeline import AuditEvent, EventType, TimelineEvent
+from .tokens import ApiToken, TokenScope
 
 __all__ = [
     "DEPARTMENTS",
     "DEPARTMENT_CODES",
+    "ApiToken",
     "AuditEvent",
     "Case",
     "CaseIdentifier",
@@ -25,6 +34,7 @@ __all__ = [
     "ConsentGiver",
     "ConsentMethod",
     "ConsentPurpose",
+    "DeliveryStatus",
     "Department",
     "DiagramDraft",
     "DiagramVersion",
@@ -32,15 +42,19 @@ __all__ = [
     "DocumentKind",
     "Escalation",
     "EventType",
+    "HandoverStatus",
     "HumanTask",
     "Incident",
     "IncidentSource",
+    "IncomingHandover",
     "MatchDecision",
     "Membership",
     "Notification",
     "Organisation",
     "OrganisationKind",
+    "OutgoingHandover",
     "PathwayVersion",
+    "PeerProvince",
     "ProcessInstance",
     "Referral",
     "ReferralLink",
@@ -49,6 +63,7 @@ __all__ = [
     "ServiceLevel",
     "TaskStatus",
     "TimelineEvent",
+    "TokenScope",
     "User",
     "db",
 ]

@@ -18,6 +18,8 @@ ENCRYPTED_COLUMNS = (
     ("consent_entries", "child_view"),
     ("referrals", "reason"),
     ("documents", "filename"),
+    ("incoming_handovers", "packet"),
+    ("outgoing_handovers", "packet"),
 )
 
 

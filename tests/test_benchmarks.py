@@ -21,3 +21,17 @@ def test_engine_benchmark_runs_a_few_rounds():
     )
     assert "app / raw ratio:" in result.stdout
     assert "follow-up round ~  10:" in result.stdout
+
+
+def test_inbox_benchmark_runs_in_short_mode():
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}  # its own temp SQLite
+    result = subprocess.run(
+        [sys.executable, "benchmarks/inbox.py", "--sizes", "50,150", "--repeats", "2"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    assert "growth p95 50 -> 150 (unclaimed):" in result.stdout

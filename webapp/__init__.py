@@ -2,6 +2,7 @@
 
 from models import crypto, db
 
+from .api import init_api
 from .cli import register_cli
 from .config import INSTANCE, Config, config_from_environment
 from .database import RetryingFlask, configure_sqlite
@@ -13,6 +14,7 @@ from .ratelimit import limiter
 from .templating import register_template_helpers
 from .transaction import register_transaction
 from .views import (
+    account,
     admin,
     audit,
     auth,
@@ -55,6 +57,7 @@ def create_app(config: type[Config] | None = None) -> RetryingFlask:
         auth.bp,
         second_factor.bp,
         admin.bp,
+        account.bp,
         inbox.bp,
         tasks.bp,
         intake.bp,
@@ -74,6 +77,7 @@ def create_app(config: type[Config] | None = None) -> RetryingFlask:
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
+    init_api(app)
     register_template_helpers(app)
     register_transaction(app)
     register_error_pages(app)

@@ -21,6 +21,7 @@ from workflows.pathways import deploy_shipped
 from workflows.routing import sync_departments
 
 from . import access, demo
+from .exchange_cli import exchange_cli, send_handovers
 from .extensions import MIGRATIONS
 from .keys_cli import keys_cli
 from .passwords import hash_password
@@ -49,6 +50,7 @@ def register_cli(app) -> None:
         prod_cli,
         accounts_cli,
         keys_cli,
+        exchange_cli,
     )
     for group in groups:
         app.cli.add_command(group)
@@ -124,6 +126,7 @@ def timers_run_command(until_idle, batch, poll):
         until_idle=until_idle,
         batch=batch,
         poll=poll,
+        chores=(send_handovers,),
     )
     click.echo(f"{worker} fired {fired} timers")
 

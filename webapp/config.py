@@ -40,6 +40,7 @@ class Config:
     RATELIMIT_KEY_PREFIX = os.environ.get("HOMECOMING_RATELIMIT_PREFIX", "homecoming")
     LOGIN_LIMIT_PER_ACCOUNT = "5 per minute; 20 per hour"
     LOGIN_LIMIT_PER_ADDRESS = "20 per minute; 100 per hour"
+    API_RATE_LIMIT = os.environ.get("HOMECOMING_API_RATE_LIMIT", "300 per minute")
     # Enrolled for the demo's oversight accounts only (`make run`, tests); never in production.
     DEMO_TOTP_SECRET = os.environ.get("HOMECOMING_DEMO_TOTP_SECRET", "HOMECOMINGDEMOTOTPSECRET")
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024  # no request needs more; a 50 MB upload gets 413
@@ -65,6 +66,10 @@ class Config:
     # Attached files, encrypted with the data key; outside the web root (never under static/).
     DOCUMENTS_DIR = os.environ.get("HOMECOMING_DOCUMENTS_DIR", str(INSTANCE / "documents"))
     DOCUMENT_MAX_BYTES = 5 * 1024 * 1024
+    # This province's Ed25519 key for signing hand-over packets (exchange/signing.py); like the
+    # data key, never in the database.
+    SIGNING_KEY = os.environ.get("HOMECOMING_SIGNING_KEY")
+    SIGNING_KEY_FILE = os.environ.get("HOMECOMING_SIGNING_KEY_FILE")
 
 
 class ProductionConfig(Config):

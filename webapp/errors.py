@@ -6,6 +6,8 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from models import db
 
+from .api import error_answer, is_api_request
+
 
 def register_error_pages(app) -> None:
     """Render HTTP errors with the site's layout."""
@@ -13,6 +15,8 @@ def register_error_pages(app) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error):
         db.session.rollback()  # an error answer keeps nothing of the request
+        if is_api_request():
+            return error_answer(error)
         messages = {
             403: (_("Not allowed"), _("Your account may not see or do this.")),
             404: (_("Not found"), _("There is nothing at this address.")),
@@ -31,6 +35,8 @@ def register_error_pages(app) -> None:
     @app.errorhandler(InternalServerError)
     def server_error(error):
         db.session.rollback()
+        if is_api_request():
+            return error_answer(error)
         return render_template(
             "errors/error.html",
             code=500,

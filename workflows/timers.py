@@ -104,9 +104,13 @@ def _fire_or_report(instance_id: int, worker: str, rollback) -> int:
         return 0
 
 
-def run(worker: str, commit, rollback, *, until_idle=False, batch=20, poll=5.0) -> int:
+def run(worker: str, commit, rollback, *, until_idle=False, batch=20, poll=5.0, chores=()) -> int:
     """The worker loop: claim, commit, fire each in its own transaction, then escalate (tasks
-    and referrals) and mail; returns timers fired."""
+    and referrals), mail and do the chores; returns timers fired.
+
+    Each chore (e.g. sending hand-overs to other provinces) runs once a round and returns how
+    much it did; the worker is idle only when no timer was due and nothing else was done.
+    """
     fired = 0
     while True:
         ids = claim_due(worker, datetime.now(UTC), batch)
@@ -115,7 +119,7 @@ def run(worker: str, commit, rollback, *, until_idle=False, batch=20, poll=5.0) 
             fired += _fire_or_report(instance_id, worker, rollback)
             renew(worker, ids[position + 1 :])
             commit()
-        busy = _escalate_and_mail(commit, batch)
+        busy = _escalate_and_mail(commit, batch) + sum(chore() for chore in chores)
         if not ids and not busy:
             if until_idle:
                 return fired

@@ -20,6 +20,7 @@ from forms.account import LoginForm
 from models import User, db
 
 from .. import second_factor
+from ..api import is_api_request
 from ..extensions import login_manager
 from ..passwords import check_password, hash_password
 from ..ratelimit import limit_logins
@@ -81,8 +82,9 @@ def finish_login(user: User, next_url: str | None):
 @bp.before_app_request
 def expire_idle_session():
     """Log out a session idle for longer than PERMANENT_SESSION_LIFETIME (checked here,
-    not only by the cookie's expiry, which the browser is trusted to honour)."""
-    if not current_user.is_authenticated:
+    not only by the cookie's expiry, which the browser is trusted to honour). The API never
+    reads the session: a call with a cookie keeps no session alive."""
+    if is_api_request() or not current_user.is_authenticated:
         return
     now, last_seen = time.time(), session.get("last_seen", 0)
     if now - last_seen > current_app.permanent_session_lifetime.total_seconds():
@@ -117,6 +119,8 @@ def select_locale() -> str:
     """Flask-Babel's locale selector: the user's choice, else the browser's, else Chinese."""
     if not has_request_context():
         return "zh"
+    if is_api_request():  # by the caller's Accept-Language, never the session's account
+        return request.accept_languages.best_match(LOCALES) or "zh"
     if current_user.is_authenticated and current_user.locale in LOCALES:
         return current_user.locale
     return session.get("locale") or request.accept_languages.best_match(LOCALES) or "zh"

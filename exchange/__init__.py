@@ -1,0 +1,1 @@
+"""Hand-over between two Homecoming deployments (provinces): signed packets. Imports no webapp."""

@@ -1,0 +1,21 @@
+"""Errors of the exchange between provinces; the API turns them into 4xx answers."""
+
+
+class ExchangeError(Exception):
+    """Base class of every error the exchange raises on purpose."""
+
+
+class UnknownSender(ExchangeError):
+    """The packet names a province that is not in this deployment's registry of peers."""
+
+
+class SignatureRefused(ExchangeError):
+    """The signature is not the registered peer's over exactly this packet."""
+
+
+class PacketInvalid(ExchangeError):
+    """The packet lacks what every packet carries, or is not for this province."""
+
+
+class AlreadyDecided(ExchangeError):
+    """The hand-over was accepted already: it can no longer be withdrawn."""

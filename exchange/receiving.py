@@ -1,0 +1,71 @@
+"""Receiving hand-overs: check the sender's signature, store each packet once, let it withdraw."""
+
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+
+from models import HandoverStatus, IncomingHandover, PeerProvince, db
+
+from .errors import AlreadyDecided, PacketInvalid, SignatureRefused, UnknownSender
+from .signing import verify
+
+WITHDRAW = "withdraw"
+REQUIRED = ("packetId", "hcd_SenderProvince", "hcd_ReceiverProvince", "hcd_SenderCaseNumber")
+
+
+def _checked(packet: dict, signature: str, home: str) -> PeerProvince:
+    """The registered sender of a well-formed packet for `home`, signed by that sender."""
+    if not all(isinstance(packet.get(name), str) for name in REQUIRED):
+        raise PacketInvalid("a packet names its id, sender, receiver and case number")
+    if len(packet["packetId"]) > 36 or len(packet["hcd_SenderCaseNumber"]) > 20:
+        raise PacketInvalid("packet id or case number too long")
+    if packet["hcd_ReceiverProvince"] != home:
+        raise PacketInvalid(f"this deployment is {home}")
+    peer = db.session.scalar(select(PeerProvince).filter_by(code=packet["hcd_SenderProvince"]))
+    if peer is None:
+        raise UnknownSender(packet["hcd_SenderProvince"])
+    if not verify(peer.public_key, packet, signature):
+        raise SignatureRefused(peer.code)
+    return peer
+
+
+def receive(packet: dict, signature: str, *, home: str) -> tuple[IncomingHandover, bool]:
+    """Store a signed packet once; a replay returns the stored one (and False: nothing new)."""
+    if "hcd_Action" in packet:
+        raise PacketInvalid("a packet is no request")
+    peer = _checked(packet, signature, home)
+    stored = db.session.scalar(select(IncomingHandover).filter_by(packet_id=packet["packetId"]))
+    if stored is not None:
+        if stored.sender != peer.code:
+            raise PacketInvalid("another province sent a packet with this id")
+        return stored, False
+    handover = IncomingHandover(
+        packet_id=packet["packetId"],
+        sender=peer.code,
+        sender_case_number=packet["hcd_SenderCaseNumber"],
+        packet=packet,
+        signature=signature,
+    )
+    db.session.add(handover)
+    db.session.flush()
+    return handover, True
+
+
+def withdraw(request: dict, signature: str, *, home: str) -> IncomingHandover:
+    """The sender takes back a packet not yet accepted: a request signed like a packet, with
+    `hcd_Action: withdraw`, so that a replayed packet can never withdraw itself."""
+    if request.get("hcd_Action") != WITHDRAW:
+        raise PacketInvalid("a withdrawal says hcd_Action: withdraw")
+    peer = _checked(request, signature, home)
+    handover = db.session.scalar(
+        select(IncomingHandover).filter_by(packet_id=request["packetId"], sender=peer.code)
+    )
+    if handover is None:
+        raise PacketInvalid("no such packet from this province")
+    if handover.status == HandoverStatus.ACCEPTED:
+        raise AlreadyDecided(handover.packet_id)
+    if handover.status != HandoverStatus.WITHDRAWN:
+        handover.status = HandoverStatus.WITHDRAWN
+        handover.decided_at = datetime.now(UTC)
+        db.session.flush()
+    return handover

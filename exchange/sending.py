@@ -1,0 +1,148 @@
+"""Sending hand-overs: a packet per case handed to another province, retried with back-off.
+
+Any number of workers may send at once: each claims a due packet with one compare-and-set
+UPDATE (its next attempt moved past a lease), and the receiver stores a packet once by its id,
+so a packet sent twice (a worker killed after sending, before its commit) creates nothing twice.
+"""
+
+import json
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from models import (
+    Case,
+    DeliveryStatus,
+    EventType,
+    OutgoingHandover,
+    PeerProvince,
+    TimelineEvent,
+    db,
+)
+
+from .packets import HANDOVER_FORM, build_packet
+from .signing import sign
+
+FIRST_RETRY = timedelta(seconds=5)
+LAST_RETRY = timedelta(hours=1)
+LEASE = timedelta(seconds=30)
+TIMEOUT = 10  # seconds a peer has to answer one attempt
+# post(url, body) -> HTTP status; raises OSError when the peer cannot be reached.
+Post = Callable[[str, dict], int]
+
+
+def backoff(attempts: int) -> timedelta:
+    """How long to wait after `attempts` failed tries: doubling from 5 s, at most an hour."""
+    return min(FIRST_RETRY * 2 ** max(attempts - 1, 0), LAST_RETRY)
+
+
+def queue_new(sender: str, key: Ed25519PrivateKey) -> int:
+    """Build and sign a packet for every case handed to a registered peer and not yet queued."""
+    peers = set(db.session.scalars(select(PeerProvince.code)))
+    queued = select(OutgoingHandover.case_id)
+    events = db.session.scalars(
+        select(TimelineEvent).where(
+            TimelineEvent.event_type == EventType.CASE_HANDED_OVER,
+            TimelineEvent.case_id.not_in(queued),
+        )
+    ).all()
+    count = 0
+    for event in events:
+        if event.data.get("form_key") != HANDOVER_FORM or event.data.get("to") not in peers:
+            continue
+        packet = build_packet(db.session.get(Case, event.case_id), sender=sender)
+        outgoing = OutgoingHandover(
+            packet_id=packet["packetId"],
+            case_id=event.case_id,
+            receiver=packet["hcd_ReceiverProvince"],
+            packet=packet,
+            signature=sign(key, packet),
+        )
+        try:
+            with db.session.begin_nested():  # another worker may have queued it meanwhile
+                db.session.add(outgoing)
+        except IntegrityError:
+            continue
+        count += 1
+    db.session.flush()
+    return count
+
+
+def claim_due(now: datetime) -> OutgoingHandover | None:
+    """Lease one pending packet whose next attempt is due; None if there is none."""
+    candidate = db.session.scalar(
+        select(OutgoingHandover.id)
+        .where(
+            OutgoingHandover.status == DeliveryStatus.PENDING,
+            OutgoingHandover.next_attempt_at <= now,
+        )
+        .order_by(OutgoingHandover.next_attempt_at)
+        .limit(1)
+    )
+    if candidate is None:
+        return None
+    won = db.session.execute(
+        update(OutgoingHandover)
+        .where(OutgoingHandover.id == candidate, OutgoingHandover.next_attempt_at <= now)
+        .values(next_attempt_at=now + LEASE)
+    ).rowcount
+    return db.session.get(OutgoingHandover, candidate) if won == 1 else None
+
+
+def http_post(url: str, body: dict) -> int:
+    """POST JSON to a peer; its HTTP status (an HTTP error is an answer, not an exception)."""
+    request = urllib.request.Request(
+        url, json.dumps(body).encode(), {"Content-Type": "application/json"}, method="POST"
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def deliver(outgoing: OutgoingHandover, post: Post = http_post) -> bool:
+    """Send one packet; acknowledged (200/201) marks it delivered, else the next try is later."""
+    peer = db.session.scalar(select(PeerProvince).filter_by(code=outgoing.receiver))
+    url = peer.api_url.rstrip("/") + "/api/v1/handovers"
+    now = datetime.now(UTC)
+    try:
+        status = post(url, {"packet": outgoing.packet, "signature": outgoing.signature})
+        error = None if status in (200, 201) else f"HTTP {status}"
+    except OSError as exc:  # the peer is down or unreachable: try again later
+        error = type(exc).__name__
+    outgoing.last_error = error
+    if error is None:
+        outgoing.status, outgoing.delivered_at = DeliveryStatus.DELIVERED, now
+        return True
+    outgoing.attempts += 1
+    outgoing.next_attempt_at = now + backoff(outgoing.attempts)
+    return False
+
+
+def send_due(commit, post: Post = http_post) -> int:
+    """Deliver every due packet, each in its own transaction; returns how many were tried."""
+    tried = 0
+    while (outgoing := claim_due(datetime.now(UTC))) is not None:
+        commit()  # the lease is taken before the peer is called
+        deliver(outgoing, post)
+        commit()
+        tried += 1
+    return tried
+
+
+def withdraw(outgoing: OutgoingHandover, key: Ed25519PrivateKey, post: Post = http_post) -> int:
+    """Ask the receiver to drop a packet not yet accepted; its HTTP status (200: withdrawn)."""
+    keys = ("packetId", "hcd_SenderProvince", "hcd_ReceiverProvince", "hcd_SenderCaseNumber")
+    request = {name: outgoing.packet[name] for name in keys} | {"hcd_Action": "withdraw"}
+    peer = db.session.scalar(select(PeerProvince).filter_by(code=outgoing.receiver))
+    url = peer.api_url.rstrip("/") + "/api/v1/handovers/withdraw"
+    status = post(url, {"packet": request, "signature": sign(key, request)})
+    if status == 200:
+        outgoing.status = DeliveryStatus.WITHDRAWN
+    return status

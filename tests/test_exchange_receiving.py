@@ -1,0 +1,121 @@
+"""Receiving hand-overs: signed by a registered peer, stored once, refused and logged otherwise."""
+
+import uuid
+
+import pytest
+from sqlalchemy import delete, func, select
+
+from exchange.signing import new_signing_key, public_key, sign, signing_key
+from models import HandoverStatus, IncomingHandover, PeerProvince, db
+
+SICHUAN = signing_key(new_signing_key())
+
+
+@pytest.fixture(autouse=True)
+def sichuan_is_a_peer(app):
+    """Sichuan's deployment is registered; this one is the home province of the config."""
+    db.session.add(
+        PeerProvince(code="sichuan", public_key=public_key(SICHUAN), api_url="http://sc.test")
+    )
+    db.session.commit()
+    yield
+    db.session.rollback()
+    db.session.execute(delete(IncomingHandover))
+    db.session.execute(delete(PeerProvince))
+    db.session.commit()
+
+
+def _packet(app, **changes) -> dict:
+    return {
+        "packetId": str(uuid.uuid4()),
+        "hcd_SenderProvince": "sichuan",
+        "hcd_ReceiverProvince": app.config["HOME_PROVINCE"],
+        "hcd_SenderCaseNumber": "HC-2026-SCAB23",
+        "prs_FirstName": "Wang Fang",
+        "hcd_SupportHandedOver": ["schooling"],
+    } | changes
+
+
+def _send(client, packet, key=SICHUAN, path=""):
+    body = {"packet": packet, "signature": sign(key, packet)}
+    return client.post("/api/v1/handovers" + path, json=body)
+
+
+def _stored() -> int:
+    db.session.rollback()
+    return db.session.scalar(select(func.count()).select_from(IncomingHandover))
+
+
+def test_a_signed_packet_is_stored_once_whatever_the_replays(client, app, audits):
+    packet = _packet(app)
+    first = _send(client, packet)
+    assert first.status_code == 201
+    assert first.get_json() == {"packetId": packet["packetId"], "status": "received"}
+    for _ in range(2):
+        assert _send(client, packet).status_code == 200
+    assert _stored() == 1
+    assert audits("handover_received") == 1
+    row = db.session.scalar(select(IncomingHandover))
+    assert row.packet["prs_FirstName"] == "Wang Fang" and row.sender_case_number.endswith("AB23")
+
+
+def test_a_bad_signature_is_refused_and_logged(client, app, audits):
+    packet = _packet(app)
+    forged = _send(client, packet, key=signing_key(new_signing_key()))
+    assert forged.status_code == 403
+    tampered = {"packet": packet | {"prs_FirstName": "X"}, "signature": sign(SICHUAN, packet)}
+    assert client.post("/api/v1/handovers", json=tampered).status_code == 403
+    assert _stored() == 0
+    assert audits("handover_refused", allowed=False) == 2
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"hcd_SenderProvince": "yunnan"},  # no such peer
+        {"hcd_ReceiverProvince": "sichuan"},  # not for this province
+        {"packetId": None},
+        {"hcd_SenderCaseNumber": "x" * 40},
+        {"hcd_Action": "withdraw"},  # a request is no packet
+    ],
+)
+def test_malformed_packets_are_refused(client, app, changes):
+    assert _send(client, _packet(app, **changes)).status_code == 422
+    assert _stored() == 0
+
+
+@pytest.mark.parametrize("body", [{}, {"packet": "x", "signature": "y"}, {"packet": {}}, []])
+def test_hostile_bodies_are_422(client, body):
+    assert client.post("/api/v1/handovers", json=body).status_code == 422
+
+
+def _withdrawal(packet: dict) -> dict:
+    keys = ("packetId", "hcd_SenderProvince", "hcd_ReceiverProvince", "hcd_SenderCaseNumber")
+    return {key: packet[key] for key in keys} | {"hcd_Action": "withdraw"}
+
+
+def test_the_sender_withdraws_a_packet_not_yet_accepted(client, app, audits):
+    packet = _packet(app)
+    _send(client, packet)
+    withdrawn = _send(client, _withdrawal(packet), path="/withdraw")
+    assert withdrawn.get_json()["status"] == "withdrawn"
+    assert _send(client, packet).get_json()["status"] == "withdrawn"  # a replay revives nothing
+    assert audits("handover_withdrawn") == 1
+
+
+def test_a_replayed_packet_cannot_withdraw_itself(client, app):
+    packet = _packet(app)
+    _send(client, packet)
+    assert _send(client, packet, path="/withdraw").status_code == 422
+    forged = {"packet": _withdrawal(packet), "signature": sign(SICHUAN, packet)}
+    assert client.post("/api/v1/handovers/withdraw", json=forged).status_code == 403
+    assert db.session.scalar(select(IncomingHandover)).status == HandoverStatus.RECEIVED
+
+
+def test_an_accepted_packet_cannot_be_withdrawn(client, app):
+    packet = _packet(app)
+    _send(client, packet)
+    row = db.session.scalar(select(IncomingHandover))
+    row.status = HandoverStatus.ACCEPTED
+    db.session.commit()
+    assert _send(client, _withdrawal(packet), path="/withdraw").status_code == 409

@@ -1,0 +1,77 @@
+"""Sending hand-overs in one process: one packet per case, back-off, acknowledgement."""
+
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import delete, select
+
+from exchange import sending
+from exchange.packets import HANDOVER_FORM
+from exchange.registry import set_peer
+from exchange.signing import KeyInvalid, new_signing_key, public_key, signing_key, verify
+from models import DeliveryStatus, OutgoingHandover, PeerProvince, db
+from webapp import demo
+
+KEY = signing_key(new_signing_key())
+
+
+@pytest.fixture
+def handed_over(open_case, users):
+    """A case carried through its hand-over to Yunnan, a registered peer."""
+    set_peer("yunnan", public_key(signing_key(new_signing_key())), "http://yunnan.test")
+    case = open_case()
+    demo.advance_case(case, users, 60, stop_at=HANDOVER_FORM)
+    demo.advance_case(case, users, 1)
+    db.session.commit()
+    yield case
+    db.session.rollback()
+    db.session.execute(delete(OutgoingHandover))
+    db.session.execute(delete(PeerProvince))
+    db.session.commit()
+
+
+def test_one_signed_packet_per_case(handed_over):
+    assert sending.queue_new("fujian", KEY) == 1
+    assert sending.queue_new("fujian", KEY) == 0
+    outgoing = db.session.scalar(select(OutgoingHandover))
+    assert outgoing.receiver == "yunnan" and outgoing.case_id == handed_over.id
+    assert verify(public_key(KEY), outgoing.packet, outgoing.signature)
+
+
+def test_no_packet_for_a_province_not_registered(handed_over):
+    db.session.execute(delete(PeerProvince))
+    assert sending.queue_new("fujian", KEY) == 0
+
+
+def test_failures_back_off_until_acknowledged(handed_over):
+    sending.queue_new("fujian", KEY)
+    sent = []
+
+    def down(url, body):
+        sent.append(url)
+        raise ConnectionRefusedError
+
+    assert sending.send_due(db.session.commit, down) == 1
+    outgoing = db.session.scalar(select(OutgoingHandover))
+    assert outgoing.attempts == 1 and outgoing.last_error == "ConnectionRefusedError"
+    assert sending.send_due(db.session.commit, down) == 0  # not due again for 5 s
+    outgoing.next_attempt_at = datetime.now(UTC)
+    assert sending.send_due(db.session.commit, lambda url, body: 503) == 1
+    assert outgoing.attempts == 2 and outgoing.last_error == "HTTP 503"
+    outgoing.next_attempt_at = datetime.now(UTC)
+    sending.send_due(db.session.commit, lambda url, body: 201)
+    assert outgoing.status == DeliveryStatus.DELIVERED and outgoing.last_error is None
+    assert sent == ["http://yunnan.test/api/v1/handovers"]
+
+
+def test_backoff_doubles_up_to_an_hour():
+    seconds = [sending.backoff(n).total_seconds() for n in (1, 2, 3, 20)]
+    assert seconds == [5, 10, 20, 3600]
+
+
+@pytest.mark.parametrize(
+    ("key", "url"), [("c2hvcnQ=", "http://x.test"), (public_key(KEY), "ftp://x.test")]
+)
+def test_the_registry_refuses_bad_keys_and_addresses(key, url):
+    with pytest.raises(KeyInvalid):
+        set_peer("sichuan", key, url)

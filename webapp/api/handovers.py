@@ -1,0 +1,67 @@
+"""Hand-overs from other provinces' deployments: signed packets in, withdrawals; no token."""
+
+from flask import current_app
+from flask_smorest import abort
+
+from exchange import receiving
+from exchange.errors import AlreadyDecided, ExchangeError, PacketInvalid, UnknownSender
+
+from .. import access
+from . import schemas
+from .auth import api_blueprint
+
+bp = api_blueprint(
+    "api_handovers",
+    "/handovers",
+    "Between provinces: each request is signed by the sending deployment's key.",
+    bearer=False,
+)
+
+
+def _refused(error: ExchangeError, body: dict):
+    """Log the refusal (who claimed to send what, never the victim's data) and answer 4xx."""
+    packet = body["packet"]
+    access.record_refusal(
+        None,
+        "handover_refused",
+        None,
+        reason=type(error).__name__,
+        sender=str(packet.get("hcd_SenderProvince", ""))[:40],
+        packet=str(packet.get("packetId", ""))[:36],
+    )
+    if isinstance(error, AlreadyDecided):
+        abort(409, message="the hand-over was accepted already")
+    code = 422 if isinstance(error, PacketInvalid | UnknownSender) else 403
+    abort(code, message=f"packet refused: {type(error).__name__}")
+
+
+@bp.post("")
+@bp.arguments(schemas.SignedPacket)
+@bp.response(200, schemas.PacketAnswer)
+@bp.alt_response(201, schema=schemas.PacketAnswer)
+def receive(body):
+    """Take a signed hand-over packet; a replay is acknowledged and creates nothing."""
+    home = current_app.config["HOME_PROVINCE"]
+    try:
+        handover, created = receiving.receive(body["packet"], body["signature"], home=home)
+    except ExchangeError as error:
+        _refused(error, body)
+    if created:
+        access.audit(None, "handover_received", None, sender=handover.sender)
+    answer = {"packetId": handover.packet_id, "status": str(handover.status)}
+    return answer, 201 if created else 200
+
+
+@bp.post("/withdraw")
+@bp.arguments(schemas.SignedPacket)
+@bp.response(200, schemas.PacketAnswer)
+@bp.alt_response(409, response="DEFAULT_ERROR")
+def withdraw(body):
+    """The sender takes back a packet not yet accepted (the request signed like a packet)."""
+    home = current_app.config["HOME_PROVINCE"]
+    try:
+        handover = receiving.withdraw(body["packet"], body["signature"], home=home)
+    except ExchangeError as error:
+        _refused(error, body)
+    access.audit(None, "handover_withdrawn", None, sender=handover.sender)
+    return {"packetId": handover.packet_id, "status": str(handover.status)}
