@@ -3,7 +3,7 @@
 from flask_smorest import abort
 
 from models import HumanTask, TaskStatus, TokenScope, db
-from workflows import engine
+from workflows import clock, engine
 from workflows.errors import FormInvalid, TaskAlreadyCompleted, TaskClaimedByOther
 
 from .. import access
@@ -19,7 +19,7 @@ CONFLICTS = (TaskAlreadyCompleted, TaskClaimedByOther)
 @bp.arguments(schemas.InboxQuery, location="query")
 @bp.response(200, schemas.Inbox)
 def inbox(query):
-    """The ready tasks of one of the caller's departments, oldest due first."""
+    """The ready tasks of one of the caller's departments, most urgent first."""
     user = caller()
     departments = sorted(user.department_codes())
     department = query.get("department") or (departments[0] if departments else None)
@@ -33,7 +33,7 @@ def inbox(query):
         department,
         user=user if chosen == "mine" else None,
         unclaimed=chosen == "unclaimed",
-        overdue=chosen == "overdue",
+        due_before=clock.now() if chosen == "overdue" else None,
     )
     page = db.paginate(select, page=query["page"], per_page=query["per_page"], error_out=False)
     items = [presenters.task(row) for row in page.items]
