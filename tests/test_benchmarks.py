@@ -21,3 +21,17 @@ def test_engine_benchmark_runs_a_few_rounds():
     )
     assert "app / raw ratio:" in result.stdout
     assert "follow-up round ~  10:" in result.stdout
+
+
+def test_case_page_benchmark_opens_a_long_case():
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    result = subprocess.run(
+        [sys.executable, "benchmarks/case_page.py", "--rounds", "3"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    assert "case page: HTTP 200," in result.stdout
