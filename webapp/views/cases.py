@@ -48,7 +48,8 @@ def show(number):
     case = access.case_for(current_user, number, "case_viewed")
     department = request.args.get("department") or None
     phase = request.args.get("phase") or None
-    page = casefile.case_page(case, current_user, department, phase)
+    timeline_page = max(1, request.args.get("page", 1, type=int))
+    page = casefile.case_page(case, current_user, department, phase, timeline_page)
     seen_by = readers.readers(case) if readers.may_see_readers(current_user, case) else None
     return render_template("cases/show.html", case=case, page=page, seen_by=seen_by)
 
