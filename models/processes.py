@@ -39,8 +39,9 @@ class PathwayVersion(db.Model):
     process_id: Mapped[str] = mapped_column(String(100), index=True)
     content_hash: Mapped[str] = mapped_column(String(64), unique=True)
     # SpiffWorkflow's serialized specs (top process and called processes), stored once here
-    # instead of inside every instance's state.
-    spec_json: Mapped[str] = mapped_column(db.Text)
+    # instead of inside every instance's state. Deferred: the engine reads it only when its
+    # per-process cache of parsed specs misses, not on every load of an instance.
+    spec_json: Mapped[str] = mapped_column(db.Text, deferred=True)
     comment: Mapped[str] = mapped_column(String(500), default="")
     deployed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     deployed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

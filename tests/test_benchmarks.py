@@ -35,3 +35,17 @@ def test_inbox_benchmark_runs_in_short_mode():
         check=True,
     )
     assert "growth p95 50 -> 150 (unclaimed):" in result.stdout
+
+
+def test_case_page_benchmark_opens_a_long_case():
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    result = subprocess.run(
+        [sys.executable, "benchmarks/case_page.py", "--rounds", "3"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    assert "case page: HTTP 200," in result.stdout

@@ -39,6 +39,8 @@ PHASE_NAMES = {
     "follow_up": _l("Follow-up visits"),
     "closure": _l("Case closure"),
 }
+# Timeline events per page of the case page, newest first.
+EVENTS_PER_PAGE = 100
 # Events that carry a step's submitted data (under "data").
 PURPOSE_NAMES = dict(PURPOSES)
 SERVICE_NAMES = dict(SERVICES)
@@ -114,10 +116,15 @@ class CasePage:
     phase: str | None
     next_timer_at: datetime | None
     incidents: list = field(default_factory=list)
+    timeline_page: int = 1
+    has_older: bool = False
 
 
-def case_page(case: Case, user: User, department: str | None, phase: str | None) -> CasePage:
-    """The timeline (filtered by department and phase), phase durations and filter choices."""
+def case_page(
+    case: Case, user: User, department: str | None, phase: str | None, timeline_page: int = 1
+) -> CasePage:
+    """The timeline (filtered by department and phase, a page of it newest first), phase
+    durations and filter choices."""
     marks = progress.case_progress(case)
     entries = timeline(case, user)
     departments = sorted({code for entry in entries for code in entry.departments})
@@ -129,12 +136,13 @@ def case_page(case: Case, user: User, department: str | None, phase: str | None)
     phase = phase if phase in phases else None
     shown = [
         e
-        for e in entries
+        for e in reversed(entries)
         if (department is None or department in e.departments)
         and (phase is None or e.phase == phase)
     ]
+    start = (timeline_page - 1) * EVENTS_PER_PAGE
     return CasePage(
-        shown,
+        shown[start : start + EVENTS_PER_PAGE],
         progress.phase_spans(case, marks),
         departments,
         phases,
@@ -143,6 +151,8 @@ def case_page(case: Case, user: User, department: str | None, phase: str | None)
         phase,
         None if instance.completed else instance.next_timer_at,
         db.session.scalars(incidents.open_incidents(case.id)).all(),
+        timeline_page,
+        len(shown) > start + EVENTS_PER_PAGE,
     )
 
 

@@ -3,23 +3,26 @@
 from flask_babel import format_datetime, format_timedelta, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from forms.consent import GIVERS, METHODS, PURPOSES
 from forms.referrals import KINDS, SERVICES, STATUS_NAMES
 from forms.registry import FORMS
-from models import Department, db
+from models import DEPARTMENTS
 from workflows.notifications import unread_count
 
 from .access import may_edit_service_levels, may_manage_incidents, may_open_cases
 
+# The names `departments sync` writes into the database: read here without a query per name
+# (a long timeline names a department on every event).
+_NAMES = {code: (name_en, name_zh) for code, name_en, name_zh in DEPARTMENTS}
+
 
 def department_name(code: str) -> str:
     """A department's name in the user's language."""
-    department = db.session.scalar(select(Department).filter_by(code=code))
-    if department is None:
+    if code not in _NAMES:
         return code
-    return department.name_zh if str(get_locale()) == "zh" else department.name_en
+    name_en, name_zh = _NAMES[code]
+    return name_zh if str(get_locale()) == "zh" else name_en
 
 
 def step_title(form_key: str) -> str:

@@ -3,7 +3,6 @@
 import hashlib
 import json
 from dataclasses import dataclass
-from functools import lru_cache
 
 from sqlalchemy import select
 
@@ -112,12 +111,18 @@ def latest_version(process_id: str = CASE_PROCESS) -> PathwayVersion:
     return version
 
 
+_PARSED: dict[str, Pathway] = {}
+
+
 def pathway(version: PathwayVersion) -> Pathway:
-    """The parsed specs of a stored version (cached by content hash)."""
-    return _pathway(version.content_hash, version.spec_json)
+    """The parsed specs of a stored version, cached per process by its content hash.
 
-
-@lru_cache(maxsize=32)
-def _pathway(content_hash: str, spec_json: str) -> Pathway:
-    spec, subprocess_specs = load_specs(spec_json)
-    return Pathway(spec, subprocess_specs, json.loads(spec_json)["due_periods"])
+    The hash names the diagrams' content, so a cached entry is never stale; the (deferred)
+    spec JSON is read from the database only on a miss.
+    """
+    parsed = _PARSED.get(version.content_hash)
+    if parsed is None:
+        spec, subprocess_specs = load_specs(version.spec_json)
+        due = json.loads(version.spec_json)["due_periods"]
+        parsed = _PARSED.setdefault(version.content_hash, Pathway(spec, subprocess_specs, due))
+    return parsed

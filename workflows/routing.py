@@ -30,10 +30,20 @@ def ready_user_tasks(workflow):
     return [t for t in ready if isinstance(t.task_spec, UserTask)]
 
 
-def department_for(task) -> Department:
-    """The department owning a workflow task: the lane it sits in."""
+def lane_departments(tasks) -> dict[str, Department]:
+    """The departments named by the tasks' lanes, by code, in one query."""
+    lanes = {t.task_spec.lane for t in tasks if t.task_spec.lane}
+    if not lanes:
+        return {}
+    return {
+        d.code: d for d in db.session.scalars(select(Department).where(Department.code.in_(lanes)))
+    }
+
+
+def department_for(task, departments: dict[str, Department]) -> Department:
+    """The department owning a workflow task: the lane it sits in (from lane_departments)."""
     lane = task.task_spec.lane
-    department = db.session.scalar(select(Department).filter_by(code=lane)) if lane else None
+    department = departments.get(lane) if lane else None
     if department is None:
         bpmn_id = task.task_spec.bpmn_id
         raise UnknownDepartment(f"task {bpmn_id!r} is in lane {lane!r}: no such department")
@@ -53,10 +63,10 @@ def sync_tasks(instance, workflow, pathway) -> list[HumanTask]:
         if row.workflow_task_id not in ready:
             row.status = TaskStatus.CANCELLED
     known = {row.workflow_task_id for row in rows}
+    new = {task_id: task for task_id, task in ready.items() if task_id not in known}
+    departments = lane_departments(new.values())
     created = []
-    for task_id, task in ready.items():
-        if task_id in known:
-            continue
+    for task_id, task in new.items():
         row = HumanTask(
             case_id=instance.case_id,
             instance_id=instance.id,
@@ -65,7 +75,7 @@ def sync_tasks(instance, workflow, pathway) -> list[HumanTask]:
             process_id=task.workflow.spec.name,
             name=task.task_spec.bpmn_name or task.task_spec.bpmn_id,
             form_key=task.task_spec.form.key,
-            department=department_for(task),
+            department=department_for(task, departments),
             **service_levels.terms(task, pathway, task.task_spec.form.key),
         )
         db.session.add(row)

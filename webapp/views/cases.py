@@ -52,7 +52,8 @@ def show(number):
     case = access.case_for(current_user, number, "case_viewed")
     department = request.args.get("department") or None
     phase = request.args.get("phase") or None
-    page = casefile.case_page(case, current_user, department, phase)
+    timeline_page = max(1, request.args.get("page", 1, type=int))
+    page = casefile.case_page(case, current_user, department, phase, timeline_page)
     seen_by = readers.readers(case) if readers.may_see_readers(current_user, case) else None
     ledger = consent.ledger(case)
     return render_template(
