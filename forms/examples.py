@@ -9,6 +9,7 @@ from datetime import date, datetime
 
 EXAMPLES: dict[str, dict] = {
     "case_open": {
+        "identity_document_number": "",  # often unknown at rescue; matching tests set one
         "report_type": "rescue",
         "report_date": date(2024, 3, 2),
         "report_source": "police_operation",
@@ -52,6 +53,7 @@ EXAMPLES: dict[str, dict] = {
         "oversight_notes": None,
     },
     "rescue_identification": {
+        "confirmed_document_number": "",
         "identification_date": date(2024, 3, 4),
         "identity_established": True,
         "age": 15,
@@ -62,6 +64,7 @@ EXAMPLES: dict[str, dict] = {
         "identification_notes": "Identity confirmed through the household register in Zhaotong.",
     },
     "rescue_dna_sampling": {
+        "dna_sample_reference": "",
         "dna_consent": True,
         "dna_consent_by": "guardian",
         "dna_sample_date": date(2024, 3, 5),

@@ -31,8 +31,10 @@ from models import (
     Escalation,
     HumanTask,
     Incident,
+    IncomingHandover,
     Membership,
     Notification,
+    OutgoingHandover,
     PathwayVersion,
     ProcessInstance,
     Referral,
@@ -52,6 +54,8 @@ from workflows.routing import sync_departments
 
 ROOT = Path(__file__).resolve().parent.parent
 CASE_TABLES = (
+    IncomingHandover,
+    OutgoingHandover,
     Incident,
     Notification,
     Escalation,

@@ -35,22 +35,16 @@ from sqlalchemy import delete, select
 from forms.examples import EXAMPLES
 from forms.fields import china_today
 from models import (
-    AuditEvent,
-    Case,
     Department,
-    HumanTask,
     Membership,
-    ProcessInstance,
     Role,
-    TimelineEvent,
     User,
     db,
 )
+from tests.conftest import CASE_TABLES
 from webapp.passwords import hash_password
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("accounts_in_chinese")]
-
-CASE_TABLES = (AuditEvent, TimelineEvent, HumanTask, ProcessInstance, Case)
 
 # A 30-year-old man from Fujian, rescued, no disability: the short path through the pathway.
 INTAKE = {
@@ -196,16 +190,16 @@ def check_an_invalid_submission(page: Page, answers: dict, screenshot) -> None:
 
 
 def check_the_timeline(page: Page) -> None:
-    """Every step, by the right department, in order; opened first, closed last."""
+    """Every step, by the right department, in order; newest first: closed on top, opened last."""
     events = page.locator("ol.timeline > li")
     kinds = [
         re.search(r"event-(\w+)", c).group(1)
         for c in events.evaluate_all("(els) => els.map((e) => e.className)")
-    ]
+    ][::-1]  # the page lists newest first; read it in the order things happened
     assert kinds[0] == "case_opened" and kinds[-1] == "case_closed"
-    expect(events.first.locator(".summary")).to_have_text("Case opened")
-    expect(events.first.locator(".department")).to_have_text("Public Security")
-    expect(events.last.locator(".summary")).to_have_text(
+    expect(events.last.locator(".summary")).to_have_text("Case opened")
+    expect(events.last.locator(".department")).to_have_text("Public Security")
+    expect(events.first.locator(".summary")).to_have_text(
         "Case closed: every step of the pathway is done"
     )
 
@@ -217,7 +211,7 @@ def check_the_timeline(page: Page) -> None:
     ]
     assert seen == [
         (f"Step completed: {title}", DEPARTMENT_NAMES[department])
-        for _, department, title, _ in JOURNEY
+        for _, department, title, _ in reversed(JOURNEY)
     ]
 
     # The follow-up waited for its timer: fired after the reunion, before the visit.
