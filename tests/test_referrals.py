@@ -57,7 +57,9 @@ def _status() -> ReferralStatus:
 
 
 def _events(kind) -> list[TimelineEvent]:
-    return db.session.scalars(select(TimelineEvent).filter_by(event_type=kind)).all()
+    return db.session.scalars(
+        select(TimelineEvent).filter_by(event_type=kind).order_by(TimelineEvent.id)
+    ).all()
 
 
 def test_an_outside_referral_needs_the_victims_consent(open_case, hospital, login, client):
