@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
-from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from sqlalchemy import func, select
 
 from forms.examples import EXAMPLES
@@ -437,13 +436,3 @@ def test_a_replaced_ready_task_is_shown_as_matched_by_structure(open_case, users
     assert landing.element_id == "Task_rescue_identification"
     assert landing.new_element_id == "Task_rescue_identify"
     assert landing.reason == "its element was matched by structure to another element"
-
-
-def test_a_case_waiting_on_a_timer_is_not_moved(open_case, users, monkeypatch):
-    """Moving resets waiting tasks, which would restart a follow-up timer: not clean."""
-    open_case()
-    db.session.commit()
-    target = _deploy_directly(users, _rescue_with_briefing())
-    monkeypatch.setattr(BpmnWorkflow, "waiting_events", lambda self: ["a timer"])
-    plan = migration.dry_run(target)[0]
-    assert not plan.clean and "timer" in plan.problems[0]

@@ -2,15 +2,20 @@
 
 SpiffWorkflow aligns elements whose ids changed by structure, so a deleted ready task can
 silently become its replacement: a case is "clean" only when every ready task keeps its id,
-form and lane; anything else is "ambiguous" and is never moved.
+form and lane, and every waiting timer its id and kind; anything else is "ambiguous" and is
+never moved. SpiffWorkflow's migration resets waiting tasks, restarting their timers: the
+move puts each timer's due time back, so it fires when it would have (a changed timer
+expression applies to timers started after the move).
 """
 
 from dataclasses import dataclass, field
 
 from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.util.diff import diff_workflow, migrate_workflow
 from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG
 from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 
 from models import Case, EventType, HumanTask, PathwayVersion, ProcessInstance, TaskStatus, db
@@ -33,6 +38,7 @@ class Landing:
     element_id: str
     new_element_id: str | None
     reason: str | None = None
+    due: str | None = None
 
 
 @dataclass
@@ -43,12 +49,14 @@ class CasePlan:
     case_number: str
     from_version: int
     landings: list[Landing] = field(default_factory=list)
+    timers: list[Landing] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
 
     @property
     def clean(self) -> bool:
-        """Every ready task maps onto an element with the same id, form and lane."""
-        return not self.problems and all(landing.reason is None for landing in self.landings)
+        """Every ready task and waiting timer maps onto the same element, unchanged in kind."""
+        landings = self.landings + self.timers
+        return not self.problems and all(landing.reason is None for landing in landings)
 
 
 def _form_key(spec):
@@ -56,22 +64,66 @@ def _form_key(spec):
     return getattr(form, "key", None)
 
 
-def _landing(task, diff) -> Landing:
+def _aligned(task, diff) -> tuple[Landing, object]:
+    """Where a task lands and the new element, or why it cannot land (and None)."""
     old = task.task_spec
     process_id = task.workflow.spec.name
     if diff is None:
-        return Landing(process_id, old.bpmn_id, None, "its process no longer exists")
+        return Landing(process_id, old.bpmn_id, None, "its process no longer exists"), None
     new = diff.alignment.get(task)
     if new is None:
-        return Landing(process_id, old.bpmn_id, None, "its element was removed")
+        return Landing(process_id, old.bpmn_id, None, "its element was removed"), None
     landing = Landing(process_id, old.bpmn_id, new.bpmn_id)
     if new.bpmn_id != old.bpmn_id:
         landing.reason = "its element was matched by structure to another element"
-    elif _form_key(new) != _form_key(old):
+    return landing, new
+
+
+def _landing(task, diff) -> Landing:
+    landing, new = _aligned(task, diff)
+    old = task.task_spec
+    if new is None or landing.reason:
+        return landing
+    if _form_key(new) != _form_key(old):
         landing.reason = f"its form changes from {_form_key(old)!r} to {_form_key(new)!r}"
     elif new.lane != old.lane:
         landing.reason = f"its lane changes from {old.lane!r} to {new.lane!r}"
     return landing
+
+
+def _timer_landing(task, diff) -> Landing:
+    landing, new = _aligned(task, diff)
+    landing.due = _due(task)
+    kind = type(task.task_spec.event_definition)
+    changed = type(getattr(new, "event_definition", None)) is not kind
+    if new is not None and not landing.reason and changed:
+        landing.reason = "its timer changes kind"
+    return landing
+
+
+def _is_timer(task) -> bool:
+    return isinstance(getattr(task.task_spec, "event_definition", None), TimerEventDefinition)
+
+
+def _due(task) -> str | None:
+    """The timer's due time as SpiffWorkflow keeps it (ISO text; cycles keep {'next': …})."""
+    value = task.task_spec.event_definition.details(task).value
+    return str(value["next"] if isinstance(value, dict) else value) if value else None
+
+
+def _timer_key(task) -> tuple:
+    """A timer by its (called) process and element: what survives SpiffWorkflow's reset."""
+    return task.workflow.parent_task_id, task.task_spec.bpmn_id
+
+
+def waiting_timers(workflow, state=TaskState.WAITING) -> list:
+    """The workflow's timer tasks in `state`, called processes included."""
+    return [t for t in workflow.get_tasks(state=state) if _is_timer(t)]
+
+
+def _diff_of(task, workflow, top, subs):
+    """The diff of the (called) process the task runs in."""
+    return top if task.workflow is workflow else subs.get(task.workflow.parent_task_id)
 
 
 def _diffs(workflow, target):
@@ -88,11 +140,12 @@ def plan_for(instance: ProcessInstance, target: PathwayVersion) -> CasePlan:
     # A saved case names each called process it ran; one the new version lacks cannot load.
     gone = {sub.spec.name for sub in workflow.subprocesses.values()} - set(subprocess_specs)
     plan.problems = [f"the new version has no process {name!r}" for name in sorted(gone)]
-    if workflow.waiting_events():  # migrate_workflow resets waiting tasks: timers would restart
-        plan.problems.append("a timer is running; moving the case would restart it")
     for task in ready_user_tasks(workflow):
-        diff = top if task.workflow is workflow else subs.get(task.workflow.parent_task_id)
-        plan.landings.append(_landing(task, diff))
+        plan.landings.append(_landing(task, _diff_of(task, workflow, top, subs)))
+    timers = waiting_timers(workflow)
+    plan.timers = [_timer_landing(t, _diff_of(t, workflow, top, subs)) for t in timers]
+    if len({_timer_key(t) for t in timers}) < len(timers):
+        plan.problems.append("several timers wait at one element; their due times would mix")
     return plan
 
 
@@ -157,10 +210,15 @@ def migrate_instance(instance_id: int, target: PathwayVersion, actor) -> CasePla
 
 
 def _migrate(workflow, target: PathwayVersion) -> None:
-    """Move the workflow and each of its called processes onto the target's specs."""
+    """Move the workflow and each of its called processes onto the target's specs, each
+    waiting timer keeping its due time."""
+    kept = {_timer_key(t): dict(t.internal_data) for t in waiting_timers(workflow)}
     top, subs, spec, subprocess_specs = _diffs(workflow, target)
     for sp_id, sub in list(workflow.subprocesses.items()):
         if subs.get(sp_id) is not None:
             migrate_workflow(subs[sp_id], sub, subprocess_specs[sub.spec.name])
     workflow.subprocess_specs = subprocess_specs
     migrate_workflow(top, workflow, spec)
+    for task in waiting_timers(workflow, TaskState.NOT_FINISHED_MASK):
+        if _timer_key(task) in kept:
+            task.internal_data = kept[_timer_key(task)]
