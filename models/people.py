@@ -3,7 +3,7 @@
 import enum
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import db
@@ -61,6 +61,8 @@ class User(UserMixin, db.Model):
     session_version: Mapped[int] = mapped_column(default=0, server_default="0")
     # The TOTP secret of the second factor (oversight roles); readable by the login only.
     totp_secret: Mapped[str | None] = mapped_column(String(64))
+    # The 30-s time step of the last accepted code: a code is good once (replays refused).
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
     memberships: Mapped[list["Membership"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
     )

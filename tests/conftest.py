@@ -201,8 +201,15 @@ def client(app):
     return app.test_client()
 
 
-def demo_code() -> str:
-    """The current second-factor code of the demo's oversight accounts."""
+def demo_code(username: str | None = None) -> str:
+    """The current second-factor code of the demo's oversight accounts.
+
+    A code is good once per account: with `username`, the account's last accepted code is
+    forgotten first (committed), as if its previous login had been 30 s ago.
+    """
+    if username is not None:
+        db.session.execute(update(User).filter_by(username=username).values(totp_last_step=None))
+        db.session.commit()
     return pyotp.TOTP(TestConfig.DEMO_TOTP_SECRET).now()
 
 
@@ -217,7 +224,7 @@ def login(client):
         )
         assert response.status_code == 302, response.get_data(as_text=True)
         if response.location.startswith("/login/second-factor"):
-            response = client.post("/login/second-factor", data={"code": demo_code()})
+            response = client.post("/login/second-factor", data={"code": demo_code(username)})
             assert response.status_code == 302, response.get_data(as_text=True)
         if locale:
             client.post("/locale", data={"locale": locale})

@@ -345,7 +345,9 @@ def test_the_modeler_sends_its_token_in_a_header(csrf_client):
         data={"username": "manager", "csrf_token": token, "password": TestConfig.DEMO_PASSWORD},
     )
     token = _token(csrf_client.get("/login/second-factor").get_data(as_text=True))
-    csrf_client.post("/login/second-factor", data={"code": demo_code(), "csrf_token": token})
+    csrf_client.post(
+        "/login/second-factor", data={"code": demo_code("manager"), "csrf_token": token}
+    )
     token = _token(csrf_client.get("/diagrams/").get_data(as_text=True))
     url, draft = "/diagrams/api/rescue/draft", _rescue_with_briefing()
     assert csrf_client.post(url, data=draft, headers=XML).status_code == 400

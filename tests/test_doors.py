@@ -63,7 +63,7 @@ def test_admin_ends_every_session_of_an_account(app, login, users):
     stolen = _copy_cookies(victim_session, app)
     admin = FreshGlobalsClient(app, app.response_class)
     admin.post("/login", data={"username": "admin", "password": app.config["DEMO_PASSWORD"]})
-    admin.post("/login/second-factor", data={"code": demo_code()})
+    admin.post("/login/second-factor", data={"code": demo_code("admin")})
     page = admin.get("/admin/accounts")
     assert page.status_code == 200 and b"health" in page.data
     ended = admin.post(f"/admin/accounts/{users['health'].id}/end-sessions")

@@ -38,7 +38,7 @@ def test_a_wrong_code_is_refused_and_the_right_one_logs_in(client):
     wrong = client.post("/login/second-factor", data={"code": "000000"})
     assert wrong.status_code == 401 and "wrong or has expired" in wrong.get_data(as_text=True)
     assert client.get("/").status_code == 302
-    right = client.post("/login/second-factor", data={"code": demo_code()})
+    right = client.post("/login/second-factor", data={"code": demo_code("manager")})
     assert right.status_code == 302 and client.get("/").status_code == 200
 
 

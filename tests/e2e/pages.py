@@ -45,7 +45,7 @@ def log_in_as_is(page: Page, username: str) -> None:
     page.press("input[name=password]", "Enter")
     page.wait_for_load_state()
     if "/login/second-factor" in page.url:
-        page.fill("input[name=code]", demo_code())
+        page.fill("input[name=code]", demo_code(username))
         page.press("input[name=code]", "Enter")
         page.wait_for_load_state()
 
@@ -57,7 +57,7 @@ def log_in(page: Page, username: str, password: str = PASSWORD) -> None:
     page.get_by_label("Password").fill(password)
     response = submit(page, "Log in")
     if "/login/second-factor" in page.url:
-        page.get_by_label("Code from the authenticator app").fill(demo_code())
+        page.get_by_label("Code from the authenticator app").fill(demo_code(username))
         response = submit(page, "Log in")
     assert response.ok, response.status
     assert page.url.endswith("/")

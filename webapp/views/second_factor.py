@@ -7,6 +7,7 @@ from forms.account import SecondFactorForm
 from models import User, db
 
 from .. import second_factor
+from ..access import audit
 from ..ratelimit import limit_logins
 from .auth import finish_login
 
@@ -22,6 +23,13 @@ def _pending_user() -> User:
     return user
 
 
+def _refuse(form, user: User, reason: str) -> None:
+    """One generic error for a wrong, expired or reused code; the refusal and its reason are
+    audited (a reused code may be someone else's replay)."""
+    form.code.errors.append(_("This code is wrong or has expired."))
+    audit(user, "second_factor_refused", None, allowed=False, reason=reason)
+
+
 @bp.route("", methods=["GET", "POST"])
 @limit_logins
 def verify():
@@ -31,9 +39,10 @@ def verify():
         return redirect(url_for(".enrol"))
     form = SecondFactorForm(request.form)
     if request.method == "POST" and form.validate():
-        if second_factor.verify(user.totp_secret, form.code.data):
+        outcome = second_factor.verify(user, form.code.data)
+        if outcome == "accepted":
             return finish_login(user, session["pending_login"].get("next"))
-        form.code.errors.append(_("This code is wrong or has expired."))
+        _refuse(form, user, outcome)
     status = 401 if form.errors else 200
     return render_template("auth/second_factor.html", form=form), status
 
@@ -48,10 +57,11 @@ def enrol():
     secret = session.setdefault("enrol_secret", second_factor.new_secret())
     form = SecondFactorForm(request.form)
     if request.method == "POST" and form.validate():
-        if second_factor.verify(secret, form.code.data):
+        outcome = second_factor.verify(user, form.code.data, secret=secret)
+        if outcome == "accepted":
             user.totp_secret = secret
             return finish_login(user, session["pending_login"].get("next"))
-        form.code.errors.append(_("This code is wrong or has expired."))
+        _refuse(form, user, outcome)
     return render_template(
         "auth/enrol.html", form=form, secret=secret, qr=second_factor.qr_svg(user, secret)
     ), 401 if form.errors else 200
