@@ -7,6 +7,7 @@ from sqlalchemy import BigInteger, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import db
+from .crypto import EncryptedText
 
 # The nine departments of the provincial action plan: (code, English name, Chinese name).
 DEPARTMENTS = (
@@ -59,8 +60,9 @@ class User(UserMixin, db.Model):
     email: Mapped[str | None] = mapped_column(String(255))
     # Raised to end every session of the account (logout, password change, an admin).
     session_version: Mapped[int] = mapped_column(default=0, server_default="0")
-    # The TOTP secret of the second factor (oversight roles); readable by the login only.
-    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    # The TOTP secret of the second factor (oversight roles); readable by the login only,
+    # encrypted at rest: whoever reads a dump must not be able to make the account's codes.
+    totp_secret: Mapped[str | None] = mapped_column(EncryptedText, info={"sensitive": True})
     # The 30-s time step of the last accepted code: a code is good once (replays refused).
     totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
     memberships: Mapped[list["Membership"]] = relationship(

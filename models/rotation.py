@@ -20,6 +20,7 @@ ENCRYPTED_COLUMNS = (
     ("documents", "filename"),
     ("incoming_handovers", "packet"),
     ("outgoing_handovers", "packet"),
+    ("users", "totp_secret"),
 )
 
 

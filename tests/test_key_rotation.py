@@ -9,7 +9,7 @@ from models import Case, ProcessInstance, TimelineEvent, db
 from models.crypto import Keyring, MissingDataKey, new_key
 from models.rotation import ENCRYPTED_COLUMNS, rotate_batch, rows_to_rotate
 from webapp import create_app
-from webapp.config import TestConfig
+from webapp.config import TEST_DATA_KEY, TestConfig
 from workflows import engine
 from workflows.instances import load
 
@@ -17,14 +17,20 @@ from workflows.instances import load
 @pytest.fixture
 def use_keys(app):
     """`use_keys(*keys)` makes the app encrypt with the first and decrypt with all of them."""
-    before = app.extensions["data_keys"]
+    before, used = app.extensions["data_keys"], []
 
     def switch(*keys):
+        used.extend(keys)
         app.extensions["data_keys"] = Keyring.from_text(",".join(keys))
         db.session.rollback()
         db.session.expire_all()
 
     yield switch
+    # The accounts outlive the test: their second-factor secrets go back under the tests' key.
+    app.extensions["data_keys"] = Keyring.from_text(",".join([TEST_DATA_KEY, *used]))
+    db.session.rollback()
+    while rotate_batch(db.session, "users", "totp_secret"):
+        db.session.commit()
     app.extensions["data_keys"] = before
 
 
