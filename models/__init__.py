@@ -16,7 +16,7 @@ from .matching import CaseIdentifier, CaseMatch, MatchDecision
 from .people import DEPARTMENT_CODES, DEPARTMENTS, Department, Membership, Role, User
 from .processes import DiagramDraft, DiagramVersion, PathwayVersion, ProcessInstance
 from .referrals import Organisation, OrganisationKind, Referral, ReferralLink, ReferralStatus
-from .service_levels import Escalation, Notification, ServiceLevel
+from .service_levels import Escalation, MailStatus, Notification, ServiceLevel
 from .tasks import HumanTask, TaskStatus
 from .timeline import AuditEvent, EventType, TimelineEvent
 from .tokens import ApiToken, TokenScope
@@ -47,6 +47,7 @@ __all__ = [
     "Incident",
     "IncidentSource",
     "IncomingHandover",
+    "MailStatus",
     "MatchDecision",
     "Membership",
     "Notification",

@@ -1,5 +1,6 @@
 """Service levels set by managers, the escalation ladder's fired rungs, and notifications."""
 
+import enum
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
@@ -40,11 +41,22 @@ class Escalation(db.Model):
     task: Mapped[HumanTask] = relationship()
 
 
+class MailStatus(enum.StrEnum):
+    """Where a notification's e-mail stands (none: the user has no address)."""
+
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
 class Notification(db.Model):
     """Something a user should act on: a reminder, an escalation, a task given to them."""
 
     __tablename__ = "notifications"
-    __table_args__ = (Index("ix_notifications_unread", "user_id", "read_at"),)
+    __table_args__ = (
+        Index("ix_notifications_unread", "user_id", "read_at"),
+        Index("ix_notifications_mail_due", "mail_status", "mail_next_attempt_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
@@ -53,7 +65,14 @@ class Notification(db.Model):
     kind: Mapped[str] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # Set when a worker takes the e-mail (at most once); None while unsent or unmailable.
+    # The e-mail: pending until the SMTP server takes it, retried with back-off, then given up.
+    mail_status: Mapped[MailStatus | None] = mapped_column(
+        db.Enum(MailStatus, native_enum=False, length=10)
+    )
+    mail_attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    # When a worker may try (again); moved past a lease while one is sending.
+    mail_next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the SMTP server accepted the e-mail.
     mailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
 
     user: Mapped[User] = relationship()

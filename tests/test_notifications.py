@@ -1,6 +1,7 @@
 """Notifications: the in-app list and its unread count, and e-mail through a real local SMTP
 server (aiosmtpd) sent by the timer worker, carrying the case number and a link only."""
 
+import logging
 import socket
 from email import message_from_bytes, policy
 from email.header import decode_header, make_header
@@ -9,8 +10,8 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import select, update
 
-from models import Notification, User, db
-from workflows import engine
+from models import MailStatus, Notification, User, db
+from workflows import engine, notifications
 
 
 class Inbox:
@@ -25,12 +26,16 @@ class Inbox:
         return "250 OK"
 
 
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 @pytest.fixture
 def smtp():
     """A real SMTP server on a free local port; yields (port, received messages)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = _free_port()
     handler = Inbox()
     controller = Controller(handler, hostname="127.0.0.1", port=port)
     controller.start()
@@ -125,9 +130,76 @@ def test_an_unreachable_mail_server_stops_no_worker(open_case, run_workers):
     """Nothing listens on the mail port: the worker still climbs the ladder and exits cleanly."""
     _, task, near = _nearly_due(open_case)
     db.session.commit()
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        closed_port = probe.getsockname()[1]
+    closed_port = _free_port()
     run_workers(near, count=1, MAIL_SERVER="127.0.0.1", MAIL_PORT=str(closed_port))
     kinds = db.session.scalars(select(Notification.kind).filter_by(task_id=task.id)).all()
     assert kinds == ["task_nearly_due", "task_nearly_due"]
+
+
+def _mails(case) -> list[tuple]:
+    db.session.expire_all()
+    return db.session.execute(
+        select(Notification.mail_status, Notification.mail_attempts, Notification.mailed_at)
+        .filter_by(case_id=case.id)
+        .order_by(Notification.id)
+    ).all()
+
+
+def test_a_mail_the_server_missed_arrives_once_when_it_is_back(open_case, run_workers):
+    """The mail server is down when the reminders go out: the mails wait. Started later, four
+    workers past the back-off deliver each exactly once; a later run sends nothing more."""
+    port = _free_port()
+    mail = {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(port)}
+    case, task, near = _nearly_due(open_case)
+    assert (task.due_at - task.created_at).total_seconds() * 0.15 > 300  # no overdue rung below
+    db.session.commit()
+    run_workers(near, count=1, **mail)
+    assert [(status, attempts) for status, attempts, _ in _mails(case)] == [
+        (MailStatus.PENDING, 1),
+        (MailStatus.PENDING, 1),
+    ]
+    handler = Inbox()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        run_workers(near, count=1, **mail)  # back, but the next try is a minute after the first
+        assert handler.messages == []
+        run_workers(near + 61, **mail)
+        run_workers(near + 200, count=1, **mail)
+    finally:
+        controller.stop()
+    assert sorted(m["To"] for m in handler.messages) == [
+        "police@homecoming.example",
+        "police_head@homecoming.example",
+    ]
+    rows = _mails(case)
+    assert [(status, attempts) for status, attempts, _ in rows] == [(MailStatus.SENT, 1)] * 2
+    assert None not in [mailed_at for *_, mailed_at in rows]
+
+
+def test_a_mail_that_never_gets_through_is_given_up_and_logged(
+    app, open_case, users, monkeypatch, caplog
+):
+    """Six tries, each after a longer wait; then the mail is given up, logged by its id only."""
+    caplog.set_level(logging.WARNING, logger="workflows.notifications")
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
+    monkeypatch.setitem(app.config, "MAIL_PORT", str(_free_port()))
+    case, task, _ = _nearly_due(open_case, name="Zhou Yan")
+    notifications.notify([users["police"]], "task_nearly_due", task)
+    db.session.commit()
+    offset = 0.0
+    for attempt in range(1, notifications.MAX_ATTEMPTS + 1):
+        monkeypatch.setitem(app.config, "CLOCK_OFFSET", offset)
+        taken = notifications.take_mail()
+        assert len(taken) == 1 and notifications.take_mail() == []  # leased to this worker
+        assert notifications.send(taken) == 0
+        db.session.commit()
+        offset += notifications.backoff(attempt).total_seconds() + 1
+    monkeypatch.setitem(app.config, "CLOCK_OFFSET", offset + 86400)
+    assert notifications.take_mail() == []
+    (status, attempts, mailed_at) = _mails(case)[0]
+    assert (status, attempts, mailed_at) == (MailStatus.FAILED, notifications.MAX_ATTEMPTS, None)
+    given_up = [r.getMessage() for r in caplog.records if "given up" in r.getMessage()]
+    assert len(given_up) == 1 and "after 6 attempts" in given_up[0]
+    for line in (r.getMessage() for r in caplog.records):
+        assert "Zhou" not in line and case.number not in line and "police@" not in line

@@ -1,22 +1,31 @@
 """Telling people: an in-app notification per user, mailed by the worker when SMTP is set.
 
 An e-mail carries the case number and a link, never anything about the victim: whoever reads
-the mailbox learns no more than that a case needs attention.
+the mailbox learns no more than that a case needs attention. A mail the server does not take
+(down, refusing) is tried again with back-off, then given up (logged, by notification id).
+Workers claim due mails with a compare-and-set lease, so each is sent by one worker; only a
+worker killed between the server's answer and its commit makes one go out twice.
 """
 
 import logging
 import smtplib
+from datetime import timedelta
 from email.message import EmailMessage
 
 from flask import current_app
 from flask_babel import force_locale, gettext
 from sqlalchemy import select, update
 
-from models import Department, Membership, Notification, Role, User, db
+from models import Department, MailStatus, Membership, Notification, Role, User, db
 
 from . import clock
 
 log = logging.getLogger(__name__)
+
+FIRST_RETRY = timedelta(minutes=1)
+LAST_RETRY = timedelta(hours=1)
+MAX_ATTEMPTS = 6  # over about half an hour; then the mail is given up
+LEASE = timedelta(minutes=5)  # longer than a batch may take (30 s timeout per attempt)
 
 
 def N_(text: str) -> str:
@@ -44,9 +53,25 @@ def members(department_code: str, *roles: Role) -> list[User]:
 
 
 def notify(users, kind: str, task) -> None:
-    """One unread notification per user about `task`."""
+    """One unread notification per user about `task`, its mail pending if they have an address."""
+    now = clock.now()
     for user in {u.id: u for u in users}.values():
-        db.session.add(Notification(user_id=user.id, case_id=task.case_id, task=task, kind=kind))
+        mailable = user.email is not None
+        db.session.add(
+            Notification(
+                user_id=user.id,
+                case_id=task.case_id,
+                task=task,
+                kind=kind,
+                mail_status=MailStatus.PENDING if mailable else None,
+                mail_next_attempt_at=now if mailable else None,
+            )
+        )
+
+
+def backoff(attempts: int) -> timedelta:
+    """How long to wait after `attempts` failed tries: doubling from a minute, at most an hour."""
+    return min(FIRST_RETRY * 2 ** max(attempts - 1, 0), LAST_RETRY)
 
 
 def unread_count(user: User) -> int:
@@ -69,28 +94,27 @@ def mark_read(user: User, notification_ids: list[int] | None = None) -> None:
     )
 
 
-def take_mail(limit: int = 50) -> list[EmailMessage]:
-    """Claim up to `limit` unsent notifications for mailing (each at most once) as messages."""
+def take_mail(limit: int = 50) -> list[tuple[int, EmailMessage]]:
+    """Lease up to `limit` notifications whose mail is due; (id, message) of each one won."""
     config = current_app.config
     if not config.get("MAIL_SERVER"):
         return []
+    now = clock.now()
+    due = (Notification.mail_status == MailStatus.PENDING, Notification.mail_next_attempt_at <= now)
     ids = db.session.scalars(
-        select(Notification.id)
-        .join(User, User.id == Notification.user_id)
-        .where(Notification.mailed_at.is_(None), User.email.is_not(None))
-        .order_by(Notification.id)
-        .limit(limit)
+        select(Notification.id).where(*due).order_by(Notification.mail_next_attempt_at).limit(limit)
     ).all()
     messages = []
     for notification_id in ids:
-        claimed = db.session.execute(
+        won = db.session.execute(
             update(Notification)
-            .where(Notification.id == notification_id, Notification.mailed_at.is_(None))
-            .values(mailed_at=clock.now())
+            .where(Notification.id == notification_id, *due)
+            .values(mail_next_attempt_at=now + LEASE)
             .execution_options(synchronize_session=False)
         )
-        if claimed.rowcount == 1:
-            messages.append(_message(db.session.get(Notification, notification_id), config))
+        if won.rowcount == 1:
+            notification = db.session.get(Notification, notification_id)
+            messages.append((notification_id, _message(notification, config)))
     return messages
 
 
@@ -107,15 +131,44 @@ def _message(notification: Notification, config) -> EmailMessage:
     return message
 
 
-def send(messages: list[EmailMessage]) -> None:
-    """Hand the messages to the SMTP server of the configuration."""
-    if not messages:
-        return
+def send(messages: list[tuple[int, EmailMessage]]) -> int:
+    """Hand the messages to the SMTP server; record each as sent, or due again later (or
+    given up); returns how many the server took. The caller commits."""
+    sent, errors = set(), {}
     config = current_app.config
     try:
-        with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=30) as smtp:
-            for message in messages:
-                smtp.send_message(message)
+        if messages:
+            with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=30) as smtp:
+                for notification_id, message in messages:
+                    try:
+                        smtp.send_message(message)
+                        sent.add(notification_id)
+                    except (smtplib.SMTPRecipientsRefused, smtplib.SMTPResponseException) as exc:
+                        errors[notification_id] = type(exc).__name__
     except (smtplib.SMTPException, OSError) as exc:
         # The worker goes on firing timers; the notifications stay in the app.
         log.warning("mail server refused or unreachable: %s", type(exc).__name__)
+        errors = {i: errors.get(i, type(exc).__name__) for i, _ in messages if i not in sent}
+    for notification_id, _ in messages:
+        _record(db.session.get(Notification, notification_id), notification_id in sent, errors)
+    db.session.flush()
+    return len(sent)
+
+
+def _record(notification: Notification, sent: bool, errors: dict) -> None:
+    now = clock.now()
+    if sent:
+        notification.mail_status, notification.mailed_at = MailStatus.SENT, now
+        notification.mail_next_attempt_at = None
+        return
+    notification.mail_attempts += 1
+    if notification.mail_attempts < MAX_ATTEMPTS:
+        notification.mail_next_attempt_at = now + backoff(notification.mail_attempts)
+        return
+    notification.mail_status, notification.mail_next_attempt_at = MailStatus.FAILED, None
+    log.warning(
+        "mail of notification %d given up after %d attempts: %s",
+        notification.id,
+        notification.mail_attempts,
+        errors.get(notification.id, "unknown error"),
+    )

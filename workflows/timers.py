@@ -132,6 +132,7 @@ def _escalate_and_mail(commit, batch: int) -> bool:
     rungs = escalation.run_once(now, batch) + referrals.escalate_overdue(now)
     commit()
     messages = notifications.take_mail(batch)
-    commit()  # taken before sending: a crash loses a mail rather than sending it twice
+    commit()  # leased before sending: another worker leaves them alone
     notifications.send(messages)
+    commit()
     return bool(rungs or messages)
