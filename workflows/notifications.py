@@ -29,6 +29,8 @@ SUBJECTS = {
     "task_overdue": N_("Case %(number)s: a step is overdue"),
     "task_escalated": N_("Case %(number)s: a step is overdue twice over"),
     "task_reassigned": N_("Case %(number)s: a step was given to you"),
+    "referral_overdue": N_("Case %(number)s: a referral is overdue"),
+    "referral_escalated": N_("Case %(number)s: a referral is overdue twice over"),
 }
 
 
@@ -43,10 +45,10 @@ def members(department_code: str, *roles: Role) -> list[User]:
     ).all()
 
 
-def notify(users, kind: str, task) -> None:
-    """One unread notification per user about `task`."""
+def notify(users, kind: str, *, case_id: int, task=None) -> None:
+    """One unread notification per user about the case (and one of its tasks)."""
     for user in {u.id: u for u in users}.values():
-        db.session.add(Notification(user_id=user.id, case_id=task.case_id, task=task, kind=kind))
+        db.session.add(Notification(user_id=user.id, case_id=case_id, task=task, kind=kind))
 
 
 def unread_count(user: User) -> int:
