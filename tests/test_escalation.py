@@ -8,6 +8,7 @@ would; the test holds no transaction while they run (SQLite takes its write lock
 from collections import Counter
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from models import (
@@ -168,3 +169,34 @@ def test_an_accepted_referral_skips_the_acceptance_rungs(open_case, login, clien
     db.session.commit()
     run_workers(timedelta(days=31).total_seconds(), count=2)
     assert referral_rungs(referral_id) == Counter({3: 1})
+
+
+@pytest.fixture
+def headless(users):
+    """The police without an active head, for the length of the test."""
+    head = users["police_head"]
+    head.active = False
+    db.session.commit()
+    yield
+    db.session.rollback()
+    db.session.get(User, head.id).active = True
+    db.session.commit()
+
+
+def test_without_a_head_the_overdue_rung_tells_the_joint_office(
+    headless, open_case, login, client, run_workers
+):
+    """A department with no head would tell nobody: its overdue task and referral go to the
+    joint office instead."""
+    case = open_case("Headless Ladder")
+    task = db.session.scalars(engine.open_tasks(case)).one()
+    period = (task.due_at - task.created_at).total_seconds()
+    run_workers(period * 1.05, count=2)
+    office = {"joint_office", "joint_office_head"}
+    assert told(task.id, EventType.TASK_OVERDUE) == office
+    assert not told(task.id, EventType.TASK_ESCALATED)
+
+    other = open_case("Headless Referral")
+    refer(client, login, other.number)
+    run_workers(timedelta(hours=73).total_seconds(), count=2)
+    assert set(told_of(other.id, "referral_overdue")) == office
