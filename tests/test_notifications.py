@@ -2,40 +2,12 @@
 server (aiosmtpd) sent by the timer worker, carrying the case number and a link only."""
 
 import socket
-from email import message_from_bytes, policy
 from email.header import decode_header, make_header
 
-import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import select, update
 
 from models import Notification, User, db
 from workflows import engine
-
-
-class Inbox:
-    """An aiosmtpd handler keeping every message it receives."""
-
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        """Keep the message; accept it."""
-        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp():
-    """A real SMTP server on a free local port; yields (port, received messages)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    handler = Inbox()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield port, handler.messages
-    controller.stop()
 
 
 def _subject(message) -> str:

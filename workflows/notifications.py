@@ -31,7 +31,11 @@ SUBJECTS = {
     "task_reassigned": N_("Case %(number)s: a step was given to you"),
     "referral_overdue": N_("Case %(number)s: a referral is overdue"),
     "referral_escalated": N_("Case %(number)s: a referral is overdue twice over"),
+    "victim_retrafficked": N_("Case %(number)s: a victim was rescued again"),
 }
+# Where a kind of notification sends its reader, when not to the case page (which the reader
+# may not be allowed to open).
+PAGES = {"victim_retrafficked": "/alerts/retrafficking"}
 
 
 def members(department_code: str, *roles: Role) -> list[User]:
@@ -99,7 +103,8 @@ def take_mail(limit: int = 50) -> list[EmailMessage]:
 def _message(notification: Notification, config) -> EmailMessage:
     """The e-mail of a notification: the case number and a link, in the user's language."""
     number = notification.case.number
-    link = f"{config['BASE_URL'].rstrip('/')}/cases/{number}"
+    page = PAGES.get(notification.kind, f"/cases/{number}")
+    link = f"{config['BASE_URL'].rstrip('/')}{page}"
     message = EmailMessage()
     with force_locale(notification.user.locale or "zh"):
         message["Subject"] = gettext(SUBJECTS[notification.kind], number=number)
