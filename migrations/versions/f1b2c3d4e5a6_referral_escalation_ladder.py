@@ -1,4 +1,5 @@
-"""Referrals climb the escalation ladder: a rung counter per referral, escalation rows per referral
+"""Referrals climb the escalation ladder (a rung counter per referral, escalation rows per
+referral); match digests note the key they were made under
 
 Revision ID: f1b2c3d4e5a6
 Revises: e3a8c4d1f6b2
@@ -62,7 +63,15 @@ def upgrade():
             'one_subject', '(task_id IS NULL) != (referral_id IS NULL)')
 
 
+    with op.batch_alter_table('case_identifiers') as batch_op:
+        batch_op.add_column(sa.Column('key_id', sa.String(length=8), nullable=True))
+        batch_op.create_index(batch_op.f('ix_case_identifiers_key_id'), ['key_id'], unique=False)
+
+
 def downgrade():
+    with op.batch_alter_table('case_identifiers') as batch_op:
+        batch_op.drop_index(batch_op.f('ix_case_identifiers_key_id'))
+        batch_op.drop_column('key_id')
     op.execute('DELETE FROM escalations WHERE referral_id IS NOT NULL')
     with op.batch_alter_table('escalations') as batch_op:
         batch_op.drop_constraint(batch_op.f('ck_escalations_one_subject'), type_='check')
