@@ -13,12 +13,12 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 
 from models import Case, EventType, TimelineEvent, db
+from workflows import consent as ledger
 
 HTCDS_VERSION = "2.0"
 HANDOVER_FORM = "return_province_handover"
 GENDERS = {"female": "Female", "male": "Male"}
-# Whether the victim's consent lets their personal data travel with this hand-over. A consent
-# ledger, when it exists, is passed here instead of `recorded_consent`.
+# Whether the victim's consent lets their personal data travel with this hand-over.
 ConsentCheck = Callable[[Case, dict[str, dict]], bool]
 
 
@@ -36,9 +36,11 @@ def recorded_answers(case: Case) -> dict[str, dict]:
 
 
 def recorded_consent(case: Case, answers: dict[str, dict]) -> bool:
-    """Consent as the pathway records it: given on the return plan, and the file shared."""
+    """Consent as the pathway records it (given on the return plan, and the file shared), and
+    not refused or withdrawn in the consent ledger's export purpose (`allows_export`)."""
     plan, handover = answers.get("return_plan", {}), answers.get(HANDOVER_FORM, {})
-    return plan.get("origin_data_consent") is True and handover.get("case_file_shared") is True
+    recorded = plan.get("origin_data_consent") is True and handover.get("case_file_shared") is True
+    return recorded and ledger.allows_export(case, unasked=True)
 
 
 def _person(case: Case, answers: dict[str, dict]) -> dict:

@@ -205,7 +205,7 @@ EXAMPLES: dict[str, dict] = {
     "return_plan": {
         "return_destination": "Zhaotong, Yunnan",
         "planned_travel_date": date(2025, 4, 2),
-        "return_family_contacted": True,
+        "return_family_contacted": False,  # an adult agrees first (consent ledger)
         "return_escort_required": True,
         "return_escort_by": "civil_affairs",
         "origin_data_consent": True,

@@ -21,6 +21,9 @@ class CaseIdentifier(db.Model):
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
     kind: Mapped[str] = mapped_column(String(16))
     digest: Mapped[str] = mapped_column(String(64), index=True)
+    # The data key whose index key made the digest (None: indexed before keys were noted);
+    # `flask keys rotate` re-indexes the cases with digests under any other key.
+    key_id: Mapped[str | None] = mapped_column(String(8), index=True)
 
 
 class MatchDecision(enum.StrEnum):

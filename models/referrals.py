@@ -7,6 +7,7 @@ from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import UTCDateTime, db, utcnow
+from .cases import Case
 from .crypto import EncryptedText
 from .people import Department
 
@@ -69,10 +70,12 @@ class Referral(db.Model):
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     accept_due_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     outcome_due_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
-    # When each deadline's escalation fired (once each).
-    accept_escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    outcome_escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The last rung of its escalation ladder taken (workflows/escalation.py), and when the
+    # next one is due (None: the ladder is over).
+    escalation_step: Mapped[int] = mapped_column(default=0)
+    next_escalation_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
 
+    case: Mapped[Case] = relationship()
     from_department: Mapped[Department] = relationship(foreign_keys=[from_department_id])
     to_department: Mapped[Department | None] = relationship(foreign_keys=[to_department_id])
     organisation: Mapped[Organisation | None] = relationship()

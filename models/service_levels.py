@@ -3,7 +3,7 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import UTCDateTime, db, utcnow
@@ -28,17 +28,23 @@ class ServiceLevel(db.Model):
 
 
 class Escalation(db.Model):
-    """One rung of a task's escalation ladder, fired once: the unique key refuses a second."""
+    """One rung of a task's or a referral's escalation ladder, fired once: the unique keys
+    refuse a second."""
 
     __tablename__ = "escalations"
-    __table_args__ = (UniqueConstraint("task_id", "step"),)
+    __table_args__ = (
+        UniqueConstraint("task_id", "step"),
+        UniqueConstraint("referral_id", "step"),
+        CheckConstraint("(task_id IS NULL) != (referral_id IS NULL)", name="one_subject"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    task_id: Mapped[int] = mapped_column(ForeignKey("human_tasks.id"))
+    task_id: Mapped[int | None] = mapped_column(ForeignKey("human_tasks.id"))
+    referral_id: Mapped[int | None] = mapped_column(ForeignKey("referrals.id"))
     step: Mapped[int] = mapped_column()
     fired_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    task: Mapped[HumanTask] = relationship()
+    task: Mapped[HumanTask | None] = relationship()
 
 
 class MailStatus(enum.StrEnum):

@@ -34,6 +34,7 @@ class EventType(enum.StrEnum):
     REFERRAL_SENT = "referral_sent"
     REFERRAL_STATUS_CHANGED = "referral_status_changed"
     REFERRAL_OVERDUE = "referral_overdue"
+    REFERRAL_ESCALATED = "referral_escalated"
     CASES_LINKED = "cases_linked"
     VICTIM_RETRAFFICKED = "victim_retrafficked"
     DOCUMENT_ATTACHED = "document_attached"

@@ -5,14 +5,17 @@ timer workers and concurrent completions in other processes see the same data.
 """
 
 import os
+import socket
 import subprocess
 import sys
 import time
 from datetime import UTC, datetime
+from email import message_from_bytes, policy
 from pathlib import Path
 
 import pyotp
 import pytest
+from aiosmtpd.controller import Controller
 from flask import g, has_app_context
 from flask.testing import FlaskClient
 from sqlalchemy import delete, func, select, update
@@ -315,3 +318,28 @@ def restore_pathway(app_context):
     used = select(pathway_diagrams.c.diagram_version_id)
     db.session.execute(delete(DiagramVersion).where(DiagramVersion.id.not_in(used)))
     db.session.commit()
+
+
+class Inbox:
+    """An aiosmtpd handler keeping every message it receives."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        """Keep the message; accept it."""
+        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp():
+    """A real SMTP server on a free local port; yields (port, received messages)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    handler = Inbox()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield port, handler.messages
+    controller.stop()

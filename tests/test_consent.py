@@ -6,7 +6,19 @@ from sqlalchemy import func, select
 
 from forms.base import as_formdata
 from forms.examples import EXAMPLES
-from models import Case, ConsentEntry, ConsentPurpose, db
+from models import (
+    Case,
+    ConsentEntry,
+    ConsentGiver,
+    ConsentMethod,
+    ConsentPurpose,
+    HumanTask,
+    TaskStatus,
+    db,
+)
+from webapp import demo
+from workflows import consent, engine
+from workflows.errors import FormInvalid
 
 FILE_NUMBER = EXAMPLES["case_open"]["police_file_number"]
 CHILD_VIEW = "She wants the doctors to know, not her uncle."
@@ -177,3 +189,88 @@ def test_ledger_entries_are_never_changed(open_case, login, client):
     entry.given = False
     with pytest.raises(ValueError, match="append-only"):
         db.session.flush()
+
+
+def _family(given: str, **changes) -> dict:
+    return _consent("family_contact", given, **changes)
+
+
+def _ready_step(case, form_key: str, users, answers=None):
+    demo.advance_case(case, users, 30, answers, stop_at=form_key)
+    db.session.commit()
+    task = db.session.scalars(engine.open_tasks(case)).first()
+    assert task.form_key == form_key
+    return task
+
+
+def _tracing(contacted: bool) -> dict:
+    answers = {**EXAMPLES["rescue_family_tracing"]}
+    if not contacted:
+        answers["family_contact_date"] = None
+    return as_formdata(answers).to_dict(flat=False)
+
+
+def test_a_childs_family_is_traced_unless_the_guardian_said_no(open_case, users, login, client):
+    """A child's parents are traced by duty; a guardian's "no" (with the child's view) stops
+    contacting them: the task page warns and the form refuses a contact date."""
+    case = open_case("Lin Xiaomei")
+    task = _ready_step(case, "rescue_family_tracing", users)
+    login("police", "en")
+    assert "Do not contact the family" not in client.get(f"/tasks/{task.id}").get_data(as_text=True)
+    refusal = _family("no", given_by="guardian", child_view="She is afraid of her father.")
+    assert client.post(f"/cases/{case.number}/consent", data=refusal).status_code == 302
+
+    page = client.get(f"/tasks/{task.id}").get_data(as_text=True)
+    assert "Do not contact the family" in page and f"/cases/{case.number}/consent" in page
+    refused = client.post(f"/tasks/{task.id}", data=_tracing(contacted=True))
+    assert refused.status_code == 422
+    assert "The family may not be contacted" in refused.get_data(as_text=True)
+    db.session.rollback()
+    assert db.session.get(HumanTask, task.id).status == TaskStatus.READY
+    zh = login("police", "zh").get(f"/tasks/{task.id}").get_data(as_text=True)
+    assert "请勿联系家属" in zh
+    login("police", "en")
+    assert client.post(f"/tasks/{task.id}", data=_tracing(contacted=False)).status_code == 302
+
+
+ADULT = {
+    "rescue_identification": {"age": 30, "identity_established": True},
+    "aid_shelter": {"willing_to_return": True, "legal_aid_requested": False},
+}
+
+
+def test_an_adults_family_is_contacted_only_with_her_consent(open_case, users, login, client):
+    """Missing or withdrawn, the return plan may not say the family was contacted."""
+    case = open_case("Sun Li", age=30, origin_province="fujian")
+    task = _ready_step(case, "return_plan", users, ADULT)
+    contacted = {**EXAMPLES["return_plan"], "return_family_contacted": True}
+    with pytest.raises(FormInvalid) as missing:
+        engine.complete_task(task.id, contacted, users["civil_affairs"])
+    assert list(missing.value.errors) == ["return_family_contacted"]
+    db.session.rollback()
+    login("civil_affairs", "en")
+    assert "Do not contact the family" in client.get(f"/tasks/{task.id}").get_data(as_text=True)
+    for given, allowed in (("yes", True), ("no", False)):
+        assert client.post(f"/cases/{case.number}/consent", data=_family(given)).status_code == 302
+        assert consent.allows_family_contact(case) is allowed
+    refused = consent.family_contact_refused(case, "return_plan", contacted)
+    assert refused == "return_family_contacted"
+    assert client.post(f"/cases/{case.number}/consent", data=_family("yes")).status_code == 302
+    engine.complete_task(task.id, contacted, users["civil_affairs"])
+    db.session.commit()
+    assert db.session.get(HumanTask, task.id).status == TaskStatus.COMPLETED
+
+
+def test_exports_follow_the_export_consent(open_case, users):
+    """Never asked: no row-level export (a hand-over packet keeps the return plan's consent);
+    given, then withdrawn: the latest answer rules at every call."""
+    case = open_case()
+    assert consent.allows_export(case) is False and consent.allows_export(case, unasked=True)
+    for given in (True, False):
+        answer = consent.ConsentAnswer(
+            ConsentPurpose.ROW_EXPORT, given, ConsentMethod.WRITTEN, ConsentGiver.VICTIM
+        )
+        police = users["police"]
+        consent.record(case, answer, actor=police, department=police.memberships[0].department)
+        assert consent.allows_export(case) is given
+        assert consent.allows_export(case, unasked=True) is given

@@ -6,12 +6,23 @@ would; the test holds no transaction while they run (SQLite takes its write lock
 """
 
 from collections import Counter
+from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
-from models import Escalation, EventType, Notification, TimelineEvent, User, db
+from models import (
+    Escalation,
+    EventType,
+    Notification,
+    Referral,
+    ReferralStatus,
+    TimelineEvent,
+    User,
+    db,
+)
 from webapp import demo
-from workflows import engine
+from workflows import engine, referrals
 
 RUNGS = (EventType.TASK_NEARLY_DUE, EventType.TASK_OVERDUE, EventType.TASK_ESCALATED)
 
@@ -89,3 +100,103 @@ def test_a_completed_task_climbs_no_further(open_case, users, run_workers):
     db.session.commit()
     run_workers(period * 3, count=1)
     assert rungs([task.id]) == Counter({(task.id, 1): 1})
+
+
+def referral_rungs(referral_id: int) -> Counter:
+    """How many times each rung of the referral's ladder fired, from the escalation rows."""
+    db.session.rollback()
+    rows = db.session.scalars(select(Escalation.step).filter_by(referral_id=referral_id))
+    return Counter(rows)
+
+
+def told_of(case_id: int, kind: str) -> Counter:
+    """Usernames notified of `kind` about the case, with how many times."""
+    return Counter(
+        db.session.scalars(
+            select(User.username)
+            .join(Notification, Notification.user_id == User.id)
+            .where(Notification.case_id == case_id, Notification.kind == kind)
+        )
+    )
+
+
+def refer(client, login, number: str, to: str = "health") -> int:
+    """Police refer the case to a department; the referral's id."""
+    login("police")
+    data = {"service": "medical_care", "to_department": to}
+    assert client.post(f"/cases/{number}/refer", data=data).status_code == 302
+    db.session.commit()
+    return db.session.scalar(select(Referral.id).order_by(Referral.id.desc()))
+
+
+def test_four_workers_climb_a_referrals_ladder_once(open_case, login, client, run_workers):
+    """Not accepted in time: the referring department's heads, then the joint office; the
+    outcome deadline climbs the same two rungs; each rung once whatever the workers race."""
+    case = open_case("Ladder Referral")
+    referral_id = refer(client, login, case.number)
+    hour = timedelta(hours=1).total_seconds()
+    climbs = ((71, set()), (73, {1}), (145, {1, 2}), (24 * 31, {1, 2, 3}), (24 * 61, {1, 2, 3, 4}))
+    for hours, fired in (*climbs, (24 * 90, {1, 2, 3, 4})):
+        run_workers(hours * hour, count=4)
+        assert referral_rungs(referral_id) == Counter(fired), f"after {hours} hours"
+
+    kinds = Counter(
+        (e.event_type, e.data["deadline"])
+        for e in db.session.scalars(select(TimelineEvent).filter_by(case_id=case.id))
+        if e.event_type in ("referral_overdue", "referral_escalated")
+    )
+    assert kinds == Counter(
+        {
+            ("referral_overdue", "acceptance"): 1,
+            ("referral_escalated", "acceptance"): 1,
+            ("referral_overdue", "outcome"): 1,
+            ("referral_escalated", "outcome"): 1,
+        }
+    )
+    assert told_of(case.id, "referral_overdue") == Counter({"police_head": 2})
+    office = Counter({"joint_office": 2, "joint_office_head": 2})
+    assert told_of(case.id, "referral_escalated") == office
+    page = client.get(f"/cases/{case.number}?lang=en").get_data(as_text=True)
+    assert "Referral not accepted in twice the time, the joint office told" in page
+
+
+def test_an_accepted_referral_skips_the_acceptance_rungs(open_case, login, client, run_workers):
+    """Accepted in time, only the outcome deadline can climb."""
+    case = open_case()
+    referral_id = refer(client, login, case.number)
+    referral = db.session.get(Referral, referral_id)
+    referrals.move(referral, ReferralStatus.ACCEPTED)
+    db.session.commit()
+    run_workers(timedelta(days=31).total_seconds(), count=2)
+    assert referral_rungs(referral_id) == Counter({3: 1})
+
+
+@pytest.fixture
+def headless(users):
+    """The police without an active head, for the length of the test."""
+    head = users["police_head"]
+    head.active = False
+    db.session.commit()
+    yield
+    db.session.rollback()
+    db.session.get(User, head.id).active = True
+    db.session.commit()
+
+
+def test_without_a_head_the_overdue_rung_tells_the_joint_office(
+    headless, open_case, login, client, run_workers
+):
+    """A department with no head would tell nobody: its overdue task and referral go to the
+    joint office instead."""
+    case = open_case("Headless Ladder")
+    task = db.session.scalars(engine.open_tasks(case)).one()
+    period = (task.due_at - task.created_at).total_seconds()
+    run_workers(period * 1.05, count=2)
+    office = {"joint_office", "joint_office_head"}
+    assert told(task.id, EventType.TASK_OVERDUE) == office
+    assert not told(task.id, EventType.TASK_ESCALATED)
+
+    other = open_case("Headless Referral")
+    refer(client, login, other.number)
+    run_workers(timedelta(hours=73).total_seconds(), count=2)
+    assert set(told_of(other.id, "referral_overdue")) == office

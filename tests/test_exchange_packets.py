@@ -6,8 +6,9 @@ import pytest
 
 from exchange.packets import HANDOVER_FORM, build_packet
 from exchange.signing import new_signing_key, public_key, sign, signing_key, verify
-from models import db
+from models import ConsentGiver, ConsentMethod, ConsentPurpose, db
 from webapp import demo
+from workflows import consent
 
 
 @pytest.fixture
@@ -64,3 +65,15 @@ def test_every_packet_has_its_own_id_and_signs(handed_over):
     first, second = (build_packet(case, sender="fujian") for _ in range(2))
     assert first["packetId"] != second["packetId"]
     assert verify(public_key(key), first, sign(key, first))
+
+
+def test_a_refused_export_consent_keeps_the_personal_data_home(handed_over, users):
+    """The return plan agreed, but the consent ledger's export answer is now "no"."""
+    case = handed_over()
+    police = users["police"]
+    answer = consent.ConsentAnswer(
+        ConsentPurpose.ROW_EXPORT, False, ConsentMethod.VERBAL, ConsentGiver.VICTIM
+    )
+    consent.record(case, answer, actor=police, department=police.memberships[0].department)
+    packet = build_packet(case, sender="fujian")
+    assert packet["hcd_PersonalDataShared"] is False and "prs_FirstName" not in packet

@@ -5,13 +5,16 @@ from flask import current_app
 from sqlalchemy import select, text
 
 from forms.examples import EXAMPLES
-from models import Case, ProcessInstance, TimelineEvent, db
+from models import Case, CaseIdentifier, Document, DocumentKind, ProcessInstance, TimelineEvent, db
 from models.crypto import Keyring, MissingDataKey, new_key
 from models.rotation import ENCRYPTED_COLUMNS, rotate_batch, rows_to_rotate
 from webapp import create_app
 from webapp.config import TEST_DATA_KEY, TestConfig
 from workflows import engine
+from workflows.documents.operations import attach, files_to_rotate
 from workflows.instances import load
+from workflows.matching.candidates import intake_matches
+from workflows.matching.index import cases_to_reindex
 
 
 @pytest.fixture
@@ -34,8 +37,8 @@ def use_keys(app):
     app.extensions["data_keys"] = before
 
 
-def _case_with_history(users, name="Lin Xiaomei"):
-    case = engine.open_case(EXAMPLES["case_open"], users["police"], name)
+def _case_with_history(users, name="Lin Xiaomei", **answers):
+    case = engine.open_case({**EXAMPLES["case_open"], **answers}, users["police"], name)
     for _ in range(3):
         task = db.session.scalars(engine.open_tasks(case)).first()
         engine.complete_task(task.id, EXAMPLES[task.form_key], users[task.department.code])
@@ -44,7 +47,8 @@ def _case_with_history(users, name="Lin Xiaomei"):
 
 
 def _pending() -> int:
-    return sum(rows_to_rotate(db.session, *target) for target in ENCRYPTED_COLUMNS)
+    columns = sum(rows_to_rotate(db.session, *target) for target in ENCRYPTED_COLUMNS)
+    return columns + cases_to_reindex() + len(files_to_rotate())
 
 
 def _read_everything(case_id: int) -> tuple:
@@ -118,3 +122,37 @@ def test_the_app_refuses_to_start_without_a_data_key(tmp_path):
     key_file.write_text(f"# current\n{new_key()}\n")
     from_file = type("FromFile", (keyless,), {"DATA_KEY_FILE": str(key_file)})
     assert create_app(from_file).extensions["data_keys"].current.id
+
+
+PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def test_documents_and_match_digests_follow_the_new_key(app, users, use_keys, login, client):
+    """After rotation without the old key, the file still downloads and matching still finds
+    the victim (by document number and by a pinyin spelling of her name)."""
+    old, new = current_app.config["DATA_KEY"], new_key()
+    passport = {"identity_document_number": "530102201003150021"}
+    case = _case_with_history(users, name="林小梅", **passport)
+    document = attach(
+        case, users["police"], kind=DocumentKind.IDENTITY_PAPERS, filename="护照.pdf", data=PDF
+    )
+    db.session.commit()
+    use_keys(new, old)
+    assert len(files_to_rotate()) == 1 and cases_to_reindex() == 1
+    first = app.test_cli_runner().invoke(args=["keys", "rotate", "--batch", "1"])
+    assert first.exit_code == 0, first.output
+    again = app.test_cli_runner().invoke(args=["keys", "rotate"])
+    assert "0 values" in again.output  # resumed: nothing left
+    use_keys(new)
+    assert set(db.session.scalars(select(CaseIdentifier.key_id))) == {
+        app.extensions["data_keys"].current.id
+    }
+    login("police")
+    response = client.get(f"/cases/{case.number}/documents/{document.id}")
+    assert response.status_code == 200 and response.data == PDF
+    assert db.session.get(Document, document.id).filename == "护照.pdf"
+    by_document = intake_matches("Chen Jing", {**EXAMPLES["case_open"], **passport})
+    by_name = intake_matches("Lin Xiaomei", EXAMPLES["case_open"])
+    assert [c.case.id for c in by_document] == [case.id] == [c.case.id for c in by_name]
+    found = client.get("/cases/find", query_string={"name": "林小梅"})
+    assert case.number in found.get_data(as_text=True)

@@ -2,13 +2,14 @@
 
 import subprocess
 import sys
+from email.header import decode_header, make_header
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from forms.base import as_formdata
 from forms.examples import EXAMPLES
-from models import CaseIdentifier, CaseMatch, EventType, TimelineEvent, db
+from models import CaseIdentifier, CaseMatch, EventType, Notification, TimelineEvent, db
 from models.crypto import Keyring, new_key
 from webapp.config import TEST_DATA_KEY
 from workflows.matching import candidates
@@ -161,3 +162,37 @@ def test_cases_indexed_before_a_key_rotation_are_still_found(app, open_case):
     finally:
         app.extensions["data_keys"] = before
     assert [c.case.number for c in found] == [earlier.number]
+
+
+def test_the_joint_office_is_notified_in_the_app_and_by_mail(open_case, login, run_workers, smtp):
+    """Rescued again: every joint office user gets a notification and a mail that carry the
+    newer case's number and a link to the alerts, nothing about the victim."""
+    first = open_case("林小梅")
+    second = open_case("Lin Xiaomei")
+    police = login("police", "en")
+    link = f"/cases/{second.number}/matches/{first.number}/link"
+    assert police.post(link, data={"retrafficked": "yes"}).status_code == 302
+    db.session.commit()
+    page = login("joint_office", "en").get("/notifications/").get_data(as_text=True)
+    assert "A victim was rescued again" in page and second.number in page
+    assert 'href="/alerts/retrafficking"' in page and "Lin" not in page
+    assert "再次被解救" in login("joint_office", "zh").get("/notifications/").get_data(as_text=True)
+
+    port, received = smtp
+    run_workers(0, count=1, MAIL_SERVER="127.0.0.1", MAIL_PORT=str(port))
+    assert {m["To"] for m in received} == {
+        "joint_office@homecoming.example",
+        "joint_office_head@homecoming.example",
+    }
+    for message in received:
+        text = str(make_header(decode_header(message["Subject"]))) + message.get_content()
+        assert second.number in text and "/alerts/retrafficking" in text
+        assert "林小梅" not in text and "Lin" not in text and first.number not in text
+
+
+def test_a_link_without_rescue_again_notifies_nobody(open_case, login):
+    """Two records of one rescue are linked quietly."""
+    first, second = open_case("Chen Jing"), open_case("Chen Jing")
+    link = f"/cases/{second.number}/matches/{first.number}/link"
+    assert login("police").post(link).status_code == 302
+    assert db.session.scalar(select(func.count()).select_from(Notification)) == 0

@@ -3,44 +3,20 @@ server (aiosmtpd) sent by the timer worker, carrying the case number and a link 
 
 import logging
 import socket
-from email import message_from_bytes, policy
 from email.header import decode_header, make_header
 
-import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import select, update
 
 from models import MailStatus, Notification, User, db
+from tests.conftest import Inbox
 from workflows import engine, notifications
-
-
-class Inbox:
-    """An aiosmtpd handler keeping every message it receives."""
-
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        """Keep the message; accept it."""
-        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
-        return "250 OK"
 
 
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
-
-
-@pytest.fixture
-def smtp():
-    """A real SMTP server on a free local port; yields (port, received messages)."""
-    port = _free_port()
-    handler = Inbox()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield port, handler.messages
-    controller.stop()
 
 
 def _subject(message) -> str:
@@ -185,7 +161,7 @@ def test_a_mail_that_never_gets_through_is_given_up_and_logged(
     monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
     monkeypatch.setitem(app.config, "MAIL_PORT", str(_free_port()))
     case, task, _ = _nearly_due(open_case, name="Zhou Yan")
-    notifications.notify([users["police"]], "task_nearly_due", task)
+    notifications.notify([users["police"]], "task_nearly_due", case_id=task.case_id, task=task)
     db.session.commit()
     offset = 0.0
     for attempt in range(1, notifications.MAX_ATTEMPTS + 1):

@@ -261,6 +261,12 @@ def _referral_overdue(data: dict) -> str:
     return _("Referral outcome overdue")
 
 
+def _referral_escalated(data: dict) -> str:
+    if data.get("deadline") == "acceptance":
+        return _("Referral not accepted in twice the time, the joint office told")
+    return _("Referral outcome overdue twice over, the joint office told")
+
+
 # What the case page says of each kind of event: (step title, event data) -> text.
 SUMMARIES = {
     EventType.CASE_OPENED: lambda step, data: _("Case opened"),
@@ -297,6 +303,7 @@ SUMMARIES = {
     ),
     EventType.REFERRAL_STATUS_CHANGED: lambda step, data: _referral_moved(data),
     EventType.REFERRAL_OVERDUE: lambda step, data: _referral_overdue(data),
+    EventType.REFERRAL_ESCALATED: lambda step, data: _referral_escalated(data),
     EventType.CONSENT_WITHDRAWN: lambda step, data: _(
         "Consent withdrawn: %(purpose)s", purpose=_purpose(data)
     ),

@@ -12,12 +12,25 @@ from models import (
     ConsentPurpose,
     Department,
     EventType,
+    TimelineEvent,
     User,
     db,
 )
 
 from . import referrals, timeline
 from .errors import ConsentInvalid
+from .matching.identity import AGES
+from .notifications import N_
+
+# The answer of each step that says the family was (or is being) contacted.
+FAMILY_CONTACT_ANSWERS = {
+    "rescue_family_tracing": "family_contact_date",
+    "return_plan": "return_family_contacted",
+}
+FAMILY_CONTACT_REFUSED = N_(
+    "The family may not be contacted: the consent ledger holds no agreement to it "
+    "(or it was withdrawn). Record the consent on the case's consent page first."
+)
 
 
 @dataclass(frozen=True)
@@ -95,6 +108,48 @@ def is_given(case: Case, purpose: ConsentPurpose, department: str | None = None)
     """Whether the latest answer for the purpose (and department) is yes; read every time."""
     latest = db.session.scalars(_entries(case, purpose, department).limit(1)).first()
     return latest is not None and latest.given
+
+
+def allows_export(case: Case, *, unasked: bool = False) -> bool:
+    """Whether the victim's personal data may leave in an export (a row-level export, a
+    hand-over packet): the current `row_export` answer, read at every call, so a withdrawal
+    stops the next export; a case never asked counts as `unasked` (a row-level export: no)."""
+    latest = db.session.scalars(_entries(case, ConsentPurpose.ROW_EXPORT, None).limit(1)).first()
+    return unasked if latest is None else latest.given
+
+
+def victim_is_child(case: Case) -> bool:
+    """Whether the latest age the case's steps state is under 18 (as the service levels read)."""
+    events = db.session.scalars(
+        select(TimelineEvent)
+        .filter_by(case_id=case.id)
+        .where(TimelineEvent.event_type.in_([EventType.CASE_OPENED, EventType.TASK_COMPLETED]))
+        .order_by(TimelineEvent.id.desc())
+    )
+    for event in events:
+        data = event.data or {}
+        form_key = data.get("form_key", "case_open")
+        age = (data.get("data") or {}).get(AGES[form_key][0]) if form_key in AGES else None
+        if isinstance(age, int):
+            return age < 18
+    return False
+
+
+def allows_family_contact(case: Case) -> bool:
+    """Whether the family may be contacted. An adult decides: only the current "yes" allows
+    it. For a child the police trace the parents by duty, so only a recorded "no" (a guardian's,
+    with the child's own view) stops it."""
+    query = _entries(case, ConsentPurpose.FAMILY_CONTACT, None).limit(1)
+    latest = db.session.scalars(query).first()
+    return victim_is_child(case) if latest is None else latest.given
+
+
+def family_contact_refused(case: Case, form_key: str, answers: dict) -> str | None:
+    """The field of a step's answers that contacts the family against the ledger, if any."""
+    field = FAMILY_CONTACT_ANSWERS.get(form_key)
+    if field is None or not answers.get(field) or allows_family_contact(case):
+        return None
+    return field
 
 
 def shared_with(case: Case) -> set[str]:

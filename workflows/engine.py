@@ -5,6 +5,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 
 from flask import current_app
+from flask_babel import gettext
 from sqlalchemy import select, update
 
 from forms.base import TaskForm
@@ -21,7 +22,7 @@ from models import (
     db,
 )
 
-from . import incidents, timeline
+from . import consent, incidents, timeline
 from .errors import (
     FormInvalid,
     NotYourDepartment,
@@ -143,6 +144,7 @@ def complete_task(task_id: int, data: Mapping | TaskForm, actor: User) -> HumanT
         if task.claimed_by_id not in (None, actor.id):
             raise TaskClaimedByOther(f"task {task.id} is claimed by {task.claimed_by.display_name}")
         clean = validated_data(task.form_key, data)
+        _refuse_family_contact(task, data, clean)
         _set_status(task, TaskStatus.COMPLETED, actor)
         spiff_task = workflow_task(step.workflow, task)
         spiff_task.data.update(clean)
@@ -153,6 +155,18 @@ def complete_task(task_id: int, data: Mapping | TaskForm, actor: User) -> HumanT
         step.advance()
     incidents.resolve_for_task(task.id, actor)
     return task
+
+
+def _refuse_family_contact(task: HumanTask, data, clean: dict) -> None:
+    """FormInvalid when the answers contact the family the consent ledger does not allow to
+    be contacted (the error is on the bound form too)."""
+    field = consent.family_contact_refused(task.case, task.form_key, clean)
+    if field is None:
+        return
+    message = gettext(consent.FAMILY_CONTACT_REFUSED)
+    if isinstance(data, TaskForm):
+        data[field].errors = [*data[field].errors, message]
+    raise FormInvalid({field: [message]})
 
 
 def _record_completion(task: HumanTask, actor: User, clean: dict) -> None:

@@ -38,7 +38,13 @@ SUBJECTS = {
     "task_overdue": N_("Case %(number)s: a step is overdue"),
     "task_escalated": N_("Case %(number)s: a step is overdue twice over"),
     "task_reassigned": N_("Case %(number)s: a step was given to you"),
+    "referral_overdue": N_("Case %(number)s: a referral is overdue"),
+    "referral_escalated": N_("Case %(number)s: a referral is overdue twice over"),
+    "victim_retrafficked": N_("Case %(number)s: a victim was rescued again"),
 }
+# Where a kind of notification sends its reader, when not to the case page (which the reader
+# may not be allowed to open).
+PAGES = {"victim_retrafficked": "/alerts/retrafficking"}
 
 
 def members(department_code: str, *roles: Role) -> list[User]:
@@ -52,15 +58,16 @@ def members(department_code: str, *roles: Role) -> list[User]:
     ).all()
 
 
-def notify(users, kind: str, task) -> None:
-    """One unread notification per user about `task`, its mail pending if they have an address."""
+def notify(users, kind: str, *, case_id: int, task=None) -> None:
+    """One unread notification per user about the case (and one of its tasks), its mail pending
+    if they have an address."""
     now = clock.now()
     for user in {u.id: u for u in users}.values():
         mailable = user.email is not None
         db.session.add(
             Notification(
                 user_id=user.id,
-                case_id=task.case_id,
+                case_id=case_id,
                 task=task,
                 kind=kind,
                 mail_status=MailStatus.PENDING if mailable else None,
@@ -121,7 +128,8 @@ def take_mail(limit: int = 50) -> list[tuple[int, EmailMessage]]:
 def _message(notification: Notification, config) -> EmailMessage:
     """The e-mail of a notification: the case number and a link, in the user's language."""
     number = notification.case.number
-    link = f"{config['BASE_URL'].rstrip('/')}/cases/{number}"
+    page = PAGES.get(notification.kind, f"/cases/{number}")
+    link = f"{config['BASE_URL'].rstrip('/')}{page}"
     message = EmailMessage()
     with force_locale(notification.user.locale or "zh"):
         message["Subject"] = gettext(SUBJECTS[notification.kind], number=number)

@@ -1,4 +1,5 @@
-"""Closed-loop referrals: send, answer through the FHIR Task statuses, stop, escalate."""
+"""Closed-loop referrals: send, answer through the FHIR Task statuses, stop (their deadlines
+climb the escalation ladder: `escalation.escalate_referral`)."""
 
 from datetime import UTC, datetime
 
@@ -58,6 +59,7 @@ def send(
         created_at=now,
         accept_due_at=now + config["REFERRAL_ACCEPT_PERIOD"],
         outcome_due_at=now + config["REFERRAL_OUTCOME_PERIOD"],
+        next_escalation_at=now + config["REFERRAL_ACCEPT_PERIOD"],
     )
     db.session.add(referral)
     db.session.flush()
@@ -135,29 +137,3 @@ def overdue(referral: Referral, now: datetime | None = None) -> bool:
     if referral.status == S.REQUESTED:
         return referral.accept_due_at <= now
     return referral.status in OPEN and referral.outcome_due_at <= now
-
-
-# (deadline, when its escalation fired, the statuses it waits in, its name on the timeline)
-DEADLINES = (
-    (Referral.accept_due_at, Referral.accept_escalated_at, (S.REQUESTED,), "acceptance"),
-    (Referral.outcome_due_at, Referral.outcome_escalated_at, OPEN, "outcome"),
-)
-
-
-def escalate_overdue(now: datetime) -> int:
-    """Record each passed deadline on the timeline once, whatever the number of workers: one
-    atomic UPDATE claims it (the sender sees it overdue on the referrals page)."""
-    fired = 0
-    for due, escalated, statuses, name in DEADLINES:
-        claimed = db.session.execute(
-            update(Referral)
-            .where(due <= now, escalated.is_(None), Referral.status.in_(statuses))
-            .values({escalated: now})
-            .returning(Referral.id, Referral.case_id)
-            .execution_options(synchronize_session=False)
-        ).all()
-        for referral_id, case_id in claimed:
-            case = db.session.get(Case, case_id)
-            timeline.record(case, EventType.REFERRAL_OVERDUE, referral=referral_id, deadline=name)
-        fired += len(claimed)
-    return fired

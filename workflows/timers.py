@@ -13,7 +13,7 @@ from sqlalchemy import exists, or_, select, update
 
 from models import HumanTask, Incident, IncidentSource, ProcessInstance, TaskStatus, db
 
-from . import clock, escalation, incidents, notifications, referrals
+from . import clock, escalation, incidents, notifications
 from .errors import RuleFailed
 from .instances import Step
 
@@ -129,7 +129,7 @@ def run(worker: str, commit, rollback, *, until_idle=False, batch=20, poll=5.0, 
 def _escalate_and_mail(commit, batch: int) -> bool:
     """Fire due escalation rungs, then mail what is unsent; whether there was anything."""
     now = clock.now()
-    rungs = escalation.run_once(now, batch) + referrals.escalate_overdue(now)
+    rungs = escalation.run_once(now, batch)
     commit()
     messages = notifications.take_mail(batch)
     commit()  # leased before sending: another worker leaves them alone

@@ -80,6 +80,6 @@ def reassign_task(task_id: int, to_user_id: int, actor: User) -> HumanTask:
         from_user=previous,
         to_user=to_user.id,
     )
-    notify([to_user], EventType.TASK_REASSIGNED.value, task)
+    notify([to_user], EventType.TASK_REASSIGNED.value, case_id=task.case_id, task=task)
     db.session.flush()
     return task

@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 
 from forms.registry import get_form_class
 from models import HumanTask, IncidentSource, TaskStatus, db
-from workflows import engine
+from workflows import consent, engine
 from workflows.errors import FormInvalid, RuleFailed, TaskAlreadyCompleted, TaskClaimedByOther
 
 from ..access import audit, deny, may_read_victim_name, may_work_on
@@ -39,8 +39,16 @@ def _page(task: HumanTask, form, status: int = 200, problem: str | None = None):
         problem=problem,
         steps=readable_steps(current_user, task.case),
         show_name=may_read_victim_name(current_user),
+        family_contact_refused=_family_contact_refused(task),
     )
     return page, status
+
+
+def _family_contact_refused(task: HumanTask) -> bool:
+    """Whether the ready step would contact a family the consent ledger keeps uncontacted."""
+    contacts = task.form_key in consent.FAMILY_CONTACT_ANSWERS
+    ready = task.status == TaskStatus.READY
+    return contacts and ready and not consent.allows_family_contact(task.case)
 
 
 def _conflict(task: HumanTask, error: Exception) -> str:

@@ -1,9 +1,11 @@
 """Attaching a document to a case or a step, and reading it back."""
 
 from flask import current_app
+from sqlalchemy import select
 
 from forms.sensitivity import Sensitivity
 from models import Case, Document, DocumentKind, EventType, HumanTask, User, db
+from models.crypto import keyring
 
 from .. import timeline
 from ..engine import CASE_OPEN_FORM
@@ -50,3 +52,10 @@ def attach(
 def read(document: Document) -> bytes:
     """The document's bytes."""
     return store.load(document.storage_name)
+
+
+def files_to_rotate() -> list[str]:
+    """Storage names of the documents whose file is under another key than the current one."""
+    current = keyring().current.id
+    names = db.session.scalars(select(Document.storage_name).order_by(Document.id))
+    return [name for name in names if store.key_id(name) not in (None, current)]

@@ -21,14 +21,38 @@ def _path(storage_name: str) -> Path:
 def save(data: bytes) -> str:
     """Encrypt and write the bytes (atomically); returns the new file's storage name."""
     name = secrets.token_hex(16)
+    _write(name, data)
+    return name
+
+
+def _write(storage_name: str, data: bytes) -> None:
+    """Encrypt the bytes under the current key into the file, replacing it atomically."""
     key = keyring().current
     nonce = os.urandom(NONCE_BYTES)
-    sealed = key.cipher.encrypt(nonce, data, name.encode())
-    path = _path(name)
-    temporary = path.with_suffix(".part")
+    sealed = key.cipher.encrypt(nonce, data, storage_name.encode())
+    path = _path(storage_name)
+    temporary = path.with_suffix(f".{secrets.token_hex(4)}.part")  # one per writer
     temporary.write_bytes(HEADER + key.id.encode() + b":" + nonce + sealed)
     temporary.replace(path)
-    return name
+
+
+def key_id(storage_name: str) -> str | None:
+    """The id of the key a stored file is encrypted under (None: the file is gone)."""
+    try:
+        with _path(storage_name).open("rb") as file:
+            head = file.read(len(HEADER) + 40)
+    except FileNotFoundError:
+        return None
+    return head.removeprefix(HEADER).partition(b":")[0].decode(errors="replace")
+
+
+def rotate(storage_name: str) -> bool:
+    """Re-encrypt a stored file under the current key if it is under another; whether it was."""
+    found = key_id(storage_name)
+    if found is None or found == keyring().current.id:
+        return False
+    _write(storage_name, load(storage_name))
+    return True
 
 
 def load(storage_name: str) -> bytes:

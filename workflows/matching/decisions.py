@@ -2,11 +2,12 @@
 
 from sqlalchemy import select
 
-from models import Case, CaseMatch, Department, EventType, MatchDecision, User, db
+from models import Case, CaseMatch, Department, EventType, MatchDecision, Role, User, db
 
 from .. import timeline
 from ..engine import case_opener, may_open_cases
 from ..errors import NotYourDepartment
+from ..notifications import members, notify
 from .candidates import case_matches, decisions
 from .errors import AlreadyDecided, NotAMatch
 
@@ -44,7 +45,7 @@ def _department(code: str) -> Department:
 
 def link(case: Case, other: Case, actor: User, *, retrafficked: bool) -> CaseMatch:
     """Link two cases as one victim; rescued again, both are marked re-trafficked and the
-    joint office is told on both timelines."""
+    joint office is told on both timelines and notified (of the newer case's number)."""
     row = _decide(case, other, actor, MatchDecision.LINKED, retrafficked)
     police = _department(case_opener())
     for this, that in ((case, other), (other, case)):
@@ -59,6 +60,10 @@ def link(case: Case, other: Case, actor: User, *, retrafficked: bool) -> CaseMat
                 department=_department(ALERTED),
                 other=that.number,
             )
+    if retrafficked:
+        office = members(ALERTED, Role.SOCIAL_WORKER, Role.DEPARTMENT_HEAD)
+        newer = max(case, other, key=lambda c: c.id)
+        notify(office, EventType.VICTIM_RETRAFFICKED.value, case_id=newer.id)
     return row
 
 
