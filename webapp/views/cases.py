@@ -3,11 +3,11 @@
 from flask import Blueprint, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from models import db
+from models import DEPARTMENT_CODES, db
 from workflows import consent, engine
 from workflows.matching.decisions import is_retrafficked
 
-from .. import access, casefile, document_list, match_list, readers
+from .. import access, case_list, casefile, document_list, match_list, readers
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 NAME_MAX_LENGTH = 120
@@ -18,6 +18,29 @@ def phase_names():
     """Phase names, and whether the reader may search by name, for this blueprint's templates."""
     may_search = current_user.is_authenticated and access.may_read_victim_name(current_user)
     return {"phase_name": casefile.phase_name, "may_search_names": may_search}
+
+
+@bp.route("/")
+@login_required
+def index():
+    """Every case the user may see, filtered, sorted and paged by the query arguments."""
+    try:
+        listing = case_list.parse(request.args)
+    except case_list.BadListArguments as error:
+        return render_template("cases/list.html", error=str(error), **_list_choices()), 400
+    page = case_list.case_page(listing, current_user)
+    return render_template("cases/list.html", listing=listing, page=page, **_list_choices())
+
+
+def _list_choices() -> dict:
+    return {
+        "phases": case_list.PHASES,
+        "holders": sorted(DEPARTMENT_CODES),
+        "age_groups": case_list.AGE_GROUPS,
+        "sexes": case_list.SEX_NAMES,
+        "origins": case_list.ORIGINS,
+        "sorts": case_list.SORTS,
+    }
 
 
 @bp.route("/find")
