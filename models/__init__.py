@@ -16,6 +16,7 @@ from .matching import CaseIdentifier, CaseMatch, MatchDecision
 from .people import DEPARTMENT_CODES, DEPARTMENTS, Department, Membership, Role, User
 from .processes import DiagramDraft, DiagramVersion, PathwayVersion, ProcessInstance
 from .referrals import Organisation, OrganisationKind, Referral, ReferralLink, ReferralStatus
+from .saved_views import SavedView
 from .service_levels import Escalation, Notification, ServiceLevel
 from .tasks import HumanTask, TaskStatus
 from .timeline import AuditEvent, EventType, TimelineEvent
@@ -60,6 +61,7 @@ __all__ = [
     "ReferralLink",
     "ReferralStatus",
     "Role",
+    "SavedView",
     "ServiceLevel",
     "TaskStatus",
     "TimelineEvent",

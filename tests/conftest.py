@@ -40,6 +40,7 @@ from models import (
     Referral,
     ReferralLink,
     Role,
+    SavedView,
     TimelineEvent,
     User,
     db,
@@ -54,6 +55,7 @@ from workflows.routing import sync_departments
 
 ROOT = Path(__file__).resolve().parent.parent
 CASE_TABLES = (
+    SavedView,
     IncomingHandover,
     OutgoingHandover,
     Incident,
