@@ -32,8 +32,8 @@ SEX_NAMES = dict(SEXES)
 ORIGINS = {p.code: p.name for p in PROVINCES} | {c.code: c.name for c in COUNTRIES}
 SORTS = ("opened", "number", "phase", "holder", "waiting", "overdue", "age", "sex", "origin")
 MAX_DAYS, MAX_PAGE = 3650, 10_000
-# The arguments a saved view keeps (the page and sort are how it is read, not what it is).
-FILTERS = ("phase", "waiting", "holder", "overdue", "age", "sex", "origin", "from", "to")
+# The "cases of my department" tabs: in its hands, waiting on other departments, closed.
+OURS = ("open", "waiting", "closed")
 
 
 class BadListArguments(ValueError):
@@ -123,6 +123,7 @@ def parse(args) -> Listing:
         "age": (PROFILES, _l("The age group is child or adult.")),
         "sex": (SEX_NAMES, _l("The sex is female or male.")),
         "origin": (ORIGINS, _l("There is no such province or country of origin.")),
+        "ours": (OURS, _l("The cases of your department are open, waiting or closed.")),
     }
     filters = {name: _one_of(args, name, *check) for name, check in checks.items()}
     waiting = _whole(args, "waiting", MAX_DAYS, _l("Waiting is a number of days up to 3650."))
@@ -169,12 +170,23 @@ def _filtered(listing: Listing, user: User, now: datetime):
     for name, column in (("age", Case.age_group), ("sex", Case.sex), ("origin", Case.origin)):
         if name in f:
             where.append(column == f[name])
+    if "ours" in f:
+        where += _ours(f["ours"], user)
     if "from" in f:
         where.append(Case.opened_at >= _start_of(date.fromisoformat(f["from"])))
     if "to" in f:
         end = date.fromisoformat(f["to"]) + timedelta(days=1)
         where.append(Case.opened_at < _start_of(end))
     return where
+
+
+def _ours(which: str, user: User) -> list:
+    """The user's departments' cases: in their hands, waiting on others, or closed."""
+    if which == "closed":
+        return [Case.status == CaseStatus.CLOSED]
+    codes = select(Department.id).where(Department.code.in_(user.department_codes()))
+    held = exists().where(_ready(), HumanTask.department_id.in_(codes))
+    return [Case.status == CaseStatus.OPEN, held if which == "open" else ~held]
 
 
 def _overdue(now: datetime):
