@@ -16,8 +16,8 @@ def _numbers(html: str) -> set[str]:
 @pytest.mark.parametrize(
     ("locale", "words"),
     [
-        ("en", ["My tasks", "Cases of my department: open", "Waiting on others", "Closed"]),
-        ("zh", ["我的任务", "本部门案件\uff1a办理中", "等待其他部门", "已结案"]),
+        ("en", ["My tasks", "Our open cases", "Waiting on others", "Closed"]),
+        ("zh", ["我的任务", "本部门办理中的案件", "等待其他部门", "已结案"]),
     ],
 )
 def test_social_workers_land_on_their_inbox_with_their_departments_cases(

@@ -93,3 +93,25 @@ def test_reviewer_filters_saves_and_reopens_a_view(page, users, screenshot, loca
         page.set_viewport_size({"width": width, "height": height})
         screenshot(page, f"case-list-view-{locale}-{width}")
     assert errors == []
+
+
+@pytest.mark.usefixtures("accounts_in_chinese")
+def test_the_journey_strip_reads_as_a_list(page, users, screenshot):
+    case = engine.open_case(EXAMPLES["case_open"], users["police"], "Lin Xiaomei")
+    for _ in range(6):
+        task = db.session.scalars(engine.open_tasks(case)).first()
+        engine.complete_task(task.id, EXAMPLES[task.form_key], users[task.department.code])
+    number = case.number
+    db.session.commit()  # and no more reads: SQLite's BEGIN IMMEDIATE would block the server
+    log_in_as_is(page, "reviewer")
+    with page.expect_navigation():
+        page.get_by_role("link", name=number).click()
+    strip = page.get_by_role("region", name="办理进程").get_by_role("list")
+    expect(strip.get_by_role("listitem").first).to_contain_text("已完成")
+    expect(strip.locator("[aria-current=step]").first).to_contain_text("进行中")
+    switch_language(page, "en")
+    strip = page.get_by_role("region", name="Journey").get_by_role("list")
+    expect(strip.get_by_role("listitem").first).to_contain_text("Done")
+    for width, height in ((390, 844), (1280, 800)):
+        page.set_viewport_size({"width": width, "height": height})
+        screenshot(page, f"journey-strip-{width}")
