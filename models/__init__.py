@@ -16,6 +16,7 @@ from .matching import CaseIdentifier, CaseMatch, MatchDecision
 from .people import DEPARTMENT_CODES, DEPARTMENTS, Department, Membership, Role, User
 from .processes import DiagramDraft, DiagramVersion, PathwayVersion, ProcessInstance
 from .referrals import Organisation, OrganisationKind, Referral, ReferralLink, ReferralStatus
+from .saved_views import SavedView
 from .service_levels import Escalation, MailStatus, Notification, ServiceLevel
 from .tasks import HumanTask, TaskStatus
 from .timeline import AuditEvent, EventType, TimelineEvent
@@ -61,6 +62,7 @@ __all__ = [
     "ReferralLink",
     "ReferralStatus",
     "Role",
+    "SavedView",
     "ServiceLevel",
     "TaskStatus",
     "TimelineEvent",

@@ -36,6 +36,12 @@ class Case(db.Model):
     victim_name: Mapped[str] = mapped_column(EncryptedText, info={"sensitive": True})
     # The keyed blind index of the name (HMAC): finds a victim by name, reveals nothing alone.
     victim_name_index: Mapped[str | None] = mapped_column(String(64), index=True)
+    # Plain facts of the intake every department reading the case reads (its `case_open`
+    # step), kept as columns so that lists filter and sort on them: "child" or "adult" at
+    # intake, the sex, and the province of origin (a country code for a victim from abroad).
+    age_group: Mapped[str | None] = mapped_column(String(10), index=True)
+    sex: Mapped[str | None] = mapped_column(String(10))
+    origin: Mapped[str | None] = mapped_column(String(40))
 
 
 @event.listens_for(Case.victim_name, "set")

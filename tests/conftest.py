@@ -43,6 +43,7 @@ from models import (
     Referral,
     ReferralLink,
     Role,
+    SavedView,
     TimelineEvent,
     User,
     db,
@@ -57,6 +58,7 @@ from workflows.routing import sync_departments
 
 ROOT = Path(__file__).resolve().parent.parent
 CASE_TABLES = (
+    SavedView,
     IncomingHandover,
     OutgoingHandover,
     Incident,

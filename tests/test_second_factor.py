@@ -39,7 +39,7 @@ def test_a_wrong_code_is_refused_and_the_right_one_logs_in(client):
     assert wrong.status_code == 401 and "wrong or has expired" in wrong.get_data(as_text=True)
     assert client.get("/").status_code == 302
     right = client.post("/login/second-factor", data={"code": demo_code("manager")})
-    assert right.status_code == 302 and client.get("/").status_code == 200
+    assert right.status_code == 302 and client.get("/cases/").status_code == 200
 
 
 def test_the_code_page_without_a_password_is_a_400(client):
@@ -66,7 +66,7 @@ def test_admin_reset_makes_the_account_enrol_again(app, login, users):
         secret = session["enrol_secret"]
     assert secret in page
     done = reviewer.post("/login/second-factor/enrol", data={"code": pyotp.TOTP(secret).now()})
-    assert done.status_code == 302 and reviewer.get("/").status_code == 200
+    assert done.status_code == 302 and reviewer.get("/cases/").status_code == 200
     db.session.expire_all()
     assert db.session.get(User, users["reviewer"].id).totp_secret == secret
     users["reviewer"].totp_secret = TestConfig.DEMO_TOTP_SECRET

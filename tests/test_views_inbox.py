@@ -30,8 +30,11 @@ def test_a_new_case_is_in_the_police_inbox_only(open_case, login, client):
 def test_oversight_accounts_have_no_inbox(open_case, username, login, client):
     case = open_case()
     login(username)
-    page = _page(client)
-    assert case.number not in page and "Claim" not in page and "认领" not in page
+    home = client.get("/")
+    assert home.status_code == 302 and home.location == "/cases/"
+    page = client.get(home.location).get_data(as_text=True)
+    assert "Claim" not in page and "认领" not in page
+    assert (case.number in page) == (username != "admin")
     assert client.get("/", query_string={"department": "joint_office"}).status_code == 403
 
 

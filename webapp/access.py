@@ -9,13 +9,16 @@ refusals, which are committed on their own so that the refusal's rollback cannot
 from typing import NoReturn
 
 from flask import abort
-from sqlalchemy import select
+from sqlalchemy import Select, and_, exists, false, or_, select, true
+from sqlalchemy.orm import aliased
 
 from forms.registry import FORMS
 from forms.sensitivity import Sensitivity
 from models import (
     AuditEvent,
     Case,
+    ConsentEntry,
+    ConsentPurpose,
     Department,
     Document,
     Escalation,
@@ -117,6 +120,54 @@ def may_see_case(user: User, case: Case) -> bool:
         return True
     touched = case_departments(case) | consent.shared_with(case)
     return user.has_role(Role.SOCIAL_WORKER) and bool(codes & touched)
+
+
+def visible_cases(user: User) -> Select:
+    """The ids of the cases the user may see, as one query (what `may_see_case` allows)."""
+    if oversees(user):
+        return select(Case.id)
+    codes = user.department_codes()
+    department_ids = select(Department.id).where(Department.code.in_(codes))
+    reasons = []
+    if ESCALATION_READER in codes:
+        reasons.append(_escalated())
+    if user.has_role(Role.SOCIAL_WORKER) and codes:
+        touched = exists().where(
+            HumanTask.case_id == Case.id, HumanTask.department_id.in_(department_ids)
+        )
+        opener = true() if engine.case_opener() in codes else false()
+        reasons += [opener, touched, _shared_with(department_ids)]
+    return select(Case.id).where(or_(*reasons) if reasons else false())
+
+
+def _escalated():
+    return (
+        select(Escalation.id)
+        .join(HumanTask, HumanTask.id == Escalation.task_id)
+        .where(HumanTask.case_id == Case.id, Escalation.step == escalation.JOINT_OFFICE_STEP)
+        .exists()
+    )
+
+
+def _shared_with(department_ids):
+    """The latest share answer for one of the departments is yes (`consent.shared_with`)."""
+    later = aliased(ConsentEntry)
+    share = ConsentEntry.purpose == ConsentPurpose.SHARE_DEPARTMENT
+    newer = exists().where(
+        later.case_id == ConsentEntry.case_id,
+        later.purpose == ConsentPurpose.SHARE_DEPARTMENT,
+        later.department_id == ConsentEntry.department_id,
+        later.id > ConsentEntry.id,
+    )
+    return exists().where(
+        and_(
+            ConsentEntry.case_id == Case.id,
+            share,
+            ConsentEntry.department_id.in_(department_ids),
+            ConsentEntry.given.is_(True),
+            ~newer,
+        )
+    )
 
 
 def escalated_to_oversight(case: Case) -> bool:

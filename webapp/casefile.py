@@ -18,7 +18,7 @@ from workflows import incidents, progress
 from workflows.engine import CASE_OPEN_FORM
 from workflows.referrals import CONSENT_WITHDRAWN
 
-from . import access
+from . import access, journey
 from .case_summary import answers
 from .templating import department_name, step_title
 
@@ -118,6 +118,7 @@ class CasePage:
     incidents: list = field(default_factory=list)
     timeline_page: int = 1
     has_older: bool = False
+    stages: list[journey.Stage] = field(default_factory=list)
 
 
 def case_page(
@@ -141,9 +142,10 @@ def case_page(
         and (phase is None or e.phase == phase)
     ]
     start = (timeline_page - 1) * EVENTS_PER_PAGE
+    spans = progress.phase_spans(case, marks)
     return CasePage(
         shown[start : start + EVENTS_PER_PAGE],
-        progress.phase_spans(case, marks),
+        spans,
         departments,
         phases,
         access.may_read_victim_name(user),
@@ -153,6 +155,7 @@ def case_page(
         db.session.scalars(incidents.open_incidents(case.id)).all(),
         timeline_page,
         len(shown) > start + EVENTS_PER_PAGE,
+        journey.journey(case, order, marks, spans),
     )
 
 

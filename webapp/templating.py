@@ -1,6 +1,6 @@
 """Helpers every template may call: translated names of departments and steps."""
 
-from flask_babel import format_datetime, format_timedelta, get_locale
+from flask_babel import format_date, format_datetime, format_timedelta, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -56,6 +56,7 @@ def register_template_helpers(app) -> None:
     app.jinja_env.globals.update(
         department_name=department_name,
         step_title=step_title,
+        format_date=format_date,
         format_datetime=format_datetime,
         format_timedelta=format_timedelta,
         current_locale=lambda: str(get_locale()),

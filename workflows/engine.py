@@ -22,7 +22,7 @@ from models import (
     db,
 )
 
-from . import consent, incidents, timeline
+from . import consent, incidents, service_levels, timeline
 from .errors import (
     FormInvalid,
     NotYourDepartment,
@@ -85,7 +85,12 @@ def open_case(data: Mapping | TaskForm, actor: User, victim_name: str, version=N
         "follow_up_interval": config["FOLLOW_UP_INTERVAL"],
         "search_review_interval": config["SEARCH_REVIEW_INTERVAL"],
     }
-    case = Case(number=_new_case_number(), opened_by_id=actor.id, victim_name=victim_name)
+    case = Case(
+        number=_new_case_number(),
+        opened_by_id=actor.id,
+        victim_name=victim_name,
+        **service_levels.case_profile(case_data),
+    )
     db.session.add(case)
     db.session.flush()
     department = next(

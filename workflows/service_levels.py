@@ -26,8 +26,20 @@ SHORTEST, LONGEST = timedelta(minutes=1), timedelta(days=366)
 
 def profile(task) -> str:
     """The victim profile of a workflow task's case: child under 18, else adult."""
-    age = task.data.get("age")
+    return age_group(task.data)
+
+
+def age_group(data) -> str:
+    """Child under 18 at intake, else adult."""
+    age = data.get("age")
     return CHILD if isinstance(age, int) and age < 18 else ADULT
+
+
+def case_profile(data) -> dict:
+    """The case's columns lists filter on, from its intake: age group, sex and origin (the
+    province for a victim from China, else the country)."""
+    origin = data.get("origin_province") or data.get("origin_country")
+    return {"age_group": age_group(data), "sex": data.get("sex"), "origin": origin}
 
 
 def period(text: str, start: datetime) -> timedelta:

@@ -1,13 +1,14 @@
 """A case: find it, follow its timeline, see its diagram."""
 
-from flask import Blueprint, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from models import db
+from models import DEPARTMENT_CODES, db
 from workflows import consent, engine
 from workflows.matching.decisions import is_retrafficked
 
-from .. import access, casefile, document_list, match_list, readers
+from .. import access, case_list, casefile, document_list, match_list, readers, saved_views
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 NAME_MAX_LENGTH = 120
@@ -18,6 +19,63 @@ def phase_names():
     """Phase names, and whether the reader may search by name, for this blueprint's templates."""
     may_search = current_user.is_authenticated and access.may_read_victim_name(current_user)
     return {"phase_name": casefile.phase_name, "may_search_names": may_search}
+
+
+@bp.route("/")
+@login_required
+def index():
+    """Every case the user may see, filtered, sorted and paged by the query arguments."""
+    try:
+        listing = case_list.parse(request.args)
+    except case_list.BadListArguments as error:
+        return render_template("cases/list.html", error=str(error), **_list_choices()), 400
+    page = case_list.case_page(listing, current_user)
+    return render_template("cases/list.html", listing=listing, page=page, **_list_choices())
+
+
+@bp.post("/views")
+@login_required
+def save_view():
+    """Keep the list's current filters under the name the user gave them."""
+    args = request.form.to_dict()
+    name = args.pop("view_name", "")
+    args.pop("csrf_token", None)
+    try:
+        view = saved_views.save_view(current_user, name, args)
+    except saved_views.ViewInvalid as error:
+        return render_template("cases/list.html", error=str(error), **_list_choices()), 400
+    flash(_("View saved: %(name)s", name=view.name), "success")
+    return redirect(url_for("cases.open_view", view_id=view.id))
+
+
+@bp.route("/views/<int:view_id>")
+@login_required
+def open_view(view_id):
+    """The list with the filters of one of the user's views."""
+    view = saved_views.view_for(current_user, view_id)
+    return redirect(f"{url_for('cases.index')}?{view.query}")
+
+
+@bp.post("/views/<int:view_id>/delete")
+@login_required
+def delete_view(view_id):
+    """Forget one of the user's views."""
+    view = saved_views.view_for(current_user, view_id)
+    saved_views.delete_view(view)
+    flash(_("View deleted: %(name)s", name=view.name), "success")
+    return redirect(url_for("cases.index"))
+
+
+def _list_choices() -> dict:
+    return {
+        "saved_views": saved_views.views_of(current_user),
+        "phases": case_list.PHASES,
+        "holders": sorted(DEPARTMENT_CODES),
+        "age_groups": case_list.AGE_GROUPS,
+        "sexes": case_list.SEX_NAMES,
+        "origins": case_list.ORIGINS,
+        "sorts": case_list.SORTS,
+    }
 
 
 @bp.route("/find")

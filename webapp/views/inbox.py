@@ -2,12 +2,14 @@
 
 from datetime import datetime, time, timedelta
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import get_timezone
 from flask_login import current_user, login_required
 
 from models import db
 from workflows import clock, engine
+
+from .. import access
 
 bp = Blueprint("inbox", __name__)
 FILTERS = ("all", "mine", "unclaimed")
@@ -35,10 +37,19 @@ def due_before(chosen: str, now: datetime) -> datetime | None:
     return midnight
 
 
+def lands_on_case_list(user) -> bool:
+    """Oversight, the joint office and users without a department follow cases rather than
+    work an inbox: their home is the case list (the joint office still opens its inbox)."""
+    codes = user.department_codes()
+    return access.oversees(user) or codes <= {access.ESCALATION_READER}
+
+
 @bp.route("/")
 @login_required
 def index():
-    """The ready tasks of one of the user's departments."""
+    """The user's home: the ready tasks of one of their departments, or the case list."""
+    if "department" not in request.args and lands_on_case_list(current_user):
+        return redirect(url_for("cases.index"))
     departments = sorted(current_user.department_codes())
     department = request.args.get("department") or (departments[0] if departments else None)
     if department is not None and department not in departments:
