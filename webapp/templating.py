@@ -25,6 +25,14 @@ def department_name(code: str) -> str:
     return name_zh if str(get_locale()) == "zh" else name_en
 
 
+def translated(message) -> str:
+    """A workflow message (check problem, migration reason) in the user's language."""
+    template = getattr(message, "template", None)
+    if template is None:
+        return str(message)
+    return _(template, **message.params)
+
+
 def step_title(form_key: str) -> str:
     """A step's title (its form's), translated."""
     form = FORMS.get(form_key)
@@ -56,6 +64,7 @@ def register_template_helpers(app) -> None:
     app.jinja_env.globals.update(
         department_name=department_name,
         step_title=step_title,
+        translated=translated,
         format_datetime=format_datetime,
         format_timedelta=format_timedelta,
         current_locale=lambda: str(get_locale()),

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from models import Case, EventType, HumanTask, PathwayVersion, ProcessInstance, TaskStatus, db
 
 from . import timeline
-from .errors import MigrationRefused
+from .errors import N_, Message, MigrationRefused
 from .instances import Step
 from .pathways import pathway
 from .routing import ready_user_tasks
@@ -32,7 +32,7 @@ class Landing:
     process_id: str
     element_id: str
     new_element_id: str | None
-    reason: str | None = None
+    reason: Message | None = None
 
 
 @dataclass
@@ -43,7 +43,7 @@ class CasePlan:
     case_number: str
     from_version: int
     landings: list[Landing] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
+    problems: list[Message] = field(default_factory=list)
 
     @property
     def clean(self) -> bool:
@@ -60,17 +60,21 @@ def _landing(task, diff) -> Landing:
     old = task.task_spec
     process_id = task.workflow.spec.name
     if diff is None:
-        return Landing(process_id, old.bpmn_id, None, "its process no longer exists")
+        return Landing(process_id, old.bpmn_id, None, Message(N_("its process no longer exists")))
     new = diff.alignment.get(task)
     if new is None:
-        return Landing(process_id, old.bpmn_id, None, "its element was removed")
+        return Landing(process_id, old.bpmn_id, None, Message(N_("its element was removed")))
     landing = Landing(process_id, old.bpmn_id, new.bpmn_id)
     if new.bpmn_id != old.bpmn_id:
-        landing.reason = "its element was matched by structure to another element"
+        landing.reason = Message(N_("its element was matched by structure to another element"))
     elif _form_key(new) != _form_key(old):
-        landing.reason = f"its form changes from {_form_key(old)!r} to {_form_key(new)!r}"
+        landing.reason = Message(
+            N_("its form changes from %(old)r to %(new)r"), old=_form_key(old), new=_form_key(new)
+        )
     elif new.lane != old.lane:
-        landing.reason = f"its lane changes from {old.lane!r} to {new.lane!r}"
+        landing.reason = Message(
+            N_("its lane changes from %(old)r to %(new)r"), old=old.lane, new=new.lane
+        )
     return landing
 
 
@@ -87,9 +91,12 @@ def plan_for(instance: ProcessInstance, target: PathwayVersion) -> CasePlan:
     plan = CasePlan(instance.id, _case_number(instance), instance.pathway_version_id)
     # A saved case names each called process it ran; one the new version lacks cannot load.
     gone = {sub.spec.name for sub in workflow.subprocesses.values()} - set(subprocess_specs)
-    plan.problems = [f"the new version has no process {name!r}" for name in sorted(gone)]
+    plan.problems = [
+        Message(N_("the new version has no process %(process)r"), process=name)
+        for name in sorted(gone)
+    ]
     if workflow.waiting_events():  # migrate_workflow resets waiting tasks: timers would restart
-        plan.problems.append("a timer is running; moving the case would restart it")
+        plan.problems.append(Message(N_("a timer is running; moving the case would restart it")))
     for task in ready_user_tasks(workflow):
         diff = top if task.workflow is workflow else subs.get(task.workflow.parent_task_id)
         plan.landings.append(_landing(task, diff))

@@ -15,13 +15,9 @@ from sqlalchemy import select, update
 from models import Department, Membership, Notification, Role, User, db
 
 from . import clock
+from .errors import N_
 
 log = logging.getLogger(__name__)
-
-
-def N_(text: str) -> str:
-    """Mark a text for translation where it is defined; it is translated where it is used."""
-    return text
 
 
 SUBJECTS = {
