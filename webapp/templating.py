@@ -2,6 +2,7 @@
 
 from flask_babel import format_datetime, format_timedelta, get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from forms.consent import GIVERS, METHODS, PURPOSES
@@ -31,6 +32,29 @@ def translated(message) -> str:
     if template is None:
         return str(message)
     return _(template, **message.params)
+
+
+# Accounts named for what they are rather than for a person: a department's desk (`police`),
+# its head's (`police_head`) and the oversight roles. Their stored (English) names read in
+# Chinese as their department's Chinese name.
+_ROLE_ACCOUNTS = {
+    "manager": _l("Manager"),
+    "reviewer": _l("Reviewer"),
+    "admin": _l("Administrator"),
+}
+
+
+def person_name(user) -> str:
+    """The name to show for a user: in Chinese, a desk account as its department's name."""
+    if str(get_locale()) != "zh":
+        return user.display_name
+    code = user.username.removesuffix("_head")
+    if code in _NAMES:
+        name = department_name(code)
+        return name if code == user.username else _("Head, %(department)s", department=name)
+    if user.username in _ROLE_ACCOUNTS:
+        return str(_ROLE_ACCOUNTS[user.username])
+    return user.display_name
 
 
 def step_title(form_key: str) -> str:
@@ -64,6 +88,7 @@ def register_template_helpers(app) -> None:
     app.jinja_env.globals.update(
         department_name=department_name,
         step_title=step_title,
+        person_name=person_name,
         translated=translated,
         format_datetime=format_datetime,
         format_timedelta=format_timedelta,
