@@ -157,6 +157,18 @@ def test_a_draft_with_problems_is_saved_and_they_are_listed(login, client):
     assert ("Lane_immigration", "error") in elements
     assert ("Task_rescue_briefing", "error") in elements  # dead end
     assert _drafts() == 1
+    messages = {p["message"] for p in body["problems"]}
+    assert "泳道 'immigration' 不是部门代码" in messages
+    assert "无法到达：没有流程通向此元素" in messages  # noqa: RUF001
+
+
+def test_problems_follow_the_managers_language(login, client):
+    login("manager", locale="en")
+    response = client.post(
+        "/diagrams/api/rescue/draft", headers=XML, data=_rescue_with_briefing(lane="immigration")
+    )
+    messages = {p["message"] for p in response.get_json()["problems"]}
+    assert "lane 'immigration' is not a department code" in messages
 
 
 def test_a_clean_draft_has_only_lint_warnings_which_do_not_block(login, client):
@@ -298,7 +310,10 @@ def test_the_dry_run_marks_clean_and_ambiguous_cases(open_case, login, client):
     moved = _rescue_with_briefing().replace(b"Task_rescue_identification", b"Task_rescue_identify")
     version = _deploy(client, data=moved).get_json()["version"]
     page = client.get(f"/diagrams/versions/{version}/migrate").get_data(as_text=True)
-    assert 'class="ambiguous"' in page and "matched by structure" in page
+    assert 'class="ambiguous"' in page and "其元素按结构被匹配到另一个元素" in page
+    login("manager", locale="en")
+    page = client.get(f"/diagrams/versions/{version}/migrate").get_data(as_text=True)
+    assert "its element was matched by structure to another element" in page
     assert (
         client.post(f"/diagrams/versions/{version}/migrate", data={"all_clean": "1"}).status_code
         == 302

@@ -14,6 +14,7 @@ from models import AuditEvent, Case, HumanTask, TaskStatus, db
 from workflows import engine
 
 from .access import oversees
+from .templating import person_name
 
 MAX_ROWS = 500
 
@@ -56,5 +57,5 @@ def readers(case: Case) -> list[Reader]:
 def _reader(row: AuditEvent) -> Reader:
     actor = row.actor
     codes = {m.department.code for m in actor.memberships if m.department} if actor else set()
-    who = actor.display_name if actor else None
+    who = person_name(actor) if actor else None
     return Reader(row.created_at, who, sorted(codes), row.action, row.allowed)

@@ -2,6 +2,7 @@
 
 from flask_babel import format_date, format_datetime, format_timedelta, get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from forms.consent import GIVERS, METHODS, PURPOSES
@@ -23,6 +24,37 @@ def department_name(code: str) -> str:
         return code
     name_en, name_zh = _NAMES[code]
     return name_zh if str(get_locale()) == "zh" else name_en
+
+
+def translated(message) -> str:
+    """A workflow message (check problem, migration reason) in the user's language."""
+    template = getattr(message, "template", None)
+    if template is None:
+        return str(message)
+    return _(template, **message.params)
+
+
+# Accounts named for what they are rather than for a person: a department's desk (`police`),
+# its head's (`police_head`) and the oversight roles. Their stored (English) names read in
+# Chinese as their department's Chinese name.
+_ROLE_ACCOUNTS = {
+    "manager": _l("Manager"),
+    "reviewer": _l("Reviewer"),
+    "admin": _l("Administrator"),
+}
+
+
+def person_name(user) -> str:
+    """The name to show for a user: in Chinese, a desk account as its department's name."""
+    if str(get_locale()) != "zh":
+        return user.display_name
+    code = user.username.removesuffix("_head")
+    if code in _NAMES:
+        name = department_name(code)
+        return name if code == user.username else _("Head, %(department)s", department=name)
+    if user.username in _ROLE_ACCOUNTS:
+        return str(_ROLE_ACCOUNTS[user.username])
+    return user.display_name
 
 
 def step_title(form_key: str) -> str:
@@ -57,6 +89,8 @@ def register_template_helpers(app) -> None:
         department_name=department_name,
         step_title=step_title,
         format_date=format_date,
+        person_name=person_name,
+        translated=translated,
         format_datetime=format_datetime,
         format_timedelta=format_timedelta,
         current_locale=lambda: str(get_locale()),

@@ -6,7 +6,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 
 from forms.registry import FORMS, case_fields
 
-from .errors import DiagramInvalid, Problem, ScriptRejected
+from .errors import N_, DiagramInvalid, Problem, ScriptRejected
 from .parsing import bpmn_parser, read_xml
 from .scripting import BUILTIN_NAMES, ISO_LITERAL, compile_expression, compile_script
 
@@ -79,7 +79,10 @@ def _check_process(filename, process, departments, process_ids, fields):
     for lane in process.iter(f"{BPMN}lane"):
         if lane.get("name") not in departments:
             yield Problem(
-                filename, lane.get("id"), f"lane {lane.get('name')!r} is not a department code"
+                filename,
+                lane.get("id"),
+                N_("lane %(lane)r is not a department code"),
+                lane=lane.get("name"),
             )
         for ref in lane.iter(f"{BPMN}flowNodeRef"):
             lane_of[(ref.text or "").strip()] = lane.get("name")
@@ -93,9 +96,9 @@ def _check_process(filename, process, departments, process_ids, fields):
         if kind not in FLOW_NODES:
             continue
         if kind != "endEvent" and node_id not in outgoing:
-            yield Problem(filename, node_id, "dead end: nothing follows this element")
+            yield Problem(filename, node_id, N_("dead end: nothing follows this element"))
         if kind != "startEvent" and node_id not in incoming:
-            yield Problem(filename, node_id, "unreachable: no flow leads to this element")
+            yield Problem(filename, node_id, N_("unreachable: no flow leads to this element"))
         if kind == "userTask":
             yield from _check_user_task(filename, node, lane_of.get(node_id), departments)
         diverging = len(outgoing.get(node_id, [])) > 1
@@ -103,13 +106,14 @@ def _check_process(filename, process, departments, process_ids, fields):
             yield Problem(
                 filename,
                 node_id,
-                "gateway has no default flow: a case matching no condition would stall",
+                N_("gateway has no default flow: a case matching no condition would stall"),
             )
         if kind == "callActivity" and node.get("calledElement") not in process_ids:
             yield Problem(
                 filename,
                 node_id,
-                f"calls process {node.get('calledElement')!r}, which no diagram defines",
+                N_("calls process %(process)r, which no diagram defines"),
+                process=node.get("calledElement"),
             )
     for element, source, script in _expressions(process):
         yield from _check_expression(filename, element, source, script, fields)
@@ -118,26 +122,32 @@ def _check_process(filename, process, departments, process_ids, fields):
 def _check_user_task(filename, node, lane, departments):
     node_id = node.get("id")
     if lane is None:
-        yield Problem(filename, node_id, "user task is in no lane, so no department would get it")
+        yield Problem(
+            filename, node_id, N_("user task is in no lane, so no department would get it")
+        )
     form_key = node.get(f"{CAMUNDA}formKey")
     if not form_key:
-        yield Problem(filename, node_id, "user task has no form (camunda:formKey)")
+        yield Problem(filename, node_id, N_("user task has no form (camunda:formKey)"))
     elif form_key not in FORMS:
-        yield Problem(filename, node_id, f"form {form_key!r} is not registered")
+        yield Problem(filename, node_id, N_("form %(form)r is not registered"), form=form_key)
     elif lane in departments and FORMS[form_key].department != lane:
         # Read rights follow the form's department, routing follows the lane: they must agree.
         yield Problem(
             filename,
             node_id,
-            f"form {form_key!r} belongs to "
-            f"{FORMS[form_key].department}, but the task is in the {lane} lane",
+            N_("form %(form)r belongs to %(department)s, but the task is in the %(lane)s lane"),
+            form=form_key,
+            department=FORMS[form_key].department,
+            lane=lane,
         )
     due = node.get(f"{CAMUNDA}dueDate")
     if due:
         try:
             TimerEventDefinition.parse_iso_duration(due.strip().strip("\"'"))
         except Exception:
-            yield Problem(filename, node_id, f"due period {due!r} is not an ISO-8601 duration")
+            yield Problem(
+                filename, node_id, N_("due period %(due)r is not an ISO-8601 duration"), due=due
+            )
 
 
 def _expressions(process):
@@ -165,7 +175,9 @@ def _check_expression(filename, element_id, source, is_script, fields):
     try:
         (compile_script if is_script else compile_expression)(source)
     except ScriptRejected as exc:
-        yield Problem(filename, element_id, f"expression not allowed: {exc}")
+        yield Problem(
+            filename, element_id, N_("expression not allowed: %(reason)s"), reason=str(exc)
+        )
         return
     tree = ast.parse(source, mode="exec" if is_script else "eval")
     assigned = {
@@ -177,4 +189,4 @@ def _check_expression(filename, element_id, source, is_script, fields):
         - assigned
         - BUILTIN_NAMES
     ):
-        yield Problem(filename, element_id, f"{name!r} is not a known case field")
+        yield Problem(filename, element_id, N_("%(name)r is not a known case field"), name=name)

@@ -5,7 +5,7 @@ from sqlalchemy import select
 from models import DEPARTMENT_CODES, DiagramDraft, PathwayVersion, db
 
 from .checks import check_files
-from .errors import DiagramInvalid, Problem
+from .errors import N_, DiagramInvalid, Problem
 from .lint import lint
 from .parsing import read_xml
 from .pathways import BPMN_NS, deploy, latest_version
@@ -51,7 +51,11 @@ def check_draft(process_id: str, data: bytes) -> list[Problem]:
     files, filename = _files_with(process_id, data)
     problems = check_files(files, DEPARTMENT_CODES)
     if process_id not in process_ids(data, filename):
-        problems.append(Problem(filename, None, f"the diagram defines no process {process_id!r}"))
+        problems.append(
+            Problem(
+                filename, None, N_("the diagram defines no process %(process)r"), process=process_id
+            )
+        )
     return problems + lint(data, filename)
 
 
@@ -65,7 +69,7 @@ def save_draft(process_id: str, data: bytes, actor) -> list[Problem]:
     try:
         xml = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise DiagramInvalid([Problem(filename, None, "the file must be UTF-8")]) from exc
+        raise DiagramInvalid([Problem(filename, None, N_("the file must be UTF-8"))]) from exc
     problems = check_draft(process_id, data)
     draft = get_draft(process_id)
     if draft is None:
@@ -81,7 +85,8 @@ def save_upload(filename: str, data: bytes, actor) -> tuple[str, list[Problem]]:
     """An uploaded file defining exactly one process, saved as that process's draft."""
     ids = process_ids(data, filename)
     if len(ids) != 1:
-        raise DiagramInvalid([Problem(filename, None, "the file must define exactly one process")])
+        problem = Problem(filename, None, N_("the file must define exactly one process"))
+        raise DiagramInvalid([problem])
     return ids[0], save_draft(ids[0], data, actor)
 
 

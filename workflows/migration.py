@@ -21,7 +21,7 @@ from sqlalchemy import select
 from models import Case, EventType, HumanTask, PathwayVersion, ProcessInstance, TaskStatus, db
 
 from . import timeline
-from .errors import MigrationRefused
+from .errors import N_, Message, MigrationRefused
 from .instances import Step
 from .pathways import pathway
 from .routing import ready_user_tasks
@@ -37,7 +37,7 @@ class Landing:
     process_id: str
     element_id: str
     new_element_id: str | None
-    reason: str | None = None
+    reason: Message | None = None
     due: str | None = None
 
 
@@ -50,7 +50,7 @@ class CasePlan:
     from_version: int
     landings: list[Landing] = field(default_factory=list)
     timers: list[Landing] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
+    problems: list[Message] = field(default_factory=list)
 
     @property
     def clean(self) -> bool:
@@ -69,13 +69,15 @@ def _aligned(task, diff) -> tuple[Landing, object]:
     old = task.task_spec
     process_id = task.workflow.spec.name
     if diff is None:
-        return Landing(process_id, old.bpmn_id, None, "its process no longer exists"), None
+        return Landing(
+            process_id, old.bpmn_id, None, Message(N_("its process no longer exists"))
+        ), None
     new = diff.alignment.get(task)
     if new is None:
-        return Landing(process_id, old.bpmn_id, None, "its element was removed"), None
+        return Landing(process_id, old.bpmn_id, None, Message(N_("its element was removed"))), None
     landing = Landing(process_id, old.bpmn_id, new.bpmn_id)
     if new.bpmn_id != old.bpmn_id:
-        landing.reason = "its element was matched by structure to another element"
+        landing.reason = Message(N_("its element was matched by structure to another element"))
     return landing, new
 
 
@@ -85,9 +87,13 @@ def _landing(task, diff) -> Landing:
     if new is None or landing.reason:
         return landing
     if _form_key(new) != _form_key(old):
-        landing.reason = f"its form changes from {_form_key(old)!r} to {_form_key(new)!r}"
+        landing.reason = Message(
+            N_("its form changes from %(old)r to %(new)r"), old=_form_key(old), new=_form_key(new)
+        )
     elif new.lane != old.lane:
-        landing.reason = f"its lane changes from {old.lane!r} to {new.lane!r}"
+        landing.reason = Message(
+            N_("its lane changes from %(old)r to %(new)r"), old=old.lane, new=new.lane
+        )
     return landing
 
 
@@ -97,7 +103,7 @@ def _timer_landing(task, diff) -> Landing:
     kind = type(task.task_spec.event_definition)
     changed = type(getattr(new, "event_definition", None)) is not kind
     if new is not None and not landing.reason and changed:
-        landing.reason = "its timer changes kind"
+        landing.reason = Message(N_("its timer changes kind"))
     return landing
 
 
@@ -139,13 +145,18 @@ def plan_for(instance: ProcessInstance, target: PathwayVersion) -> CasePlan:
     plan = CasePlan(instance.id, _case_number(instance), instance.pathway_version_id)
     # A saved case names each called process it ran; one the new version lacks cannot load.
     gone = {sub.spec.name for sub in workflow.subprocesses.values()} - set(subprocess_specs)
-    plan.problems = [f"the new version has no process {name!r}" for name in sorted(gone)]
+    plan.problems = [
+        Message(N_("the new version has no process %(process)r"), process=name)
+        for name in sorted(gone)
+    ]
     for task in ready_user_tasks(workflow):
         plan.landings.append(_landing(task, _diff_of(task, workflow, top, subs)))
     timers = waiting_timers(workflow)
     plan.timers = [_timer_landing(t, _diff_of(t, workflow, top, subs)) for t in timers]
     if len({_timer_key(t) for t in timers}) < len(timers):
-        plan.problems.append("several timers wait at one element; their due times would mix")
+        plan.problems.append(
+            Message(N_("several timers wait at one element; their due times would mix"))
+        )
     return plan
 
 

@@ -19,6 +19,7 @@ from sqlalchemy import select, update
 from models import Department, MailStatus, Membership, Notification, Role, User, db
 
 from . import clock
+from .errors import N_
 
 log = logging.getLogger(__name__)
 
@@ -26,11 +27,6 @@ FIRST_RETRY = timedelta(minutes=1)
 LAST_RETRY = timedelta(hours=1)
 MAX_ATTEMPTS = 6  # over about half an hour; then the mail is given up
 LEASE = timedelta(minutes=5)  # longer than a batch may take (30 s timeout per attempt)
-
-
-def N_(text: str) -> str:
-    """Mark a text for translation where it is defined; it is translated where it is used."""
-    return text
 
 
 SUBJECTS = {

@@ -11,7 +11,7 @@ from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.camunda.parser.CamundaParser import CamundaParser
 
-from .errors import DiagramInvalid, Problem
+from .errors import N_, DiagramInvalid, Problem
 
 DIAGRAM_DIR = Path(__file__).parent / "diagrams"
 MAX_DIAGRAM_BYTES = 2 * 1024 * 1024
@@ -38,17 +38,20 @@ def read_xml(data: bytes, filename: str) -> etree._ElementTree:
     """Parse one diagram's bytes safely, or raise DiagramInvalid saying why not."""
     if len(data) > MAX_DIAGRAM_BYTES:
         limit = MAX_DIAGRAM_BYTES // 1024
-        raise DiagramInvalid([Problem(filename, None, f"file is larger than {limit} KB")])
+        raise DiagramInvalid(
+            [Problem(filename, None, N_("file is larger than %(limit)d KB"), limit=limit)]
+        )
     if data.startswith(GZIP_MAGIC):
-        raise DiagramInvalid([Problem(filename, None, "compressed files are not accepted")])
+        raise DiagramInvalid([Problem(filename, None, N_("compressed files are not accepted"))])
     if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
         raise DiagramInvalid(
-            [Problem(filename, None, "DOCTYPE and entity declarations are not accepted")]
+            [Problem(filename, None, N_("DOCTYPE and entity declarations are not accepted"))]
         )
     try:
         root = etree.fromstring(data, _xml_parser())
     except etree.XMLSyntaxError as exc:
-        raise DiagramInvalid([Problem(filename, None, f"not well-formed XML: {exc}")]) from exc
+        problem = Problem(filename, None, N_("not well-formed XML: %(reason)s"), reason=str(exc))
+        raise DiagramInvalid([problem]) from exc
     problems = list(_coordinate_problems(root, filename))
     if problems:
         raise DiagramInvalid(problems)
@@ -69,7 +72,7 @@ def _coordinate_problems(root, filename: str):
         if bad:
             owner = point.getparent()
             element = owner.get("bpmnElement") if owner is not None else None
-            yield Problem(filename, element, f"coordinate {bad[0]!r} is not a number")
+            yield Problem(filename, element, N_("coordinate %(name)r is not a number"), name=bad[0])
 
 
 def diagram_files(directory: Path = DIAGRAM_DIR) -> dict[str, bytes]:
@@ -92,7 +95,12 @@ def bpmn_parser(files: dict[str, bytes]) -> CamundaParser:
 
 def unreadable(exc: Exception, filename: str | None) -> Problem:
     """A plain Python error from SpiffWorkflow's parser as a Problem on the file."""
-    return Problem(filename or "?", None, f"the diagram could not be read ({type(exc).__name__})")
+    return Problem(
+        filename or "?",
+        None,
+        N_("the diagram could not be read (%(error)s)"),
+        error=type(exc).__name__,
+    )
 
 
 def validation_problem(exc: ValidationException, filename: str | None = None) -> Problem:

@@ -5,7 +5,8 @@
   var picker = document.getElementById('process');
   if (!root || !picker || typeof BpmnJS === 'undefined') { return; }
   var status = root.querySelector('.diagram-status');
-  var viewer = new BpmnJS({ container: root.querySelector('.canvas') });
+  var labels = window.HomecomingLabels ? window.HomecomingLabels.modules : [];
+  var viewer = new BpmnJS({ container: root.querySelector('.canvas'), additionalModules: labels });
   var data = null;
 
   function mark(processId) {

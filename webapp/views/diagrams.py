@@ -27,6 +27,7 @@ from workflows.pathways import CASE_PROCESS, latest_version
 from workflows.versions import diff_files, diff_views
 
 from ..access import audit, deny, may_edit_diagrams
+from ..templating import translated
 
 bp = Blueprint("diagrams", __name__, url_prefix="/diagrams")
 
@@ -40,7 +41,10 @@ def _managers_only():
 
 
 def _problems(problems) -> list[dict]:
-    return [{"element": p.element, "message": p.message, "severity": p.severity} for p in problems]
+    return [
+        {"element": p.element, "message": translated(p.message), "severity": p.severity}
+        for p in problems
+    ]
 
 
 def _done(action: str, body, **detail):
@@ -180,7 +184,7 @@ def upload():
     except DiagramInvalid as exc:
         db.session.rollback()
         # The flash rides in the session cookie: a hostile file's hundred problems would burst it.
-        reasons = "; ".join(p.message for p in exc.problems[:3])[:300]
+        reasons = "; ".join(translated(p.message) for p in exc.problems[:3])[:300]
         flash(
             _("The file was refused and nothing was stored: %(reasons)s", reasons=reasons), "error"
         )

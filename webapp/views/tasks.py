@@ -11,7 +11,7 @@ from workflows.errors import FormInvalid, RuleFailed, TaskAlreadyCompleted, Task
 
 from ..access import audit, deny, may_read_victim_name, may_work_on
 from ..case_summary import readable_steps
-from ..templating import rule_failed_message, step_title
+from ..templating import person_name, rule_failed_message, step_title
 from ..transaction import record_incident
 
 bp = Blueprint("tasks", __name__, url_prefix="/tasks")
@@ -54,7 +54,7 @@ def _family_contact_refused(task: HumanTask) -> bool:
 def _conflict(task: HumanTask, error: Exception) -> str:
     """Why a colleague got in the way, read after the rollback."""
     if isinstance(error, TaskClaimedByOther):
-        holder = task.claimed_by.display_name if task.claimed_by else _("a colleague")
+        holder = person_name(task.claimed_by) if task.claimed_by else _("a colleague")
         return _("This step is claimed by %(name)s.", name=holder)
     if task.status == TaskStatus.CANCELLED:
         return _("This step was cancelled because the case was closed.")

@@ -17,6 +17,7 @@ import CamundaBehaviorsModule from 'camunda-bpmn-js-behaviors/lib/camunda-platfo
 import { SelectEntry, TextFieldEntry, TextAreaEntry } from '@bpmn-io/properties-panel';
 import { h } from '@bpmn-io/properties-panel/preact';
 import camundaModdle from 'camunda-bpmn-moddle/resources/camunda.json';
+import TranslateModule from './translate';
 
 const root = document.getElementById('modeler');
 const config = root ? root.dataset : {};
@@ -348,7 +349,9 @@ async function start() {
       BpmnPropertiesProviderModule,
       CamundaPlatformPropertiesProviderModule,
       CamundaBehaviorsModule,
-      HomecomingModule
+      HomecomingModule,
+      TranslateModule,
+      ...(window.HomecomingLabels ? window.HomecomingLabels.modules : [])
     ],
     moddleExtensions: { camunda: camundaModdle }
   });
