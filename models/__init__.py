@@ -17,6 +17,7 @@ from .people import DEPARTMENT_CODES, DEPARTMENTS, Department, Membership, Role,
 from .processes import DiagramDraft, DiagramVersion, PathwayVersion, ProcessInstance
 from .referrals import Organisation, OrganisationKind, Referral, ReferralLink, ReferralStatus
 from .service_levels import Escalation, Notification, ServiceLevel
+from .task_drafts import TaskDraft
 from .tasks import HumanTask, TaskStatus
 from .timeline import AuditEvent, EventType, TimelineEvent
 from .tokens import ApiToken, TokenScope
@@ -61,6 +62,7 @@ __all__ = [
     "ReferralStatus",
     "Role",
     "ServiceLevel",
+    "TaskDraft",
     "TaskStatus",
     "TimelineEvent",
     "TokenScope",

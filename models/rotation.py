@@ -20,6 +20,7 @@ ENCRYPTED_COLUMNS = (
     ("documents", "filename"),
     ("incoming_handovers", "packet"),
     ("outgoing_handovers", "packet"),
+    ("task_drafts", "answers"),
 )
 
 
