@@ -15,7 +15,7 @@ from wtforms.fields import SubmitField
 from wtforms.i18n import get_translations
 from wtforms.meta import DefaultMeta
 
-from .conditions import Shown, ShownWhen, check_conditions, drop_answer, hidden_fields
+from .conditions import ConditionalFields
 from .fields import CHINA_TIME, TIME_FORMAT
 
 _NOT_STORED = (CSRFTokenField, SubmitField)
@@ -96,7 +96,7 @@ def _json_value(field):
     return value
 
 
-class TaskForm(Form):
+class TaskForm(ConditionalFields, Form):
     """One step of the pathway: the data a department records when it completes a task."""
 
     Meta = TaskMeta
@@ -105,20 +105,9 @@ class TaskForm(Form):
     department: ClassVar[str] = ""
     title: ClassVar[LazyString | str] = ""
     purpose: ClassVar[LazyString | str] = ""
-    # Fields that apply only after an earlier answer (forms/conditions.py), in form order.
-    conditions: ClassVar[Mapping[str, ShownWhen]] = {}
+    # `conditions` (ConditionalFields): fields that apply only after an earlier answer.
 
     _validated = False
-
-    def __init_subclass__(cls, **kwargs):
-        super().__init_subclass__(**kwargs)
-        check_conditions(cls)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name, field in self._fields.items():
-            rule = self.conditions.get(name)
-            field.shown_when = Shown(rule, self[rule.controller]) if rule else None
 
     @classmethod
     def from_data(cls, data: Mapping) -> "TaskForm":
@@ -133,15 +122,11 @@ class TaskForm(Form):
     def validate(self, extra_validators=None) -> bool:
         """Validate every shown field (a hidden one is stored empty, whatever was sent); error
         messages become plain strings in the current language."""
-        hidden = hidden_fields(self, self.conditions)
-        for name in hidden:
-            drop_answer(self[name])
-        super().validate(extra_validators)
-        for name, field in self._fields.items():
-            field.errors = [] if name in hidden else [str(message) for message in field.errors]
+        self._validated = super().validate(extra_validators)
+        for field in self._fields.values():
+            field.errors = [str(message) for message in field.errors]
         self.form_errors = [str(message) for message in self.form_errors]
         self._errors = None
-        self._validated = not self.form_errors and not any(f.errors for f in self._fields.values())
         return self._validated
 
     def workflow_data(self) -> dict:

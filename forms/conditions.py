@@ -10,6 +10,7 @@ it applies, from the `data-shown-when` attributes the field macro writes.
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
+from typing import ClassVar
 
 from flask_babel import gettext as _
 from wtforms.fields import SelectFieldBase, SelectMultipleField
@@ -75,6 +76,34 @@ def check_conditions(form_class) -> None:
         unknown = set(rule.values) - _choice_values(controller)
         if unknown:
             raise ConditionError(f"{where}: {rule.controller!r} has no answer {unknown!r}")
+
+
+class ConditionalFields:
+    """Mixin for a WTForms form with `conditions`: the rules are checked when the class is
+    declared, bound to the fields for the page (`field.shown_when`), and applied by validate()."""
+
+    conditions: ClassVar[Mapping[str, ShownWhen]] = MappingProxyType({})
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        check_conditions(cls)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self._fields.items():
+            rule = self.conditions.get(name)
+            field.shown_when = Shown(rule, self[rule.controller]) if rule else None
+
+    def validate(self, extra_validators=None) -> bool:
+        """Validate the shown fields; a hidden one is stored empty, whatever was sent."""
+        hidden = hidden_fields(self, self.conditions)
+        for name in hidden:
+            drop_answer(self[name])
+        super().validate(extra_validators)
+        for name in hidden:
+            self[name].errors = []
+        self._errors = None
+        return not self.form_errors and not any(f.errors for f in self._fields.values())
 
 
 def hidden_fields(form, conditions: Mapping[str, ShownWhen]) -> list[str]:
