@@ -15,6 +15,7 @@ from wtforms.fields import SubmitField
 from wtforms.i18n import get_translations
 from wtforms.meta import DefaultMeta
 
+from .conditions import ConditionalFields
 from .fields import CHINA_TIME, TIME_FORMAT
 
 _NOT_STORED = (CSRFTokenField, SubmitField)
@@ -95,7 +96,7 @@ def _json_value(field):
     return value
 
 
-class TaskForm(Form):
+class TaskForm(ConditionalFields, Form):
     """One step of the pathway: the data a department records when it completes a task."""
 
     Meta = TaskMeta
@@ -104,6 +105,7 @@ class TaskForm(Form):
     department: ClassVar[str] = ""
     title: ClassVar[LazyString | str] = ""
     purpose: ClassVar[LazyString | str] = ""
+    # `conditions` (ConditionalFields): fields that apply only after an earlier answer.
 
     _validated = False
 
@@ -118,11 +120,13 @@ class TaskForm(Form):
         return [name for name, field in cls()._fields.items() if not isinstance(field, _NOT_STORED)]
 
     def validate(self, extra_validators=None) -> bool:
-        """Validate every field; error messages become plain strings in the current language."""
+        """Validate every shown field (a hidden one is stored empty, whatever was sent); error
+        messages become plain strings in the current language."""
         self._validated = super().validate(extra_validators)
         for field in self._fields.values():
             field.errors = [str(message) for message in field.errors]
         self.form_errors = [str(message) for message in self.form_errors]
+        self._errors = None
         return self._validated
 
     def workflow_data(self) -> dict:

@@ -1,9 +1,9 @@
 """Medical and psychological care (health)."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms.validators import ValidationError
 
 from .base import TaskForm
+from .conditions import conditional_fields, shown_when
 from .fields import (
     ChoiceField,
     CountField,
@@ -41,36 +41,21 @@ class MedicalCareForm(TaskForm):
     medical_consent = YesNoField(
         _l("Consent to examination given (by the victim, or the guardian of a child)")
     )
-    medical_exam_date = EventDateField(_l("Date of examination"), required=None)
+    medical_exam_date = EventDateField(_l("Date of examination"))
     medical_services = MultiChoiceField(
         _l("Services given"), MEDICAL_SERVICES, sensitivity=S.HEALTH
     )
-    health_status = ChoiceField(
-        _l("State of health"), HEALTH_STATUSES, required=None, sensitivity=S.HEALTH
-    )
+    health_status = ChoiceField(_l("State of health"), HEALTH_STATUSES, sensitivity=S.HEALTH)
     hospital_referral = YesNoField(_l("Referred to hospital"))
     # Sensitive: health only.
     medical_notes = NotesField(_l("Medical notes"), sensitivity=S.HEALTH)
 
-    def validate_medical_exam_date(self, field):
-        """An examination needs consent; with consent its date is recorded."""
-        _examined_only_with_consent(self.medical_consent.data, field)
-
-    def validate_medical_services(self, field):
-        """No care is recorded without consent."""
-        if self.medical_consent.data is False and field.data:
-            raise ValidationError(str(_l("No examination or care without consent.")))
-
-    def validate_health_status(self, field):
-        """The state of health comes from the examination."""
-        _examined_only_with_consent(self.medical_consent.data, field)
-
-
-def _examined_only_with_consent(consent, field):
-    if consent and not field.data:
-        raise ValidationError(str(_l("Required when the victim was examined.")))
-    if consent is False and field.data:
-        raise ValidationError(str(_l("No examination or care without consent.")))
+    # No examination or care without consent.
+    conditions = conditional_fields(
+        medical_exam_date=shown_when("medical_consent", equals=True),
+        medical_services=shown_when("medical_consent", equals=True),
+        health_status=shown_when("medical_consent", equals=True),
+    )
 
 
 class PsychologicalCareForm(TaskForm):

@@ -4,11 +4,11 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 from wtforms import Form
-from wtforms.validators import ValidationError
 
 from models import DEPARTMENTS, ConsentGiver, ConsentMethod, ConsentPurpose
 
 from .base import TaskMeta
+from .conditions import ConditionalFields, conditional_fields, shown_when
 from .fields import ChoiceField, NotesField, RadioChoiceField, YesNoField
 from .sensitivity import Sensitivity as S
 
@@ -47,28 +47,23 @@ def hears_the_child(given_by, child_view) -> bool:
     return True
 
 
-class ConsentForm(Form):
+class ConsentForm(ConditionalFields, Form):
     """Give or withdraw consent for one purpose, on the case page."""
 
     Meta = TaskMeta
 
     purpose = ChoiceField(_l("Purpose"), PURPOSES)
-    department = ChoiceField(
-        _l("Department (for sharing only)"), DEPARTMENT_CHOICES, required=False
-    )
+    department = ChoiceField(_l("Department (for sharing only)"), DEPARTMENT_CHOICES)
     given = YesNoField(_l("Consent given (No withdraws it)"))
     given_by = RadioChoiceField(_l("Given by"), GIVERS)
     method = RadioChoiceField(_l("How it was given"), METHODS)
     # Sensitive: the child's own words; the departments owning the case only.
     child_view = NotesField(CHILD_VIEW_LABEL, sensitivity=S.MINOR)
 
-    def validate_department(self, field):
-        """Sharing names one department; the other purposes none."""
-        sharing = self.purpose.data == ConsentPurpose.SHARE_DEPARTMENT
-        if sharing and not field.data:
-            raise ValidationError(str(_l("Choose the department to share with.")))
-        if field.data and not sharing:
-            raise ValidationError(str(_l("Only a sharing consent names a department.")))
+    # Sharing names one department; the other purposes none.
+    conditions = conditional_fields(
+        department=shown_when("purpose", equals=ConsentPurpose.SHARE_DEPARTMENT.value)
+    )
 
     def validate(self, extra_validators=None) -> bool:
         """Every field's checks, then: a guardian's answer carries the child's own view."""

@@ -1,9 +1,9 @@
 """Support of the disabled persons' federation for victims with disabilities."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms.validators import ValidationError
 
 from .base import TaskForm
+from .conditions import conditional_fields, shown_when
 from .fields import ChoiceField, EventDateField, MultiChoiceField, NotesField, YesNoField
 from .sensitivity import Sensitivity as S
 
@@ -41,26 +41,16 @@ class DisabilityAssessmentForm(TaskForm):
 
     disability_assessment_date = EventDateField(_l("Date of assessment"))
     disability_confirmed = YesNoField(_l("Disability confirmed"), sensitivity=S.HEALTH)
-    disability_types = MultiChoiceField(_l("Type of disability"), DISABILITY_TYPES, required=None)
+    disability_types = MultiChoiceField(_l("Type of disability"), DISABILITY_TYPES, required=True)
     disability_grade = ChoiceField(
-        _l("Grade of disability"), DISABILITY_GRADES, required=None, sensitivity=S.HEALTH
+        _l("Grade of disability"), DISABILITY_GRADES, sensitivity=S.HEALTH
     )
     disability_certificate = YesNoField(_l("Disability certificate issued or applied for"))
     disability_services = MultiChoiceField(_l("Support arranged"), DISABILITY_SERVICES)
     # Sensitive: disabled persons' federation and health only.
     disability_notes = NotesField(_l("Assessment notes"), sensitivity=S.HEALTH)
 
-    def validate_disability_types(self, field):
-        """A confirmed disability has a type."""
-        _with_confirmed(self.disability_confirmed.data, field)
-
-    def validate_disability_grade(self, field):
-        """A confirmed disability has a grade."""
-        _with_confirmed(self.disability_confirmed.data, field)
-
-
-def _with_confirmed(confirmed, field):
-    if confirmed and not field.data:
-        raise ValidationError(str(_l("Required when the disability is confirmed.")))
-    if confirmed is False and field.data:
-        raise ValidationError(str(_l("Leave this empty: no disability was confirmed.")))
+    conditions = conditional_fields(
+        disability_types=shown_when("disability_confirmed", equals=True),
+        disability_grade=shown_when("disability_confirmed", equals=True),
+    )

@@ -6,6 +6,7 @@ from wtforms.validators import ValidationError
 
 from .base import TaskForm, TaskMeta
 from .choices import CHINA, COUNTRY_CHOICES, PROVINCE_CHOICES
+from .conditions import conditional_fields, shown_when
 from .consent import (
     CHILD_VIEW_LABEL,
     DEPARTMENT_CHOICES,
@@ -79,25 +80,14 @@ class CaseOpenForm(TaskForm):
     sex = RadioChoiceField(_l("Sex"), SEXES)
     disability = YesNoField(_l("Disability noticed or declared"))
     origin_country = ChoiceField(_l("Country of origin"), COUNTRY_CHOICES)
-    origin_province = ChoiceField(
-        _l("Province of origin"),
-        PROVINCE_CHOICES,
-        required=None,
-        blank="",
-        placeholder=_l("None (victim from abroad)"),
-    )
+    # A victim from abroad has no province: it is stored empty ("").
+    origin_province = ChoiceField(_l("Province of origin"), PROVINCE_CHOICES, blank="")
     victim_language = ChoiceField(_l("Language spoken"), LANGUAGES)
     interpreter_needed = YesNoField(_l("Interpreter needed"))
     # Sensitive: police and civil affairs only.
     intake_notes = NotesField(_l("Circumstances of the rescue or report"), sensitivity=S.IDENTITY)
 
-    def validate_origin_province(self, field):
-        """A victim from China needs a province; one from abroad has none."""
-        from_china = self.origin_country.data == CHINA
-        if from_china and not field.data:
-            raise ValidationError(str(_l("Choose the province of a victim from China.")))
-        if field.data and self.origin_country.data and not from_china:
-            raise ValidationError(str(_l("Leave the province empty for a victim from abroad.")))
+    conditions = conditional_fields(origin_province=shown_when("origin_country", equals=CHINA))
 
 
 class VictimNameForm(Form):

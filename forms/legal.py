@@ -1,9 +1,9 @@
 """Legal aid for eligible victims (justice, through legal-aid institutions)."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms.validators import ValidationError
 
 from .base import TaskForm
+from .conditions import conditional_fields, shown_when
 from .fields import (
     ChoiceField,
     CountField,
@@ -50,40 +50,20 @@ class LegalEligibilityForm(TaskForm):
     legal_application_date = EventDateField(_l("Date of the application or assessment"))
     legal_aid_centre = ShortTextField(_l("Legal-aid institution"), sensitivity=S.PLAIN)
     legal_aid_eligible = YesNoField(_l("Eligible for legal aid"))
-    eligibility_ground = ChoiceField(
-        _l("Ground of eligibility"), ELIGIBILITY_GROUNDS, required=None
-    )
+    eligibility_ground = ChoiceField(_l("Ground of eligibility"), ELIGIBILITY_GROUNDS)
     ineligibility_reason = ShortTextField(
-        _l("Reason for refusal"), required=None, max_length=300, sensitivity=S.FINANCIAL
+        _l("Reason for refusal"), max_length=300, sensitivity=S.FINANCIAL
     )
+    # Aid is offered to every eligible victim, who accepts or declines it.
     legal_aid_accepted = YesNoField(
-        _l("Legal aid offered and accepted by the victim (or guardian)"), required=None
+        _l("Legal aid offered and accepted by the victim (or guardian)")
     )
 
-    def validate_eligibility_ground(self, field):
-        """An eligible victim has a ground; a refused one has none."""
-        _only_if(self.legal_aid_eligible.data, True, field, _l("Give the ground of eligibility."))
-
-    def validate_ineligibility_reason(self, field):
-        """A refusal is explained."""
-        _only_if(self.legal_aid_eligible.data, False, field, _l("Explain the refusal."))
-
-    def validate_legal_aid_accepted(self, field):
-        """Aid is offered to every eligible victim, who accepts or declines it."""
-        eligible = self.legal_aid_eligible.data
-        if eligible and field.data is None:
-            raise ValidationError(str(_l("Say whether the victim accepts the legal aid offered.")))
-        if eligible is False and field.data is not None:
-            raise ValidationError(str(_l("Leave this empty for this decision.")))
-
-
-def _only_if(decision, expected, field, missing_message):
-    if decision is None:
-        return
-    if decision is expected and not field.data:
-        raise ValidationError(str(missing_message))
-    if decision is not expected and field.data:
-        raise ValidationError(str(_l("Leave this empty for this decision.")))
+    conditions = conditional_fields(
+        eligibility_ground=shown_when("legal_aid_eligible", equals=True),
+        ineligibility_reason=shown_when("legal_aid_eligible", equals=False),
+        legal_aid_accepted=shown_when("legal_aid_eligible", equals=True),
+    )
 
 
 class LegalRepresentationForm(TaskForm):

@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms.validators import ValidationError
 
 from .base import TaskForm
+from .conditions import conditional_fields, shown_when
 from .fields import (
     AgeField,
     ChoiceField,
@@ -83,8 +84,8 @@ class DnaSamplingForm(TaskForm):
     )
 
     dna_consent = YesNoField(_l("Consent to DNA sampling recorded"))
-    dna_consent_by = ChoiceField(_l("Consent given by"), DNA_CONSENT_GIVERS, required=None)
-    dna_sample_date = EventDateField(_l("Date the sample was taken"), required=None)
+    dna_consent_by = ChoiceField(_l("Consent given by"), DNA_CONSENT_GIVERS)
+    dna_sample_date = EventDateField(_l("Date the sample was taken"))
     # Matched with other cases on a keyed digest only.
     dna_sample_reference = ShortTextField(
         _l("DNA sample reference"), required=False, max_length=40, sensitivity=S.BIOMETRIC
@@ -95,20 +96,11 @@ class DnaSamplingForm(TaskForm):
     parents_found = YesNoField(_l("Parents found"))
     dna_notes = NotesField(_l("DNA sampling notes"), max_length=500, sensitivity=S.BIOMETRIC)
 
-    def validate_dna_consent_by(self, field):
-        """Who consented is recorded with the consent, and only then."""
-        _require_with_consent(self.dna_consent.data, field)
-
-    def validate_dna_sample_date(self, field):
-        """No sample is taken without consent."""
-        _require_with_consent(self.dna_consent.data, field)
-
-
-def _require_with_consent(consent, field):
-    if consent and not field.data:
-        raise ValidationError(str(_l("Required when consent was given.")))
-    if consent is False and field.data:
-        raise ValidationError(str(_l("Leave this empty: no sample without consent.")))
+    # No sample is taken without consent; who consented is recorded with it.
+    conditions = conditional_fields(
+        dna_consent_by=shown_when("dna_consent", equals=True),
+        dna_sample_date=shown_when("dna_consent", equals=True),
+    )
 
 
 class FamilyTracingForm(TaskForm):

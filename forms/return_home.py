@@ -6,6 +6,7 @@ from wtforms.validators import ValidationError
 
 from .base import TaskForm
 from .choices import PROVINCE_CHOICES
+from .conditions import conditional_fields, shown_when
 from .fields import (
     ChoiceField,
     EventDateField,
@@ -105,7 +106,7 @@ class ReturnPlanForm(TaskForm):
     planned_travel_date = EventDateField(_l("Planned travel date"), planned=True)
     return_family_contacted = YesNoField(_l("Family or receiving agency contacted"))
     return_escort_required = YesNoField(_l("Escort required"))
-    return_escort_by = ChoiceField(_l("Escorted by"), ESCORTS, required=None)
+    return_escort_by = ChoiceField(_l("Escorted by"), ESCORTS)
     origin_data_consent = YesNoField(
         _l(
             "Victim (or guardian) consents to sharing the case with the province "
@@ -114,12 +115,9 @@ class ReturnPlanForm(TaskForm):
     )
     return_plan_notes = NotesField(_l("Return plan notes"), sensitivity=S.LOCATION)
 
-    def validate_return_escort_by(self, field):
-        """An escort, if required, is named."""
-        if self.return_escort_required.data and not field.data:
-            raise ValidationError(str(_l("Say who escorts the victim.")))
-        if self.return_escort_required.data is False and field.data:
-            raise ValidationError(str(_l("Leave this empty: no escort is required.")))
+    conditions = conditional_fields(
+        return_escort_by=shown_when("return_escort_required", equals=True)
+    )
 
 
 class RepatriationForm(TaskForm):

@@ -1,9 +1,9 @@
 """Vocational training and job referral (human resources and social security)."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms.validators import ValidationError
 
 from .base import TaskForm
+from .conditions import conditional_fields, shown_when
 from .fields import (
     ChoiceField,
     CountField,
@@ -64,10 +64,11 @@ class JobReferralForm(TaskForm):
     job_referrals = CountField(_l("Job referrals made"), maximum=100)
     employment_status = ChoiceField(_l("Employment"), EMPLOYMENT_STATUSES)
     employer_name = ShortTextField(_l("Employer"), required=False, sensitivity=S.LOCATION)
-    job_start_date = EventDateField(_l("Job starts on"), required=False, planned=True)
+    job_start_date = EventDateField(_l("Job starts on"), planned=True)
     job_referral_notes = NotesField(_l("Job referral notes"), sensitivity=S.IDENTITY)
 
-    def validate_job_start_date(self, field):
-        """Someone in work has a start date."""
-        if self.employment_status.data in WORKING and not field.data:
-            raise ValidationError(str(_l("Give the date the work starts.")))
+    # Someone in work has a start date (and may name the employer).
+    conditions = conditional_fields(
+        employer_name=shown_when("employment_status", one_of=WORKING),
+        job_start_date=shown_when("employment_status", one_of=WORKING),
+    )

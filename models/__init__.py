@@ -18,6 +18,7 @@ from .processes import DiagramDraft, DiagramVersion, PathwayVersion, ProcessInst
 from .referrals import Organisation, OrganisationKind, Referral, ReferralLink, ReferralStatus
 from .saved_views import SavedView
 from .service_levels import Escalation, MailStatus, Notification, ServiceLevel
+from .task_drafts import TaskDraft
 from .tasks import HumanTask, TaskStatus
 from .timeline import AuditEvent, EventType, TimelineEvent
 from .tokens import ApiToken, TokenScope
@@ -64,6 +65,7 @@ __all__ = [
     "Role",
     "SavedView",
     "ServiceLevel",
+    "TaskDraft",
     "TaskStatus",
     "TimelineEvent",
     "TokenScope",

@@ -21,6 +21,7 @@ ENCRYPTED_COLUMNS = (
     ("incoming_handovers", "packet"),
     ("outgoing_handovers", "packet"),
     ("users", "totp_secret"),
+    ("task_drafts", "answers"),
 )
 
 

@@ -25,8 +25,14 @@ TEXT_FIELDS = [
 ]
 
 
+def _shown(key: str, names) -> dict:
+    """The answers that show these fields, for those shown only after an earlier answer."""
+    rules = [FORMS[key].conditions.get(name) for name in names]
+    return {rule.controller: rule.values[0] for rule in rules if rule}
+
+
 def _form(key, **changes):
-    data = as_formdata({**EXAMPLES[key], **changes})
+    data = as_formdata({**EXAMPLES[key], **_shown(key, changes), **changes})
     return FORMS[key](formdata=data)
 
 
@@ -54,7 +60,7 @@ def test_notes_keep_tabs_and_line_breaks(app):
 
 @pytest.mark.parametrize(("key", "name"), SINGLE_FIELDS)
 def test_a_single_answer_posted_twice_is_a_field_error(app, key, name):
-    data = MultiDict(as_formdata(EXAMPLES[key]))
+    data = MultiDict(as_formdata({**EXAMPLES[key], **_shown(key, [name])}))
     values = data.getlist(name) or ["x"]
     data.setlist(name, [values[0], values[0]])
     with app.test_request_context(), force_locale("en"):

@@ -151,7 +151,6 @@ def test_only_the_owning_departments_record_consent(username, open_case, login, 
         {"purpose": "sell_to_press"},
         {"department": "nowhere"},
         {"department": ""},
-        {"purpose": "family_contact", "department": "health"},
         {"given": "maybe"},
         {"method": "telepathy"},
         {"given_by": "guardian"},  # without the child's view
@@ -165,6 +164,33 @@ def test_hostile_answers_are_refused_and_change_nothing(changes, open_case, logi
     response = client.post(f"/cases/{number}/consent", data=_consent(**changes))
     assert response.status_code == 422
     assert _entries() == 0
+
+
+def test_a_department_sent_with_another_purpose_is_ignored(open_case, login, client):
+    """The department is asked only for sharing (forms/conditions.py): sent otherwise, it is
+    dropped, not stored."""
+    number = open_case().number
+    login("police")
+    answer = _consent(purpose="family_contact", department="health")
+    assert client.post(f"/cases/{number}/consent", data=answer).status_code == 302
+    db.session.rollback()
+    entry = db.session.scalars(select(ConsentEntry).filter_by(purpose="family_contact")).one()
+    assert entry.department_id is None
+
+
+@pytest.mark.parametrize(
+    ("locale", "hint"),
+    [
+        ("en", "Only if “Purpose” is “Sharing with a department beyond its needs”."),
+        ("zh", "仅当“用途”为“超出工作所需与某部门共享”时填写。"),
+    ],
+)
+def test_the_consent_page_says_when_a_department_is_asked(open_case, login, client, locale, hint):
+    number = open_case().number
+    page = login("police", locale).get(f"/cases/{number}/consent").get_data(as_text=True)
+    assert 'data-shown-when="purpose" data-shown-values="share_department"' in page
+    assert hint in page
+    assert "conditions.js" in page
 
 
 def test_an_unknown_case_is_a_404(login, client):

@@ -124,7 +124,12 @@ def test_forms_and_fields_for_the_modeler(login, client):
     login("manager")
     forms = client.get("/diagrams/api/forms").get_json()
     assert {"key": "rescue_rapid_search", "department": "police"}.items() <= forms[1].items()
-    assert all(set(f) == {"key", "title", "department"} and f["title"] for f in forms)
+    assert all(
+        set(f) == {"key", "title", "department", "department_name"} and f["title"] for f in forms
+    )
+    assert {"department": "justice", "department_name": "司法厅"}.items() <= next(
+        f for f in forms if f["key"] == "legal_eligibility"
+    ).items()
     fields = client.get("/diagrams/api/fields").get_json()
     assert fields == sorted(fields) and "age" in fields
 

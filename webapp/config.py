@@ -57,6 +57,8 @@ class Config:
     DATA_KEY_FILE = os.environ.get("HOMECOMING_DATA_KEY_FILE")
     # Seconds added to the clock of service levels and escalations: rehearsals and tests only.
     CLOCK_OFFSET = os.environ.get("HOMECOMING_CLOCK_OFFSET")
+    # The Chinese font of printed PDFs (.ttf, .otf or .ttc); else Debian's fonts-noto-cjk.
+    PDF_FONT = os.environ.get("HOMECOMING_PDF_FONT")
     # Notifications are mailed through this SMTP server when set (case number and link only).
     MAIL_SERVER = os.environ.get("MAIL_SERVER")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))

@@ -36,6 +36,7 @@ from .matching.index import index_case
 from .pathways import latest_version, pathway
 from .routing import workflow_task
 from .serialization import new_workflow
+from .task_drafts import discard_drafts
 
 CASE_OPEN_FORM = "case_open"
 NUMBER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -151,6 +152,7 @@ def complete_task(task_id: int, data: Mapping | TaskForm, actor: User) -> HumanT
         clean = validated_data(task.form_key, data)
         _refuse_family_contact(task, data, clean)
         _set_status(task, TaskStatus.COMPLETED, actor)
+        discard_drafts([task.id])
         spiff_task = workflow_task(step.workflow, task)
         spiff_task.data.update(clean)
         spiff_task.run()

@@ -149,3 +149,7 @@ class LinkNotFound(WorkflowError):
 
 class LinkSpent(WorkflowError):
     """The link was used already, or has expired."""
+
+
+class DraftRefused(WorkflowError):
+    """A draft is not answers to the task's form (wrong shape, unknown field) or is too large."""

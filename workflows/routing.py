@@ -10,6 +10,7 @@ from models import DEPARTMENTS, Department, HumanTask, TaskStatus, db
 
 from . import service_levels
 from .errors import UnknownDepartment
+from .task_drafts import discard_drafts
 
 
 def sync_departments() -> dict[str, Department]:
@@ -59,9 +60,10 @@ def sync_tasks(instance, workflow, pathway) -> list[HumanTask]:
     rows = db.session.scalars(
         select(HumanTask).filter_by(instance_id=instance.id, status=TaskStatus.READY)
     ).all()
-    for row in rows:
-        if row.workflow_task_id not in ready:
-            row.status = TaskStatus.CANCELLED
+    cancelled = [row for row in rows if row.workflow_task_id not in ready]
+    for row in cancelled:
+        row.status = TaskStatus.CANCELLED
+    discard_drafts(row.id for row in cancelled)
     known = {row.workflow_task_id for row in rows}
     new = {task_id: task for task_id, task in ready.items() if task_id not in known}
     departments = lane_departments(new.values())

@@ -50,22 +50,44 @@ def _widgets(scope: Page | Locator, name: str) -> Locator:
 
 
 def fill_form(scope: Page | Locator, answers: dict) -> None:
-    """Answer every field of `answers` in the form under `scope`, as a user would."""
-    for name, value in answers.items():
-        widgets = _widgets(scope, name)
-        wanted = browser_value(value)
-        kind = widgets.evaluate_all(_KIND)
-        if kind == "checkbox":
-            wanted = set(wanted)
-            for box in widgets.all():
-                box.set_checked(box.get_attribute("value") in wanted)
-        elif kind == "radio":
-            if wanted:  # None leaves the question unanswered (a radio cannot be cleared)
-                widgets.and_(scope.locator(f'[value="{wanted}"]')).check()
-        elif kind == "select":
-            widgets.select_option(value=wanted)
-        else:
-            widgets.fill(wanted)
+    """Answer every field of `answers` in the form under `scope`, as a user would.
+
+    A field shown only after an earlier answer (forms/conditions.py) is answered once it
+    appears; one that stays hidden must have an empty answer.
+    """
+    waiting = dict(answers)
+    while waiting:
+        shown = {name: value for name, value in waiting.items() if _enabled(scope, name)}
+        if not shown:
+            break
+        for name, value in shown.items():
+            _answer(scope, name, value)
+            del waiting[name]
+    given = {name: value for name, value in waiting.items() if browser_value(value)}
+    if given:
+        raise AssertionError(f"answers for fields the form keeps hidden: {given!r}")
+
+
+def _enabled(scope: Page | Locator, name: str) -> bool:
+    return not _widgets(scope, name).first.is_disabled()
+
+
+def _answer(scope: Page | Locator, name: str, value) -> None:
+    """Answer one field as a user would."""
+    widgets = _widgets(scope, name)
+    wanted = browser_value(value)
+    kind = widgets.evaluate_all(_KIND)
+    if kind == "checkbox":
+        wanted = set(wanted)
+        for box in widgets.all():
+            box.set_checked(box.get_attribute("value") in wanted)
+    elif kind == "radio":
+        if wanted:  # None leaves the question unanswered (a radio cannot be cleared)
+            widgets.and_(scope.locator(f'[value="{wanted}"]')).check()
+    elif kind == "select":
+        widgets.select_option(value=wanted)
+    else:
+        widgets.fill(wanted)
 
 
 def _sorted(value):

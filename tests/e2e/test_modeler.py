@@ -12,6 +12,7 @@ from pages import log_in_as_is
 from playwright.sync_api import expect
 
 from forms.registry import FORMS
+from webapp.templating import department_name
 
 pytestmark = pytest.mark.e2e
 
@@ -50,6 +51,8 @@ def test_edit_save_deploy_and_a_refused_dead_end(page, restore_pathway, screensh
     with force_locale("zh"):
         form_title = str(FORMS[FORM_KEY].title)
         police_form_title = str(FORMS["return_repatriation"].title)
+        own_titles = [str(f.title) for f in FORMS.values() if f.department == "civil_affairs"]
+        civil_affairs, police = department_name("civil_affairs"), department_name("police")
     deployed = re.escape(zh("Deployed as version {version}.")).replace(r"\{version\}", r"\d+")
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
@@ -77,11 +80,26 @@ def test_edit_save_deploy_and_a_refused_dead_end(page, restore_pathway, screensh
     # Pick the form in the drop-down (labels are the forms' titles) and type the due period.
     select_box = group.locator("#bio-properties-panel-homecoming-form")
     select_box.click()
-    select_box.select_option(label=police_form_title)  # another department's form: a hint
-    expect(group).to_contain_text("police")
+    # The lane's department's forms come first, as a group; then each other department's.
+    groups = select_box.locator("optgroup")
+    expect(groups.first).to_have_attribute(
+        "label", zh("This lane's department: {department}").format(department=civil_affairs)
+    )
+    lane_forms = groups.first.locator("option").all_inner_texts()
+    assert lane_forms == own_titles
+    other = zh("Other department: {department}").format(department=police)
+    expect(select_box.locator(f'optgroup[label="{other}"] option')).to_contain_text(
+        [police_form_title]
+    )
+    select_box.select_option(label=police_form_title)  # another department's form: a warning
+    warning = zh(
+        "Warning: this form belongs to {department}, not to this lane's department; "
+        "the check refuses it."
+    ).format(department=police)
+    expect(group).to_contain_text(warning)
     select_box.click()
     select_box.select_option(label=form_title)
-    expect(group).not_to_contain_text("police")
+    expect(group).not_to_contain_text(warning)
     due = group.locator("#bio-properties-panel-homecoming-due")
     due.click()
     due.fill("P3D")

@@ -1,6 +1,6 @@
 """A case: find it, follow its timeline, see its diagram."""
 
-from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -9,6 +9,8 @@ from workflows import consent, engine
 from workflows.matching.decisions import is_retrafficked
 
 from .. import access, case_list, casefile, document_list, match_list, readers, saved_views
+from ..cjk_font import CjkFontMissing
+from ..summary_pdf import case_summary_pdf
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 NAME_MAX_LENGTH = 120
@@ -130,6 +132,29 @@ def show(number):
         documents=document_list.readable(current_user, case),
         attach_to=document_list.targets(current_user, case),
         kind_names=document_list.KIND_NAMES,
+    )
+
+
+@bp.get("/<number>/summary.pdf")
+@login_required
+def summary_pdf(number):
+    """The case summary as a PDF for the paper file, what the reader may see (audited)."""
+    case = access.case_for(current_user, number, "case_summary_printed")
+    try:
+        document = case_summary_pdf(case, current_user)
+    except CjkFontMissing:
+        message = _(
+            "No Chinese font is installed on the server: ask the administrator to install "
+            "fonts-noto-cjk."
+        )
+        return render_template(
+            "errors/error.html", code=503, title=_("The PDF could not be made"), message=message
+        ), 503
+    filename = f"{case.number}-summary.pdf"
+    return Response(
+        document,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
 
 

@@ -27,7 +27,7 @@ from workflows.pathways import CASE_PROCESS, latest_version
 from workflows.versions import diff_files, diff_views
 
 from ..access import audit, deny, may_edit_diagrams
-from ..templating import translated
+from ..templating import department_name, translated
 
 bp = Blueprint("diagrams", __name__, url_prefix="/diagrams")
 
@@ -69,9 +69,14 @@ def _known_process(process_id: str) -> bool:
 
 @bp.get("/api/forms")
 def api_forms():
-    """Every registered form: key, translated title and owning department."""
+    """Every registered form: key, translated title, owning department (code and name)."""
     body = [
-        {"key": key, "title": str(form.title), "department": form.department}
+        {
+            "key": key,
+            "title": str(form.title),
+            "department": form.department,
+            "department_name": department_name(form.department),
+        }
         for key, form in FORMS.items()
     ]
     return _done("diagram_forms_listed", jsonify(body))

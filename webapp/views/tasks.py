@@ -3,11 +3,18 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from werkzeug.datastructures import MultiDict
 
 from forms.registry import get_form_class
 from models import HumanTask, IncidentSource, TaskStatus, db
-from workflows import consent, engine
-from workflows.errors import FormInvalid, RuleFailed, TaskAlreadyCompleted, TaskClaimedByOther
+from workflows import consent, engine, task_drafts
+from workflows.errors import (
+    DraftRefused,
+    FormInvalid,
+    RuleFailed,
+    TaskAlreadyCompleted,
+    TaskClaimedByOther,
+)
 
 from ..access import audit, deny, may_read_victim_name, may_work_on
 from ..case_summary import readable_steps
@@ -16,6 +23,8 @@ from ..transaction import record_incident
 
 bp = Blueprint("tasks", __name__, url_prefix="/tasks")
 CONFLICTS = (TaskAlreadyCompleted, TaskClaimedByOther)
+# A draft's JSON, with room for escaping around task_drafts.MAX_DRAFT_CHARS.
+MAX_DRAFT_REQUEST = 4 * task_drafts.MAX_DRAFT_CHARS
 
 
 def _task(task_id: int, action: str) -> HumanTask:
@@ -28,7 +37,7 @@ def _task(task_id: int, action: str) -> HumanTask:
     return task
 
 
-def _page(task: HumanTask, form, status: int = 200, problem: str | None = None):
+def _page(task: HumanTask, form, status: int = 200, problem: str | None = None, draft=None):
     """The task page, audited as a look at the case."""
     audit(current_user, "task_viewed", task.case, task_id=task.id)
     page = render_template(
@@ -36,6 +45,7 @@ def _page(task: HumanTask, form, status: int = 200, problem: str | None = None):
         task=task,
         step=get_form_class(task.form_key),
         form=form,
+        draft=draft,
         problem=problem,
         steps=readable_steps(current_user, task.case),
         show_name=may_read_victim_name(current_user),
@@ -75,10 +85,32 @@ def _back(task: HumanTask) -> str:
 @bp.get("/<int:task_id>")
 @login_required
 def show(task_id):
-    """The step's purpose, what the case holds, and the form (read-only once done)."""
+    """The step's purpose, what the case holds, and the form (read-only once done), filled
+    with the user's own draft if they left one."""
     task = _task(task_id, "task_viewed")
-    form = get_form_class(task.form_key)() if task.status == TaskStatus.READY else None
-    return _page(task, form)
+    if task.status != TaskStatus.READY:
+        return _page(task, None)
+    draft = task_drafts.draft_for(task, current_user)
+    answers = MultiDict(draft.answers) if draft else None
+    return _page(task, get_form_class(task.form_key)(formdata=answers), draft=draft)
+
+
+@bp.post("/<int:task_id>/draft")
+@login_required
+def save_draft(task_id):
+    """Keep what the user typed so far (JSON `{"answers": {name: [values]}}`); 204."""
+    task = _task(task_id, "task_draft_saved")
+    request.max_content_length = MAX_DRAFT_REQUEST  # a longer body gets 413
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        abort(400)
+    try:
+        task_drafts.save_draft(task, current_user, body.get("answers"))
+    except DraftRefused:
+        abort(400)
+    except TaskAlreadyCompleted:
+        abort(409)
+    return "", 204
 
 
 @bp.post("/<int:task_id>")

@@ -18,6 +18,7 @@ import { SelectEntry, TextFieldEntry, TextAreaEntry } from '@bpmn-io/properties-
 import { h } from '@bpmn-io/properties-panel/preact';
 import camundaModdle from 'camunda-bpmn-moddle/resources/camunda.json';
 import TranslateModule from './translate';
+import { formOptions } from './form_options';
 
 const root = document.getElementById('modeler');
 const config = root ? root.dataset : {};
@@ -55,17 +56,18 @@ function FormEntry(props) {
   const form = lookups.forms.find((candidate) => candidate.key === key);
   const lane = laneOf(element, elementRegistry);
   const elsewhere = form && lane && form.department && form.department !== lane.name;
+  const department = elsewhere ? (form.department_name || form.department) : '';
   return h(SelectEntry, {
     element,
     id,
     label: text('form'),
-    description: elsewhere ? text('form_elsewhere', { department: form.department }) : undefined,
+    description: elsewhere ? text('form_elsewhere', { department }) : undefined,
     getValue: () => getBusinessObject(element).get('camunda:formKey') || '',
     setValue: (value) => modeling.updateProperties(element, { 'camunda:formKey': value || undefined }),
     getOptions: () => {
       const current = getBusinessObject(element).get('camunda:formKey');
       const options = [{ value: '', label: text('no_form') }].concat(
-        lookups.forms.map((form) => ({ value: form.key, label: form.title })));
+        formOptions(lookups.forms, lane ? lane.name : null, text));
       if (current && !lookups.forms.some((form) => form.key === current)) {
         options.push({ value: current, label: text('unknown_form', { key: current }) });
       }
