@@ -21,6 +21,8 @@ from forms.examples import EXAMPLES
 from models import (
     AuditEvent,
     Case,
+    CaseFactChoice,
+    CaseFacts,
     CaseIdentifier,
     CaseMatch,
     ConsentEntry,
@@ -64,6 +66,8 @@ CASE_TABLES = (
     ConsentEntry,
     ReferralLink,
     Referral,
+    CaseFactChoice,
+    CaseFacts,
     CaseIdentifier,
     CaseMatch,
     Document,
