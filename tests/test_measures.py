@@ -70,3 +70,25 @@ def test_each_task_row_carries_the_measure_of_its_step(open_case):
     measures = {row.bpmn_id: row.measure for row in rows}
     assert measures["Task_rescue_identification"] == "二(二)1"
     assert all(measure in BY_CODE for measure in measures.values()), measures
+
+
+def test_the_modeler_is_served_the_catalogue_in_the_managers_language(login, audits):
+    client = login("manager", locale="en")
+    body = client.get("/diagrams/api/measures").get_json()
+    medical = next(m for m in body["measures"] if m["code"] == "二(三)5")
+    assert medical == {
+        "code": "二(三)5",
+        "title": "Basic medical care and physical and psychological rehabilitation",
+        "lead": ["health"],
+        "supporting": ["police", "civil_affairs"],
+    }
+    assert {"code": "health", "name": "Health"} in body["departments"]
+    client.post("/locale", data={"locale": "zh"})
+    body = client.get("/diagrams/api/measures").get_json()
+    assert body["measures"][7]["title"] == "提供基本医疗服务和生理心理康复服务"
+    assert audits("diagram_measures_listed") == 2
+
+
+def test_a_social_worker_may_not_read_the_modeler_catalogue(login, audits):
+    assert login("health").get("/diagrams/api/measures").status_code == 403
+    assert audits("diagrams_refused") == 1

@@ -8,6 +8,7 @@ from forms.consent import GIVERS, METHODS, PURPOSES
 from forms.referrals import KINDS, SERVICES, STATUS_NAMES
 from forms.registry import FORMS
 from models import DEPARTMENTS
+from workflows.measures import BY_CODE as MEASURES
 from workflows.notifications import unread_count
 
 from .access import may_edit_service_levels, may_manage_incidents, may_open_cases
@@ -23,6 +24,14 @@ def department_name(code: str) -> str:
         return code
     name_en, name_zh = _NAMES[code]
     return name_zh if str(get_locale()) == "zh" else name_en
+
+
+def measure_title(code: str | None) -> str:
+    """A plan measure's title in the user's language (its code if unknown)."""
+    measure = MEASURES.get(code)
+    if measure is None:
+        return code or ""
+    return measure.title_zh if str(get_locale()) == "zh" else measure.title_en
 
 
 def step_title(form_key: str) -> str:
@@ -56,6 +65,7 @@ def register_template_helpers(app) -> None:
     app.jinja_env.globals.update(
         department_name=department_name,
         step_title=step_title,
+        measure_title=measure_title,
         format_datetime=format_datetime,
         format_timedelta=format_timedelta,
         current_locale=lambda: str(get_locale()),
