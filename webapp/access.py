@@ -25,7 +25,7 @@ from models import (
     User,
     db,
 )
-from workflows import consent, engine, escalation
+from workflows import accountability, consent, engine, escalation
 from workflows.documents.operations import KIND_CLASSES
 
 # Whose data each department reads besides its own steps: what its work needs, nothing more.
@@ -117,6 +117,14 @@ def may_see_case(user: User, case: Case) -> bool:
         return True
     touched = case_departments(case) | consent.shared_with(case)
     return user.has_role(Role.SOCIAL_WORKER) and bool(codes & touched)
+
+
+def may_read_step_report(user: User, case: Case) -> bool:
+    """Reviewers, managers and the joint office read who did each step of a case, and when
+    (never what the steps recorded)."""
+    if oversees(user):
+        return True
+    return ESCALATION_READER in user.department_codes() and may_see_case(user, case)
 
 
 def escalated_to_oversight(case: Case) -> bool:
@@ -291,6 +299,14 @@ def deny(user: User | None, action: str, case: Case | None, **detail) -> NoRetur
     """Record the refusal in its own commit, and answer 403."""
     record_refusal(user, action, case, **detail)
     abort(403)
+
+
+def step_report_for(user: User, case: Case):
+    """The case's step report if the user may read it (audited as a read), else None."""
+    if not may_read_step_report(user, case):
+        return None
+    audit(user, "step_report_viewed", case)
+    return accountability.step_report(case)
 
 
 def case_for(user: User, number: str, action: str) -> Case:

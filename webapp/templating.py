@@ -4,6 +4,7 @@ from flask_babel import format_datetime, format_timedelta, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from forms.choices import PROVINCES
 from forms.consent import GIVERS, METHODS, PURPOSES
 from forms.referrals import KINDS, SERVICES, STATUS_NAMES
 from forms.registry import FORMS
@@ -24,6 +25,13 @@ def department_name(code: str) -> str:
         return code
     name_en, name_zh = _NAMES[code]
     return name_zh if str(get_locale()) == "zh" else name_en
+
+
+def party_name(code: str) -> str:
+    """Who a case was handed to or from: a department's or province's name, else the code."""
+    if code in _NAMES:
+        return department_name(code)
+    return next((str(p.name) for p in PROVINCES if p.code == code), code)
 
 
 def measure_title(code: str | None) -> str:
@@ -66,6 +74,7 @@ def register_template_helpers(app) -> None:
         department_name=department_name,
         step_title=step_title,
         measure_title=measure_title,
+        party_name=party_name,
         format_datetime=format_datetime,
         format_timedelta=format_timedelta,
         current_locale=lambda: str(get_locale()),

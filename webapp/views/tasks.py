@@ -9,13 +9,15 @@ from models import HumanTask, IncidentSource, TaskStatus, db
 from workflows import engine
 from workflows.errors import FormInvalid, RuleFailed, TaskAlreadyCompleted, TaskClaimedByOther
 
-from ..access import audit, deny, may_read_victim_name, may_work_on
+from ..access import audit, deny, may_read_victim_name, may_work_on, step_report_for
 from ..case_summary import readable_steps
 from ..templating import rule_failed_message, step_title
 from ..transaction import record_incident
 
 bp = Blueprint("tasks", __name__, url_prefix="/tasks")
 CONFLICTS = (TaskAlreadyCompleted, TaskClaimedByOther)
+# Steps that evaluate the case: their page shows who did each step and when.
+REPORT_STEPS = {"closure_review"}
 
 
 def _task(task_id: int, action: str) -> HumanTask:
@@ -39,6 +41,7 @@ def _page(task: HumanTask, form, status: int = 200, problem: str | None = None):
         problem=problem,
         steps=readable_steps(current_user, task.case),
         show_name=may_read_victim_name(current_user),
+        report=step_report_for(current_user, task.case) if task.form_key in REPORT_STEPS else None,
     )
     return page, status
 
