@@ -11,6 +11,7 @@ from .exchange import (
     OutgoingHandover,
     PeerProvince,
 )
+from .facts import CaseFactChoice, CaseFacts
 from .incidents import Incident, IncidentSource
 from .matching import CaseIdentifier, CaseMatch, MatchDecision
 from .people import DEPARTMENT_CODES, DEPARTMENTS, Department, Membership, Role, User
@@ -29,6 +30,8 @@ __all__ = [
     "ApiToken",
     "AuditEvent",
     "Case",
+    "CaseFactChoice",
+    "CaseFacts",
     "CaseIdentifier",
     "CaseMatch",
     "CaseStatus",

@@ -24,6 +24,8 @@ from forms.examples import EXAMPLES
 from models import (
     AuditEvent,
     Case,
+    CaseFactChoice,
+    CaseFacts,
     CaseIdentifier,
     CaseMatch,
     ConsentEntry,
@@ -70,6 +72,8 @@ CASE_TABLES = (
     ConsentEntry,
     ReferralLink,
     Referral,
+    CaseFactChoice,
+    CaseFacts,
     CaseIdentifier,
     CaseMatch,
     Document,

@@ -28,7 +28,7 @@ from models import (
     User,
     db,
 )
-from workflows import consent, engine, escalation
+from workflows import accountability, consent, engine, escalation
 from workflows.documents.operations import KIND_CLASSES
 
 # Whose data each department reads besides its own steps: what its work needs, nothing more.
@@ -168,6 +168,14 @@ def _shared_with(department_ids):
             ~newer,
         )
     )
+
+
+def may_read_step_report(user: User, case: Case) -> bool:
+    """Reviewers, managers and the joint office read who did each step of a case, and when
+    (never what the steps recorded)."""
+    if oversees(user):
+        return True
+    return ESCALATION_READER in user.department_codes() and may_see_case(user, case)
 
 
 def escalated_to_oversight(case: Case) -> bool:
@@ -342,6 +350,14 @@ def deny(user: User | None, action: str, case: Case | None, **detail) -> NoRetur
     """Record the refusal in its own commit, and answer 403."""
     record_refusal(user, action, case, **detail)
     abort(403)
+
+
+def step_report_for(user: User, case: Case):
+    """The case's step report if the user may read it (audited as a read), else None."""
+    if not may_read_step_report(user, case):
+        return None
+    audit(user, "step_report_viewed", case)
+    return accountability.step_report(case)
 
 
 def case_for(user: User, number: str, action: str) -> Case:

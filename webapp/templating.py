@@ -5,10 +5,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from forms.choices import PROVINCES
 from forms.consent import GIVERS, METHODS, PURPOSES
 from forms.referrals import KINDS, SERVICES, STATUS_NAMES
 from forms.registry import FORMS
 from models import DEPARTMENTS
+from workflows.measures import BY_CODE as MEASURES
 from workflows.notifications import unread_count
 
 from .access import may_edit_service_levels, may_manage_incidents, may_open_cases
@@ -57,6 +59,21 @@ def person_name(user) -> str:
     return user.display_name
 
 
+def party_name(code: str) -> str:
+    """Who a case was handed to or from: a department's or province's name, else the code."""
+    if code in _NAMES:
+        return department_name(code)
+    return next((str(p.name) for p in PROVINCES if p.code == code), code)
+
+
+def measure_title(code: str | None) -> str:
+    """A plan measure's title in the user's language (its code if unknown)."""
+    measure = MEASURES.get(code)
+    if measure is None:
+        return code or ""
+    return measure.title_zh if str(get_locale()) == "zh" else measure.title_en
+
+
 def step_title(form_key: str) -> str:
     """A step's title (its form's), translated."""
     form = FORMS.get(form_key)
@@ -91,6 +108,8 @@ def register_template_helpers(app) -> None:
         format_date=format_date,
         person_name=person_name,
         translated=translated,
+        measure_title=measure_title,
+        party_name=party_name,
         format_datetime=format_datetime,
         format_timedelta=format_timedelta,
         current_locale=lambda: str(get_locale()),

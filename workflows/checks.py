@@ -7,6 +7,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 from forms.registry import FORMS, case_fields
 
 from .errors import N_, DiagramInvalid, Problem, ScriptRejected
+from .measures import check_tags
 from .parsing import bpmn_parser, read_xml
 from .scripting import BUILTIN_NAMES, ISO_LITERAL, compile_expression, compile_script
 
@@ -140,6 +141,7 @@ def _check_user_task(filename, node, lane, departments):
             department=FORMS[form_key].department,
             lane=lane,
         )
+    yield from check_tags(filename, node, departments)
     due = node.get(f"{CAMUNDA}dueDate")
     if due:
         try:

@@ -132,6 +132,7 @@ def show(number):
         documents=document_list.readable(current_user, case),
         attach_to=document_list.targets(current_user, case),
         kind_names=document_list.KIND_NAMES,
+        report=access.step_report_for(current_user, case),
     )
 
 

@@ -19,15 +19,16 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from forms.registry import FORMS, case_fields
-from models import IncidentSource, PathwayVersion, ProcessInstance, db
+from models import DEPARTMENT_CODES, IncidentSource, PathwayVersion, ProcessInstance, db
 from workflows import drafts, incidents, migration
 from workflows.errors import DiagramInvalid, RuleFailed, WorkflowError
+from workflows.measures import MEASURES
 from workflows.parsing import MAX_DIAGRAM_BYTES
 from workflows.pathways import CASE_PROCESS, latest_version
 from workflows.versions import diff_files, diff_views
 
 from ..access import audit, deny, may_edit_diagrams
-from ..templating import department_name, translated
+from ..templating import department_name, measure_title, translated
 
 bp = Blueprint("diagrams", __name__, url_prefix="/diagrams")
 
@@ -80,6 +81,24 @@ def api_forms():
         for key, form in FORMS.items()
     ]
     return _done("diagram_forms_listed", jsonify(body))
+
+
+@bp.get("/api/measures")
+def api_measures():
+    """The plan's measures (code, title in the user's language, lead and supporting departments)
+    and the departments a step may name as lead or supporting."""
+    measures = [
+        {
+            "code": m.code,
+            "title": measure_title(m.code),
+            "lead": list(m.lead),
+            "supporting": list(m.supporting),
+        }
+        for m in MEASURES
+    ]
+    departments = [{"code": code, "name": department_name(code)} for code in DEPARTMENT_CODES]
+    body = {"measures": measures, "departments": departments}
+    return _done("diagram_measures_listed", jsonify(body))
 
 
 @bp.get("/api/fields")

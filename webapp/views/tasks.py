@@ -16,7 +16,7 @@ from workflows.errors import (
     TaskClaimedByOther,
 )
 
-from ..access import audit, deny, may_read_victim_name, may_work_on
+from ..access import audit, deny, may_read_victim_name, may_work_on, step_report_for
 from ..case_summary import readable_steps
 from ..templating import person_name, rule_failed_message, step_title
 from ..transaction import record_incident
@@ -25,6 +25,8 @@ bp = Blueprint("tasks", __name__, url_prefix="/tasks")
 CONFLICTS = (TaskAlreadyCompleted, TaskClaimedByOther)
 # A draft's JSON, with room for escaping around task_drafts.MAX_DRAFT_CHARS.
 MAX_DRAFT_REQUEST = 4 * task_drafts.MAX_DRAFT_CHARS
+# Steps that evaluate the case: their page shows who did each step and when.
+REPORT_STEPS = {"closure_review"}
 
 
 def _task(task_id: int, action: str) -> HumanTask:
@@ -50,6 +52,7 @@ def _page(task: HumanTask, form, status: int = 200, problem: str | None = None, 
         steps=readable_steps(current_user, task.case),
         show_name=may_read_victim_name(current_user),
         family_contact_refused=_family_contact_refused(task),
+        report=step_report_for(current_user, task.case) if task.form_key in REPORT_STEPS else None,
     )
     return page, status
 

@@ -2,7 +2,8 @@
  *
  * Built by esbuild (`make vendor`) into webapp/static/vendor/modeler/modeler.bundle.js.
  * What the Homecoming group writes stays standard BPMN + Camunda attributes:
- * camunda:formKey and camunda:dueDate on user tasks, bpmn:conditionExpression on flows
+ * camunda:formKey and camunda:dueDate on user tasks, their plan measure, lead and supporting
+ * departments as camunda:properties (workflows/measures.py), bpmn:conditionExpression on flows
  * leaving a gateway. The page (templates/modeler/edit.html) gives the URLs and the texts.
  */
 import BpmnModeler from 'bpmn-js/lib/Modeler';
@@ -25,7 +26,7 @@ const config = root ? root.dataset : {};
 const T = root ? JSON.parse(document.getElementById('modeler-texts').textContent) : {};
 
 // Filled from the server before the modeler starts; read by the panel components.
-const lookups = { forms: [], fields: [] };
+const lookups = { forms: [], fields: [], measures: [], departments: [] };
 
 const DURATION = /^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$/;
 
@@ -110,6 +111,114 @@ function DepartmentEntry(props) {
   });
 }
 
+// ---- the step's tags: one camunda:properties block per element, other properties kept ----
+
+function propertiesBlock(element) {
+  const extensions = getBusinessObject(element).get('extensionElements');
+  const values = extensions ? extensions.get('values') || [] : [];
+  return values.find((value) => is(value, 'camunda:Properties')) || null;
+}
+
+function tag(element, name) {
+  const block = propertiesBlock(element);
+  const found = block ? (block.get('values') || []).find((p) => p.name === name) : null;
+  return found ? found.value || '' : '';
+}
+
+/* Set (or with an empty value remove) one property, creating the blocks it needs. */
+function setTag(element, name, value, modeling, bpmnFactory) {
+  const bo = getBusinessObject(element);
+  let extensions = bo.get('extensionElements');
+  if (!extensions) {
+    if (!value) { return; }
+    extensions = bpmnFactory.create('bpmn:ExtensionElements', { values: [] });
+    modeling.updateProperties(element, { extensionElements: extensions });
+  }
+  let block = propertiesBlock(element);
+  if (!block) {
+    if (!value) { return; }
+    block = bpmnFactory.create('camunda:Properties', { values: [] });
+    block.$parent = extensions;
+    modeling.updateModdleProperties(element, extensions,
+      { values: (extensions.get('values') || []).concat([block]) });
+  }
+  const values = block.get('values') || [];
+  const existing = values.find((p) => p.name === name);
+  if (!value) {
+    if (existing) { modeling.updateModdleProperties(element, block, { values: values.filter((p) => p !== existing) }); }
+  } else if (existing) {
+    modeling.updateModdleProperties(element, existing, { value });
+  } else {
+    const property = bpmnFactory.create('camunda:Property', { name, value });
+    property.$parent = block;
+    modeling.updateModdleProperties(element, block, { values: values.concat([property]) });
+  }
+}
+
+function MeasureEntry(props) {
+  const { element, id } = props;
+  const modeling = useService('modeling');
+  const bpmnFactory = useService('bpmnFactory');
+  return h(SelectEntry, {
+    element,
+    id,
+    label: text('measure'),
+    description: text('measure_hint'),
+    getValue: () => tag(element, 'measure'),
+    setValue: (value) => setTag(element, 'measure', value, modeling, bpmnFactory),
+    getOptions: () => {
+      const current = tag(element, 'measure');
+      const options = [{ value: '', label: text('no_measure') }].concat(
+        lookups.measures.map((m) => ({ value: m.code, label: `${m.code} ${m.title}` })));
+      if (current && !lookups.measures.some((m) => m.code === current)) {
+        options.push({ value: current, label: text('unknown_measure', { code: current }) });
+      }
+      return options;
+    }
+  });
+}
+
+function LeadEntry(props) {
+  const { element, id } = props;
+  const modeling = useService('modeling');
+  const bpmnFactory = useService('bpmnFactory');
+  return h(SelectEntry, {
+    element,
+    id,
+    label: text('lead'),
+    description: text('lead_hint'),
+    getValue: () => tag(element, 'lead'),
+    setValue: (value) => setTag(element, 'lead', value, modeling, bpmnFactory),
+    getOptions: () => [{ value: '', label: text('no_lead') }].concat(
+      lookups.departments.map((d) => ({ value: d.code, label: d.name })))
+  });
+}
+
+function SupportingEntry(props) {
+  const { element, id } = props;
+  const modeling = useService('modeling');
+  const bpmnFactory = useService('bpmnFactory');
+  const debounce = useService('debounceInput');
+  const known = lookups.departments.map((d) => d.code);
+  return h(TextFieldEntry, {
+    element,
+    id,
+    label: text('supporting'),
+    description: text('supporting_hint', { departments: known.join(', ') }),
+    debounce,
+    getValue: () => tag(element, 'supporting'),
+    setValue: (value) => {
+      const codes = (value || '').split(',').map((code) => code.trim()).filter(Boolean);
+      setTag(element, 'supporting', codes.join(','), modeling, bpmnFactory);
+    },
+    validate: (value) => {
+      const unknown = (value || '').split(',').map((code) => code.trim())
+        .find((code) => code && !known.includes(code));
+      return unknown ? text('supporting_invalid', { code: unknown }) : null;
+    }
+  });
+}
+
 function ConditionEntry(props) {
   const { element, id } = props;
   const modeling = useService('modeling');
@@ -148,7 +257,10 @@ HomecomingProvider.prototype.getGroups = function (element) {
       entries = [
         { id: 'homecoming-form', component: FormEntry },
         { id: 'homecoming-due', component: DueEntry },
-        { id: 'homecoming-department', component: DepartmentEntry }
+        { id: 'homecoming-department', component: DepartmentEntry },
+        { id: 'homecoming-measure', component: MeasureEntry },
+        { id: 'homecoming-lead', component: LeadEntry },
+        { id: 'homecoming-supporting', component: SupportingEntry }
       ];
     } else if (is(element, 'bpmn:SequenceFlow') && element.source &&
                is(element.source, 'bpmn:Gateway')) {
@@ -330,9 +442,10 @@ async function onDownload() {
 let dirty = false;
 
 async function start() {
-  const [forms, fields, xml] = await Promise.all([
+  const [forms, fields, measures, xml] = await Promise.all([
     fetchJSON(config.formsUrl).catch(() => []),
     fetchJSON(config.fieldsUrl).catch(() => []),
+    fetchJSON(config.measuresUrl).catch(() => ({ measures: [], departments: [] })),
     fetch(config.xmlUrl, { credentials: 'same-origin' }).then((response) => {
       if (!response.ok) { throw new Error(text('load_failed')); }
       return response.text();
@@ -340,6 +453,8 @@ async function start() {
   ]);
   lookups.forms = forms;
   lookups.fields = fields;
+  lookups.measures = measures.measures;
+  lookups.departments = measures.departments;
   modeler = new BpmnModeler({
     container: $('#canvas'),
     propertiesPanel: {
