@@ -12,6 +12,14 @@ from .exchange import (
     PeerProvince,
 )
 from .incidents import Incident, IncidentSource
+from .indicators import (
+    CLOSED_PHASE,
+    CaseIndicator,
+    PhaseDuration,
+    TaskCount,
+    TaskDuration,
+    VictimCount,
+)
 from .matching import CaseIdentifier, CaseMatch, MatchDecision
 from .people import DEPARTMENT_CODES, DEPARTMENTS, Department, Membership, Role, User
 from .processes import DiagramDraft, DiagramVersion, PathwayVersion, ProcessInstance
@@ -22,12 +30,14 @@ from .timeline import AuditEvent, EventType, TimelineEvent
 from .tokens import ApiToken, TokenScope
 
 __all__ = [
+    "CLOSED_PHASE",
     "DEPARTMENTS",
     "DEPARTMENT_CODES",
     "ApiToken",
     "AuditEvent",
     "Case",
     "CaseIdentifier",
+    "CaseIndicator",
     "CaseMatch",
     "CaseStatus",
     "ConsentEntry",
@@ -55,15 +65,19 @@ __all__ = [
     "OutgoingHandover",
     "PathwayVersion",
     "PeerProvince",
+    "PhaseDuration",
     "ProcessInstance",
     "Referral",
     "ReferralLink",
     "ReferralStatus",
     "Role",
     "ServiceLevel",
+    "TaskCount",
+    "TaskDuration",
     "TaskStatus",
     "TimelineEvent",
     "TokenScope",
     "User",
+    "VictimCount",
     "db",
 ]

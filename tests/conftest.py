@@ -22,6 +22,7 @@ from models import (
     AuditEvent,
     Case,
     CaseIdentifier,
+    CaseIndicator,
     CaseMatch,
     ConsentEntry,
     Department,
@@ -36,12 +37,16 @@ from models import (
     Notification,
     OutgoingHandover,
     PathwayVersion,
+    PhaseDuration,
     ProcessInstance,
     Referral,
     ReferralLink,
     Role,
+    TaskCount,
+    TaskDuration,
     TimelineEvent,
     User,
+    VictimCount,
     db,
 )
 from models.processes import pathway_diagrams
@@ -54,6 +59,11 @@ from workflows.routing import sync_departments
 
 ROOT = Path(__file__).resolve().parent.parent
 CASE_TABLES = (
+    VictimCount,
+    PhaseDuration,
+    TaskCount,
+    TaskDuration,
+    CaseIndicator,
     IncomingHandover,
     OutgoingHandover,
     Incident,
