@@ -23,6 +23,7 @@ from .fields import (
     ShortTextField,
     YesNoField,
 )
+from .htcds import PLACE_CHOICES
 from .sensitivity import Sensitivity as S
 
 REPORT_TYPES = [
@@ -74,6 +75,10 @@ class CaseOpenForm(TaskForm):
     )
     report_location = ShortTextField(
         _l("Place of rescue or disappearance (county or city)"), sensitivity=S.LOCATION
+    )
+    # The county (GB/T 2260) the evaluation counts rescues by (SDG 16.2.2, HTCDS).
+    rescue_place = ChoiceField(
+        _l("County of rescue or disappearance"), PLACE_CHOICES, sensitivity=S.LOCATION
     )
     age = AgeField(_l("Estimated age"))
     sex = RadioChoiceField(_l("Sex"), SEXES)

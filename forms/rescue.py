@@ -14,6 +14,12 @@ from .fields import (
     ShortTextField,
     YesNoField,
 )
+from .htcds import (
+    EXPLOITATION_CHOICES,
+    MEANS_OF_CONTROL_CHOICES,
+    PLACE_CHOICES,
+    RECRUITER_RELATION_CHOICES,
+)
 from .sensitivity import Sensitivity as S
 
 AGE_EVIDENCE = [
@@ -68,8 +74,42 @@ class IdentificationForm(TaskForm):
     )
     trafficking_confirmed = YesNoField(_l("Confirmed as a victim of trafficking"))
     criminal_case_filed = YesNoField(_l("A criminal case has been filed against the traffickers"))
+    # What the evaluation counts (HTCDS v2, forms/htcds.py): several types and means each.
+    exploitation_types = MultiChoiceField(_l("Types of exploitation"), EXPLOITATION_CHOICES)
+    means_of_control = MultiChoiceField(_l("Means of control used"), MEANS_OF_CONTROL_CHOICES)
+    # Sensitive: narrows down who the trafficker is.
+    recruiter_relation = ChoiceField(
+        _l("Relation of the victim to the recruiter"),
+        RECRUITER_RELATION_CHOICES,
+        sensitivity=S.IDENTITY,
+    )
+    recruitment_place = ChoiceField(
+        _l("County where the victim was recruited"),
+        PLACE_CHOICES,
+        required=False,
+        placeholder=_l("Not known"),
+        sensitivity=S.LOCATION,
+    )
+    exploitation_place = ChoiceField(
+        _l("County where the victim was exploited"),
+        PLACE_CHOICES,
+        required=False,
+        placeholder=_l("Not known"),
+        sensitivity=S.LOCATION,
+    )
     # Sensitive: police only.
     identification_notes = NotesField(_l("Identification notes"), sensitivity=S.IDENTITY)
+
+    def validate(self, extra_validators=None) -> bool:
+        """Every field's checks, then: a confirmed victim was trafficked for some exploitation."""
+        valid = super().validate(extra_validators)
+        if self.trafficking_confirmed.data and not self.exploitation_types.data:
+            self.exploitation_types.errors = [
+                *self.exploitation_types.errors,
+                str(_l("Choose at least one type of exploitation.")),
+            ]
+            return False
+        return valid
 
 
 class DnaSamplingForm(TaskForm):

@@ -11,6 +11,7 @@ from .exchange import (
     OutgoingHandover,
     PeerProvince,
 )
+from .facts import CaseFactChoice, CaseFacts
 from .incidents import Incident, IncidentSource
 from .indicators import (
     CLOSED_PHASE,
@@ -36,6 +37,8 @@ __all__ = [
     "ApiToken",
     "AuditEvent",
     "Case",
+    "CaseFactChoice",
+    "CaseFacts",
     "CaseIdentifier",
     "CaseIndicator",
     "CaseMatch",

@@ -21,6 +21,8 @@ from forms.examples import EXAMPLES
 from models import (
     AuditEvent,
     Case,
+    CaseFactChoice,
+    CaseFacts,
     CaseIdentifier,
     CaseIndicator,
     CaseMatch,
@@ -74,6 +76,8 @@ CASE_TABLES = (
     ConsentEntry,
     ReferralLink,
     Referral,
+    CaseFactChoice,
+    CaseFacts,
     CaseIdentifier,
     CaseMatch,
     Document,

@@ -21,7 +21,7 @@ from models import (
     db,
 )
 
-from . import incidents, timeline
+from . import facts, incidents, timeline
 from .errors import (
     FormInvalid,
     NotYourDepartment,
@@ -93,6 +93,7 @@ def open_case(data: Mapping | TaskForm, actor: User, victim_name: str, version=N
         if m.department and m.department.code == case_opener()
     )
     timeline.record(case, EventType.CASE_OPENED, actor=actor, department=department, data=case_data)
+    facts.record(case, CASE_OPEN_FORM, case_data)
     index_case(case)
     workflow = new_workflow(pathway(version).specs, case_data)
     instance = ProcessInstance(case_id=case.id, pathway_version=version, state="")
@@ -148,6 +149,7 @@ def complete_task(task_id: int, data: Mapping | TaskForm, actor: User) -> HumanT
         spiff_task.data.update(clean)
         spiff_task.run()
         _record_completion(task, actor, clean)
+        facts.record(task.case, task.form_key, clean)
         if task.form_key in IDENTIFYING_FORMS:
             index_case(task.case)
         step.advance()
