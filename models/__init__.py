@@ -4,6 +4,7 @@ from .base import db
 from .cases import Case, CaseStatus
 from .consent import ConsentEntry, ConsentGiver, ConsentMethod, ConsentPurpose
 from .documents import Document, DocumentKind
+from .evaluations import Evaluation
 from .exchange import (
     DeliveryStatus,
     HandoverStatus,
@@ -54,6 +55,7 @@ __all__ = [
     "Document",
     "DocumentKind",
     "Escalation",
+    "Evaluation",
     "EventType",
     "HandoverStatus",
     "HumanTask",

@@ -69,8 +69,8 @@ class PhaseDuration(db.Model):
 
 
 class TaskCount(db.Model):
-    """A department's tasks for one plan measure and place of rescue on one day: received, completed, on time;
-    and the hand-overs it received that day (measure "")."""
+    """A department's tasks for one plan measure and place of rescue on one day: received,
+    completed, on time; and the hand-overs it received that day (measure "")."""
 
     __tablename__ = "task_counts"
 

@@ -8,6 +8,12 @@ from flask_babel import lazy_gettext as _l
 
 from forms.choices import COUNTRY_CHOICES, PROVINCE_CHOICES
 from forms.closure import OUTCOMES
+from forms.htcds import (
+    EXPLOITATION_CHOICES,
+    MEANS_OF_CONTROL_CHOICES,
+    PLACE_CHOICES,
+    RECRUITER_RELATION_CHOICES,
+)
 from forms.intake import REPORT_TYPES, SEXES
 from workflows.evaluation.suppression import Hidden
 
@@ -29,6 +35,10 @@ VALUE_NAMES = {
     "origin_province": dict(PROVINCE_CHOICES),
     "outcome": dict(OUTCOMES) | {"closed_early": _l("Closed early")},
     "child": {"child": _l("Child (under 18)"), "adult": _l("Adult")},
+    "exploitation": dict(EXPLOITATION_CHOICES),
+    "means_of_control": dict(MEANS_OF_CONTROL_CHOICES),
+    "recruiter_relation": dict(RECRUITER_RELATION_CHOICES),
+    "rescue_place": dict(PLACE_CHOICES),
 }
 VICTIM_BREAKDOWNS = (
     ("sex", _l("Victims by sex")),
@@ -165,11 +175,23 @@ def pathway_tables(figures: dict) -> list[Table]:
 
 def measures_tables(rows: list[dict]) -> list[Table]:
     """The measures page's table."""
-    columns = [_("Measure"), _("Received"), _("Completed"), _("On time"), _("Waiting"),
-               _("Overdue")]
+    columns = [
+        _("Measure"),
+        _("Received"),
+        _("Completed"),
+        _("On time"),
+        _("Waiting"),
+        _("Overdue"),
+    ]
     body = [
-        [step_title(r["measure"]), r["received"], r["completed"], r["on_time"], r["waiting"],
-         r["overdue"]]
+        [
+            step_title(r["measure"]),
+            r["received"],
+            r["completed"],
+            r["on_time"],
+            r["waiting"],
+            r["overdue"],
+        ]
         for r in rows
     ]
     return [Table("measures", _("Plan measures carried out"), columns, body)]
@@ -177,11 +199,25 @@ def measures_tables(rows: list[dict]) -> list[Table]:
 
 def departments_tables(rows: list[dict]) -> list[Table]:
     """The accountability scorecard and each department's trend."""
-    columns = [_("Department"), _("Tasks received"), _("Completed"), _("Completed on time"),
-               _("Overdue now"), _("Median days to complete"), _("Hand-overs received")]
+    columns = [
+        _("Department"),
+        _("Tasks received"),
+        _("Completed"),
+        _("Completed on time"),
+        _("Overdue now"),
+        _("Median days to complete"),
+        _("Hand-overs received"),
+    ]
     body = [
-        [department_name(r["department"]), r["received"], r["completed"], r["on_time"],
-         r["overdue"], r["median_days"], r["handovers"]]
+        [
+            department_name(r["department"]),
+            r["received"],
+            r["completed"],
+            r["on_time"],
+            r["overdue"],
+            r["median_days"],
+            r["handovers"],
+        ]
         for r in rows
     ]
     periods = sorted({p for r in rows for p in r["trend"]})

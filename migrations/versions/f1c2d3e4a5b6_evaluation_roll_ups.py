@@ -1,7 +1,7 @@
-"""The evaluation's roll-ups: case indicators, victim, phase and task counts
+"""The evaluation's roll-ups (case indicators, victim, phase and task counts); frozen evaluations
 
 Revision ID: f1c2d3e4a5b6
-Revises: e3a8c4d1f6b2
+Revises: f1c2a3b4d5e6
 Create Date: 2026-12-03 06:30:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'f1c2d3e4a5b6'
-down_revision = 'e3a8c4d1f6b2'
+down_revision = 'f1c2a3b4d5e6'
 branch_labels = None
 depends_on = None
 
@@ -92,7 +92,25 @@ def upgrade():
         )
 
 
+    op.create_table(
+        'evaluations',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('title', sa.String(length=200), nullable=False),
+        sa.Column('kind', sa.String(length=10), nullable=False),
+        sa.Column('period_start', sa.Date(), nullable=False),
+        sa.Column('period_end', sa.Date(), nullable=False),
+        sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+        sa.Column('created_by_id', sa.Integer(), nullable=False),
+        sa.Column('figures', sa.Text(), nullable=False),
+        sa.Column('content_hash', sa.String(length=64), nullable=False),
+        sa.ForeignKeyConstraint(['created_by_id'], ['users.id'],
+                                name=op.f('fk_evaluations_created_by_id_users')),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_evaluations')),
+    )
+
+
 def downgrade():
+    op.drop_table('evaluations')
     for name in ('task_durations', 'task_counts', 'phase_durations', 'victim_counts'):
         op.drop_table(name)
     op.drop_index('ix_case_indicators_phase', table_name='case_indicators')

@@ -48,7 +48,7 @@ def age_band(age: int | None) -> str:
 
 
 def child_or_adult(age: int | None) -> str:
-    """"child", "adult" or "unknown"."""
+    """ "child", "adult" or "unknown"."""
     if age is None:
         return "unknown"
     return "child" if age < CHILD_AGE else "adult"

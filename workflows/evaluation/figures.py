@@ -54,7 +54,7 @@ def _next_month(month: date) -> date:
 
 
 def period_of(day: date, grain: str) -> str:
-    """"2026-03", "2026-Q1" or "2026" for a day."""
+    """ "2026-03", "2026-Q1" or "2026" for a day."""
     if grain == "year":
         return f"{day.year}"
     if grain == "quarter":
@@ -130,9 +130,7 @@ def _phase_durations(filters: Filters) -> dict:
         query.group_by(PhaseDuration.phase, PhaseDuration.days)
     ):
         histograms[phase][days] = int(count)
-    return {
-        phase: _summary(histograms[phase]) for phase in PHASES if histograms.get(phase)
-    }
+    return {phase: _summary(histograms[phase]) for phase in PHASES if histograms.get(phase)}
 
 
 def _summary(histogram: dict[int, int]) -> dict:
@@ -167,8 +165,12 @@ def _task_totals(filters: Filters, by) -> dict:
     ).where(*filters.months(TaskCount.day), *_where(filters, TaskCount))
     totals = {}
     for *key, received, completed, on_time, handovers in db.session.execute(query.group_by(*by)):
-        totals[tuple(key)] = [int(received or 0), int(completed or 0), int(on_time or 0),
-                              int(handovers or 0)]
+        totals[tuple(key)] = [
+            int(received or 0),
+            int(completed or 0),
+            int(on_time or 0),
+            int(handovers or 0),
+        ]
     return totals
 
 
@@ -212,8 +214,16 @@ def measures(filters: Filters, now: datetime) -> list[dict]:
             continue  # hand-overs carry no measure
         received, completed, on_time, _ = totals.get(key, [0, 0, 0, 0])
         waiting, overdue = ready.get(key, (0, 0))
-        rows.append({"measure": key[0], "received": received, "completed": completed,
-                     "on_time": on_time, "waiting": waiting, "overdue": overdue})
+        rows.append(
+            {
+                "measure": key[0],
+                "received": received,
+                "completed": completed,
+                "on_time": on_time,
+                "waiting": waiting,
+                "overdue": overdue,
+            }
+        )
     return rows
 
 
@@ -234,16 +244,18 @@ def departments(filters: Filters, now: datetime) -> list[dict]:
         if allowed and code not in allowed:
             continue
         received, completed, on_time, handovers = totals.get((department_id,), [0, 0, 0, 0])
-        rows.append({
-            "department": code,
-            "received": received,
-            "completed": completed,
-            "on_time": on_time,
-            "overdue": ready.get((department_id,), (0, 0))[1],
-            "median_days": medians.get(department_id),
-            "handovers": handovers,
-            "trend": trend.get(department_id, {}),
-        })
+        rows.append(
+            {
+                "department": code,
+                "received": received,
+                "completed": completed,
+                "on_time": on_time,
+                "overdue": ready.get((department_id,), (0, 0))[1],
+                "median_days": medians.get(department_id),
+                "handovers": handovers,
+                "trend": trend.get(department_id, {}),
+            }
+        )
     return rows
 
 
@@ -269,4 +281,3 @@ def _trend(filters: Filters) -> dict[int, dict[str, int]]:
     for department_id, month, count in db.session.execute(query):
         trend[department_id][period_of(month, filters.grain)] += int(count)
     return {d: dict(sorted(t.items())) for d, t in trend.items()}
-

@@ -16,8 +16,8 @@ def page_figures(page: str, filters: Filters, now: datetime, *, suppressed: bool
     if page == "pathway":
         raw = figures.pathway(filters, now)
         return safe_figures.pathway(raw) if suppressed else raw
-    rows = figures.measures(filters, now) if page == "measures" else figures.departments(
-        filters, now
+    rows = (
+        figures.measures(filters, now) if page == "measures" else figures.departments(filters, now)
     )
     return safe_figures.rows(rows) if suppressed else rows
 
