@@ -3,11 +3,15 @@ the user's language; every count suppressed (k = 11) whoever downloads it."""
 
 import csv
 import io
+import os
+import tempfile
 from functools import lru_cache
 from pathlib import Path
 
 from flask_babel import gettext as _
+from fontTools.ttLib import TTCollection
 from fpdf import FPDF
+from fpdf.fonts import FontFace
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -79,13 +83,27 @@ def to_xlsx(evaluation: Evaluation) -> bytes:
 
 @lru_cache(maxsize=1)
 def cjk_font() -> str:
-    """The path of an installed Noto CJK font."""
+    """The path of an installed Noto CJK font; from Debian's collection (.ttc, which fpdf2
+    does not read) its Simplified Chinese face, written once into the temporary directory."""
     for directory in FONT_DIRS:
         for name in FONT_NAMES:
             found = sorted(Path(directory).rglob(name)) if Path(directory).is_dir() else []
             if found:
-                return str(found[0])
+                return _single_face(found[0]) if found[0].suffix == ".ttc" else str(found[0])
     raise NoCjkFont("install Debian's fonts-noto-cjk")
+
+
+def _single_face(collection: Path) -> str:
+    target = Path(tempfile.gettempdir()) / f"homecoming-{collection.stem}-sc.otf"
+    if not target.exists():
+        fonts = TTCollection(str(collection)).fonts
+        face = next(
+            (f for f in fonts if "SC" in f["name"].getDebugName(1)), fonts[min(2, len(fonts) - 1)]
+        )
+        partial = target.with_suffix(f".{os.getpid()}.tmp")
+        face.save(str(partial))
+        partial.replace(target)  # atomic: another worker never reads half a font
+    return str(target)
 
 
 def to_pdf(evaluation: Evaluation) -> bytes:
@@ -94,7 +112,7 @@ def to_pdf(evaluation: Evaluation) -> bytes:
     pdf = FPDF(format="A4")
     pdf.set_auto_page_break(True, margin=15)
     font = cjk_font()
-    pdf.add_font("cjk", fname=font, collection_font_number=2 if font.endswith(".ttc") else 0)
+    pdf.add_font("cjk", fname=font)
     pdf.set_title(evaluation.title)
     pdf.add_page()
     pdf.set_font("cjk", size=16)
@@ -121,7 +139,8 @@ def _pdf_table(pdf: FPDF, table: Table) -> None:
     if table.chart:
         _pdf_bars(pdf, table)
     pdf.set_font("cjk", size=8)
-    with pdf.table(text_align="LEFT", first_row_as_headings=True, line_height=5) as grid:
+    headings = FontFace(emphasis=None, fill_color=(225, 230, 240))
+    with pdf.table(text_align="LEFT", headings_style=headings, line_height=5) as grid:
         grid.row([str(c) for c in table.columns])
         for row in table.rows:
             grid.row([str(row[0]), *(str(cell(v)) for v in row[1:])])

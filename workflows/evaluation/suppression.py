@@ -5,7 +5,8 @@ exactly from the totals published with it.
 A group is a set of cells with a published total (a breakdown and its total, a table's row
 or column and its margin). A hidden small cell lies in 1..10 and a hidden complementary cell in
 11.. (complementary cells are chosen among non-zero counts), so a hidden cell is recoverable
-when the group's total leaves it a single possible value.
+when the group's total leaves it a single possible value. A group that no choice protects
+(e.g. 1 and 11 of a total of 12) is withheld whole: every cell, zeros too, shows "*".
 """
 
 from collections.abc import Hashable, Iterable
@@ -16,15 +17,13 @@ K = 11
 
 @dataclass(frozen=True)
 class Hidden:
-    """A suppressed cell: small (1..K-1) or complementary (hides a small one)."""
+    """A suppressed cell: small (1..K-1), complementary (hides a small one, so K..) or, None,
+    withheld with its whole group (any count)."""
 
-    small: bool
+    small: bool | None
 
     def __str__(self) -> str:
         return f"<{K}" if self.small else "*"
-
-    def __json__(self) -> str:
-        return str(self)
 
 
 def is_small(count: int) -> bool:
@@ -33,12 +32,14 @@ def is_small(count: int) -> bool:
 
 
 def _bounds(hidden: dict, key: Hashable) -> tuple[int, float]:
+    if hidden[key] is None:
+        return 0, float("inf")
     return (1, K - 1) if hidden[key] else (K, float("inf"))
 
 
 def recoverable(total: int | None, cells: dict, hidden: dict) -> set:
-    """Hidden cells (keys of `hidden`, True for small) of one group whose exact value follows
-    from the group's total and its shown cells."""
+    """Hidden cells (keys of `hidden`: True small, False complementary, None withheld) of one
+    group whose exact value follows from the group's total and its shown cells."""
     if total is None or not hidden:
         return set()
     rest = total - sum(v for k, v in cells.items() if k not in hidden)
@@ -73,8 +74,10 @@ def _protect_group(cells: dict, hidden: dict, total, members: list) -> bool:
     changed = False
     while mine and recoverable(total, group, mine):
         candidates = sorted((v, str(k), k) for k, v in group.items() if k not in mine and v > 0)
-        if not candidates:
-            break  # everything non-zero is hidden already: only the total is known
+        if not candidates:  # everything non-zero is hidden: withhold the whole group
+            for member in members:
+                mine[member] = hidden[member] = None
+            return True
         key = candidates[0][2]
         mine[key] = hidden[key] = False
         changed = True
