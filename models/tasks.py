@@ -37,6 +37,8 @@ class HumanTask(db.Model):
     process_id: Mapped[str] = mapped_column(String(100))
     name: Mapped[str] = mapped_column(String(200))
     form_key: Mapped[str] = mapped_column(String(100))
+    # The plan measure the step carries out (its `measure` tag, workflows/measures.py).
+    measure: Mapped[str | None] = mapped_column(String(20), index=True)
     department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"))
     status: Mapped[TaskStatus] = mapped_column(
         db.Enum(TaskStatus, native_enum=False, length=10), default=TaskStatus.READY

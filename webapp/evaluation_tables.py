@@ -3,6 +3,7 @@ language: what the pages show and what CSV, XLSX and PDF exports write."""
 
 from dataclasses import dataclass, field
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -16,6 +17,7 @@ from forms.htcds import (
 )
 from forms.intake import REPORT_TYPES, SEXES
 from workflows.evaluation.suppression import Hidden
+from workflows.measures import BY_CODE
 
 from .templating import department_name, step_title
 
@@ -85,6 +87,14 @@ def value_name(dimension: str, value: str) -> str:
     if value == "unknown":
         return _("Not recorded")
     return str(VALUE_NAMES.get(dimension, {}).get(value, value))
+
+
+def measure_name(code: str) -> str:
+    """A plan measure's code and title in the user's language (a form's title if untagged)."""
+    measure = BY_CODE.get(code)
+    if measure is None:
+        return step_title(code)
+    return f"{code} {measure.title_zh if str(get_locale()) == 'zh' else measure.title_en}"
 
 
 def cell(value) -> int | str:

@@ -7,6 +7,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 from forms.registry import FORMS, case_fields
 
 from .errors import DiagramInvalid, Problem, ScriptRejected
+from .measures import check_tags
 from .parsing import bpmn_parser, read_xml
 from .scripting import BUILTIN_NAMES, ISO_LITERAL, compile_expression, compile_script
 
@@ -132,6 +133,7 @@ def _check_user_task(filename, node, lane, departments):
             f"form {form_key!r} belongs to "
             f"{FORMS[form_key].department}, but the task is in the {lane} lane",
         )
+    yield from check_tags(filename, node, departments)
     due = node.get(f"{CAMUNDA}dueDate")
     if due:
         try:

@@ -1,6 +1,28 @@
 """Domain errors raised by the engine; the web layer and CLI turn them into answers."""
 
 
+def N_(text: str) -> str:
+    """Mark a text for translation where it is defined; it is translated where it is used."""
+    return text
+
+
+class Message(str):
+    """An English text built from a marked template: the web layer translates the template.
+
+    It is the English string itself (the CLI prints it, tests compare it), and keeps the
+    template and its values so that `gettext(message.template, **message.params)` gives
+    the reader's language.
+    """
+
+    template: str
+    params: dict
+
+    def __new__(cls, template: str, **params):
+        self = super().__new__(cls, template % params if params else template)
+        self.template, self.params = template, params
+        return self
+
+
 class WorkflowError(Exception):
     """Base class of every error the engine raises on purpose."""
 
@@ -83,8 +105,11 @@ class MigrationRefused(WorkflowError):
 class Problem:
     """One thing wrong with a diagram: the file, the element (if any) and what is wrong."""
 
-    def __init__(self, file: str, element: str | None, message: str, severity: str = "error"):
-        self.file, self.element, self.message, self.severity = file, element, message, severity
+    def __init__(
+        self, file: str, element: str | None, message: str, severity: str = "error", **params
+    ):
+        self.file, self.element, self.severity = file, element, severity
+        self.message = Message(message, **params)
 
     def __str__(self):
         where = f"{self.file}: {self.element}" if self.element else self.file

@@ -10,6 +10,7 @@ from models import DEPARTMENTS, Department, HumanTask, TaskStatus, db
 
 from . import service_levels
 from .errors import UnknownDepartment
+from .measures import parse_tags
 
 
 def sync_departments() -> dict[str, Department]:
@@ -75,6 +76,7 @@ def sync_tasks(instance, workflow, pathway) -> list[HumanTask]:
             process_id=task.workflow.spec.name,
             name=task.task_spec.bpmn_name or task.task_spec.bpmn_id,
             form_key=task.task_spec.form.key,
+            measure=parse_tags(getattr(task.task_spec, "extensions", None) or {}).measure,
             department=department_for(task, departments),
             **service_levels.terms(task, pathway, task.task_spec.form.key),
         )

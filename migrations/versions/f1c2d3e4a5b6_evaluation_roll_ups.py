@@ -1,7 +1,7 @@
 """The evaluation's roll-ups (case indicators, victim, phase and task counts); frozen evaluations
 
 Revision ID: f1c2d3e4a5b6
-Revises: f1c2a3b4d5e6
+Revises: a7b8c9d0e1f2
 Create Date: 2026-12-03 06:30:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'f1c2d3e4a5b6'
-down_revision = 'f1c2a3b4d5e6'
+down_revision = 'a7b8c9d0e1f2'
 branch_labels = None
 depends_on = None
 

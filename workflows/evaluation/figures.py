@@ -228,7 +228,7 @@ def measures(filters: Filters, now: datetime) -> list[dict]:
 
 
 def _measure_column():
-    return getattr(HumanTask, "measure", None) or HumanTask.form_key
+    return func.coalesce(HumanTask.measure, HumanTask.form_key)
 
 
 def departments(filters: Filters, now: datetime) -> list[dict]:

@@ -47,8 +47,8 @@ def whole_days(start: datetime, end: datetime) -> int:
 
 
 def measure_of(task: HumanTask) -> str:
-    """The plan measure a task carries out (its form key while its step names none)."""
-    return getattr(task, "measure", None) or task.form_key
+    """The plan measure a task carries out (its form key if its step names none)."""
+    return task.measure or task.form_key
 
 
 def record(case: Case, kind: str, *, department=None, task=None, data=None, at=None) -> None:
