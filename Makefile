@@ -18,6 +18,9 @@ MODELER_STAMP := webapp/static/vendor/.stamp-modeler
 # The API's browsable page (/api/v1/docs): Swagger UI's ready bundle.
 SWAGGER      := webapp/static/vendor/swagger-ui
 SWAGGER_STAMP := webapp/static/vendor/.stamp-swagger-ui
+# The evaluation pages' charts: Apache ECharts' ready bundle.
+ECHARTS      := webapp/static/vendor/echarts
+ECHARTS_STAMP := webapp/static/vendor/.stamp-echarts
 # DEMO ONLY, published here: `make run`'s data are readable by anyone with this repository.
 # Production sets its own HOMECOMING_DATA_KEY or HOMECOMING_DATA_KEY_FILE (see the README).
 DEMO_DATA_KEY := ZGVtby1vbmx5LWtleS1wdWJsaXNoZWQtbm90LXNlY3I=
@@ -36,7 +39,7 @@ $(STAMP): setup.cfg pyproject.toml
 	$(VENV)/bin/pip install -q -e '.[test]'
 	touch $@
 
-vendor: $(VENDOR_STAMP) $(MODELER_STAMP) $(SWAGGER_STAMP)
+vendor: $(VENDOR_STAMP) $(MODELER_STAMP) $(SWAGGER_STAMP) $(ECHARTS_STAMP)
 
 $(NPM_STAMP): package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund
@@ -65,6 +68,12 @@ $(SWAGGER_STAMP): $(NPM_STAMP)
 	mkdir -p $(SWAGGER)
 	cp node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui.css \
 	   $(SWAGGER)/
+	touch $@
+
+$(ECHARTS_STAMP): $(NPM_STAMP)
+	rm -rf $(ECHARTS)
+	mkdir -p $(ECHARTS)
+	cp node_modules/echarts/dist/echarts.min.js node_modules/echarts/LICENSE $(ECHARTS)/
 	touch $@
 
 browser: $(CHROMIUM)

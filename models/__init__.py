@@ -4,6 +4,7 @@ from .base import db
 from .cases import Case, CaseStatus
 from .consent import ConsentEntry, ConsentGiver, ConsentMethod, ConsentPurpose
 from .documents import Document, DocumentKind
+from .evaluations import Evaluation
 from .exchange import (
     DeliveryStatus,
     HandoverStatus,
@@ -13,6 +14,14 @@ from .exchange import (
 )
 from .facts import CaseFactChoice, CaseFacts
 from .incidents import Incident, IncidentSource
+from .indicators import (
+    CLOSED_PHASE,
+    CaseIndicator,
+    PhaseDuration,
+    TaskCount,
+    TaskDuration,
+    VictimCount,
+)
 from .matching import CaseIdentifier, CaseMatch, MatchDecision
 from .people import DEPARTMENT_CODES, DEPARTMENTS, Department, Membership, Role, User
 from .processes import DiagramDraft, DiagramVersion, PathwayVersion, ProcessInstance
@@ -25,6 +34,7 @@ from .timeline import AuditEvent, EventType, TimelineEvent
 from .tokens import ApiToken, TokenScope
 
 __all__ = [
+    "CLOSED_PHASE",
     "DEPARTMENTS",
     "DEPARTMENT_CODES",
     "ApiToken",
@@ -33,6 +43,7 @@ __all__ = [
     "CaseFactChoice",
     "CaseFacts",
     "CaseIdentifier",
+    "CaseIndicator",
     "CaseMatch",
     "CaseStatus",
     "ConsentEntry",
@@ -46,6 +57,7 @@ __all__ = [
     "Document",
     "DocumentKind",
     "Escalation",
+    "Evaluation",
     "EventType",
     "HandoverStatus",
     "HumanTask",
@@ -61,6 +73,7 @@ __all__ = [
     "OutgoingHandover",
     "PathwayVersion",
     "PeerProvince",
+    "PhaseDuration",
     "ProcessInstance",
     "Referral",
     "ReferralLink",
@@ -68,10 +81,13 @@ __all__ = [
     "Role",
     "SavedView",
     "ServiceLevel",
+    "TaskCount",
     "TaskDraft",
+    "TaskDuration",
     "TaskStatus",
     "TimelineEvent",
     "TokenScope",
     "User",
+    "VictimCount",
     "db",
 ]

@@ -27,6 +27,7 @@ from models import (
     CaseFactChoice,
     CaseFacts,
     CaseIdentifier,
+    CaseIndicator,
     CaseMatch,
     ConsentEntry,
     Department,
@@ -41,14 +42,18 @@ from models import (
     Notification,
     OutgoingHandover,
     PathwayVersion,
+    PhaseDuration,
     ProcessInstance,
     Referral,
     ReferralLink,
     Role,
     SavedView,
+    TaskCount,
     TaskDraft,
+    TaskDuration,
     TimelineEvent,
     User,
+    VictimCount,
     db,
 )
 from models.processes import pathway_diagrams
@@ -62,6 +67,11 @@ from workflows.routing import sync_departments
 ROOT = Path(__file__).resolve().parent.parent
 CASE_TABLES = (
     SavedView,
+    VictimCount,
+    PhaseDuration,
+    TaskCount,
+    TaskDuration,
+    CaseIndicator,
     IncomingHandover,
     OutgoingHandover,
     Incident,

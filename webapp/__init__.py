@@ -24,6 +24,8 @@ from .views import (
     diagrams,
     directory,
     documents,
+    evaluation,
+    frozen,
     inbox,
     incidents,
     intake,
@@ -74,6 +76,8 @@ def create_app(config: type[Config] | None = None) -> RetryingFlask:
         service_levels.bp,
         department.bp,
         notifications.bp,
+        evaluation.bp,
+        frozen.bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

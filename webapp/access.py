@@ -79,6 +79,8 @@ NEEDS = {
     "joint_office": {"case_open", "rescue_rapid_search", "rescue_search_review"},
 }
 NAME_READERS = {"police", "civil_affairs"}
+# The department that evaluates how the plan is carried out.
+EVALUATION_OFFICE = "joint_office"
 # The departments that own a case: they record its consents and read the child's own view.
 CASE_OWNERS = {"police", "civil_affairs"}
 # Who, besides the recording department and oversight, reads each class of sensitive answer
@@ -315,6 +317,32 @@ def may_attach(user: User, case: Case, task: HumanTask | None) -> bool:
     if task is not None:
         return task.case_id == case.id and may_work_on(user, task)
     return user.has_role(Role.SOCIAL_WORKER) and may_see_case(user, case)
+
+
+def may_evaluate(user: User, page: str) -> bool:
+    """The joint office, reviewers and managers read the evaluation; a department's head only
+    its own row of the departments page."""
+    if oversees(user) or EVALUATION_OFFICE in user.department_codes():
+        return True
+    return page == "departments" and bool(user.headed_department_codes())
+
+
+def evaluation_rows(user: User) -> tuple[str, ...]:
+    """The departments whose rows a user's evaluation is limited to (empty: every one)."""
+    if oversees(user) or EVALUATION_OFFICE in user.department_codes():
+        return ()
+    return tuple(sorted(user.headed_department_codes()))
+
+
+def sees_small_counts(user: User) -> bool:
+    """Counts of 1-10 victims show on screen to the joint office (and to a department's head
+    for its own row); everyone else, and every export, reads "<11"."""
+    return EVALUATION_OFFICE in user.department_codes() or bool(evaluation_rows(user))
+
+
+def may_freeze_evaluations(user: User) -> bool:
+    """The joint office creates staged and final evaluations (and exports them)."""
+    return EVALUATION_OFFICE in user.department_codes()
 
 
 def audit(user: User | None, action: str, case: Case | None, allowed=True, **detail):

@@ -21,6 +21,7 @@ from workflows.pathways import deploy_shipped
 from workflows.routing import sync_departments
 
 from . import access, demo
+from .evaluation_cli import evaluation_cli
 from .exchange_cli import exchange_cli, send_handovers
 from .extensions import MIGRATIONS
 from .keys_cli import keys_cli
@@ -51,6 +52,7 @@ def register_cli(app) -> None:
         accounts_cli,
         keys_cli,
         exchange_cli,
+        evaluation_cli,
     )
     for group in groups:
         app.cli.add_command(group)

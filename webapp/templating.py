@@ -13,7 +13,13 @@ from models import DEPARTMENTS
 from workflows.measures import BY_CODE as MEASURES
 from workflows.notifications import unread_count
 
-from .access import may_edit_service_levels, may_manage_incidents, may_open_cases
+from .access import (
+    may_edit_service_levels,
+    may_evaluate,
+    may_freeze_evaluations,
+    may_manage_incidents,
+    may_open_cases,
+)
 
 # The names `departments sync` writes into the database: read here without a query per name
 # (a long timeline names a department on every event).
@@ -117,6 +123,8 @@ def register_template_helpers(app) -> None:
         may_open_cases=may_open_cases,
         may_manage_incidents=may_manage_incidents,
         may_edit_service_levels=may_edit_service_levels,
+        may_freeze_evaluations=may_freeze_evaluations,
+        may_evaluate=may_evaluate,
         unread_notifications=unread_count,
         consent_purpose=_labeller(PURPOSES),
         consent_method=_labeller(METHODS),

@@ -1,0 +1,130 @@
+"""The evaluation's roll-ups: kept with casework, equal to a rebuild, right on known times."""
+
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import select
+
+from models import (
+    CaseIndicator,
+    HumanTask,
+    PhaseDuration,
+    TaskCount,
+    TaskDuration,
+    VictimCount,
+    db,
+)
+from workflows import engine
+from workflows.evaluation import figures
+from workflows.evaluation.recorder import rebuild
+
+T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+JANUARY = figures.Filters(start=date(2026, 1, 1), end=date(2026, 1, 1))
+
+
+def snapshot() -> dict:
+    """Every roll-up row, as comparable tuples (rows counting zero left out)."""
+    tables = {}
+    for model in (VictimCount, PhaseDuration, TaskCount, TaskDuration):
+        columns = [c.name for c in model.__table__.c]
+        rows = db.session.execute(select(model.__table__)).all()
+        tables[model.__tablename__] = sorted(
+            tuple(row) for row in rows if any(row._mapping[c] for c in columns[-1:])
+        )
+    tables["case_indicators"] = sorted(
+        (r.case_id, r.sex, r.age, r.phase, r.outcome, r.closed_early)
+        for r in db.session.scalars(select(CaseIndicator))
+    )
+    return tables
+
+
+def test_casework_keeps_the_roll_ups_equal_to_a_rebuild(open_case, users):
+    open_case("Lin Xiaomei", steps=3)
+    open_case("Chen Hua", steps=1, age=9, sex="male")
+    case = open_case("Nguyen Thi Lan", age=24, origin_country="VN", origin_province="")
+    engine.close_case(case, users["joint_office"], "victim moved abroad")
+    db.session.commit()
+    live = snapshot()
+    assert rebuild() == 3
+    db.session.commit()
+    assert snapshot() == live
+    counted = figures.victims(figures.Filters())["breakdowns"]
+    assert counted["total"] == {"cases": 3}
+    assert counted["child"] == {"child": 2, "adult": 1}
+    assert counted["sex"] == {"female": 2, "male": 1}
+    assert counted["origin_country"] == {"CN": 2, "VN": 1}
+
+
+def _set_times(case, opened, tasks: list[tuple[timedelta, timedelta, timedelta | None]]):
+    """Move the case's opening and its task rows (oldest first) to known times: each task's
+    (created, due, completed) after T0."""
+    db.session.get(type(case), case.id).opened_at = opened
+    rows = db.session.scalars(
+        select(HumanTask).where(HumanTask.case_id == case.id).order_by(HumanTask.id)
+    ).all()
+    for row, (created, due, completed) in zip(rows, tasks, strict=False):
+        row.created_at, row.due_at = T0 + created, T0 + due
+        row.completed_at = T0 + completed if completed is not None else None
+    db.session.commit()
+
+
+def test_known_times_give_known_durations_on_time_and_overdue(open_case, users):
+    case = open_case("Lin Xiaomei", steps=2)
+    day = timedelta(days=1)
+    # Identification done in a day (due in two), family tracing in five (due in two: late);
+    # the shelter step, ready on day 6 and due on day 9, still waits on day 40.
+    _set_times(
+        case,
+        T0,
+        [(0 * day, 2 * day, 1 * day), (1 * day, 3 * day, 6 * day), (6 * day, 9 * day, None)],
+    )
+    rebuild()
+    db.session.commit()
+    now = T0 + 40 * day
+    rows = {r["department"]: r for r in figures.departments(JANUARY, now)}
+    assert rows["police"] | {"trend": None} == {
+        "department": "police",
+        "received": 2,
+        "completed": 2,
+        "on_time": 1,
+        "overdue": 0,
+        "median_days": 1,
+        "handovers": 0,
+        "trend": None,
+    }
+    assert rows["police"]["trend"] == {"2026-01": 2}
+    assert rows["civil_affairs"]["overdue"] == 1
+    everything = {r["department"]: r for r in figures.departments(figures.Filters(), now)}
+    assert everything["civil_affairs"]["handovers"] == 1  # counted when it happened: today
+    measures = {row["measure"]: row for row in figures.measures(JANUARY, now)}
+    shelter = db.session.scalars(engine.open_tasks(case)).one()
+    assert shelter.form_key == "aid_shelter" and shelter.measure
+    assert measures[shelter.measure] == {
+        "measure": shelter.measure,
+        "received": 1,
+        "completed": 0,
+        "on_time": 0,
+        "waiting": 1,
+        "overdue": 1,
+    }
+    path = figures.pathway(figures.Filters(), now)
+    assert path["phases_now"]["temporary_aid"] == 1
+    assert path["durations"]["rescue"] == {"cases": 1, "median_days": 6, "p90_days": 6}
+    assert path["waiting_longest"] == [{"case": case.number, "phase": "temporary_aid", "days": 34}]
+
+
+def test_a_case_closed_early_counts_its_reason_and_time_in_phase(open_case, users):
+    case = open_case("Chen Hua", steps=1, age=9)
+    engine.close_case(case, users["joint_office"], "victim moved abroad")
+    db.session.commit()
+    _set_times(case, T0, [(timedelta(0), timedelta(days=2), timedelta(hours=5))])
+    db.session.get(type(case), case.id).closed_at = T0 + timedelta(days=10, hours=3)
+    db.session.commit()
+    rebuild()
+    db.session.commit()
+    path = figures.pathway(JANUARY, T0 + timedelta(days=20))
+    assert path["outcomes"] == {"closed_early": 1}
+    assert path["close_reasons"] == {"victim moved abroad": 1}
+    assert path["durations"]["rescue"] == {"cases": 1, "median_days": 10, "p90_days": 10}
+    assert path["phases_now"]["rescue"] == 0
+    assert path["waiting_longest"] == []
+    assert figures.victims(JANUARY)["series"] == {"2026-01": {"opened": 1, "closed": 1}}
