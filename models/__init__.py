@@ -8,6 +8,7 @@ from .exchange import (
     DeliveryStatus,
     HandoverStatus,
     IncomingHandover,
+    OutgoingAnswer,
     OutgoingHandover,
     PeerProvince,
 )
@@ -52,6 +53,7 @@ __all__ = [
     "Notification",
     "Organisation",
     "OrganisationKind",
+    "OutgoingAnswer",
     "OutgoingHandover",
     "PathwayVersion",
     "PeerProvince",

@@ -34,6 +34,7 @@ from models import (
     IncomingHandover,
     Membership,
     Notification,
+    OutgoingAnswer,
     OutgoingHandover,
     PathwayVersion,
     ProcessInstance,
@@ -54,6 +55,7 @@ from workflows.routing import sync_departments
 
 ROOT = Path(__file__).resolve().parent.parent
 CASE_TABLES = (
+    OutgoingAnswer,
     IncomingHandover,
     OutgoingHandover,
     Incident,

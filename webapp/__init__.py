@@ -24,6 +24,7 @@ from .views import (
     diagrams,
     directory,
     documents,
+    handovers,
     inbox,
     incidents,
     intake,
@@ -74,6 +75,7 @@ def create_app(config: type[Config] | None = None) -> RetryingFlask:
         service_levels.bp,
         department.bp,
         notifications.bp,
+        handovers.bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

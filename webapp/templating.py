@@ -10,7 +10,12 @@ from forms.registry import FORMS
 from models import DEPARTMENTS
 from workflows.notifications import unread_count
 
-from .access import may_edit_service_levels, may_manage_incidents, may_open_cases
+from .access import (
+    may_edit_service_levels,
+    may_manage_incidents,
+    may_open_cases,
+    may_receive_handovers,
+)
 
 # The names `departments sync` writes into the database: read here without a query per name
 # (a long timeline names a department on every event).
@@ -63,6 +68,7 @@ def register_template_helpers(app) -> None:
         may_open_cases=may_open_cases,
         may_manage_incidents=may_manage_incidents,
         may_edit_service_levels=may_edit_service_levels,
+        may_receive_handovers=may_receive_handovers,
         unread_notifications=unread_count,
         consent_purpose=_labeller(PURPOSES),
         consent_method=_labeller(METHODS),
