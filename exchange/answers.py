@@ -67,7 +67,8 @@ def queue_answer(
 
 
 def _checked(answer: dict, home: str) -> None:
-    if answer.get("hcd_Action") not in OUTCOMES:
+    action = answer.get("hcd_Action")
+    if not isinstance(action, str) or action not in OUTCOMES:
         raise PacketInvalid("an answer says hcd_Action: accepted or refused")
     if not all(isinstance(answer.get(name), str) for name in REQUIRED):
         raise PacketInvalid("an answer names the packet, both provinces and the case number")
