@@ -6,10 +6,12 @@ import uuid
 import pytest
 from sqlalchemy import delete, select
 
-from exchange import answers
+from exchange import answers, incoming
 from exchange.signing import new_signing_key, public_key, sign, signing_key, verify
+from forms.examples import EXAMPLES
 from models import (
     Case,
+    CaseStatus,
     DeliveryStatus,
     EventType,
     HandoverStatus,
@@ -18,9 +20,11 @@ from models import (
     OutgoingAnswer,
     OutgoingHandover,
     PeerProvince,
+    ProcessInstance,
     TimelineEvent,
     db,
 )
+from workflows import engine
 
 SICHUAN = signing_key(new_signing_key())
 HOME_KEY = new_signing_key()
@@ -101,6 +105,9 @@ def test_accepting_opens_a_case_at_the_reunion_linked_to_the_sender(client, app,
     page = client.get(f"/cases/{case.number}").get_data(as_text=True)
     assert "Case received from the province of Sichuan (their case HC-2026-SCAB23)" in page
     assert audits("handover_accepted", case_id=case.id) == 1
+    diagram = client.get(f"/cases/{case.number}/diagram.json").get_json()
+    assert diagram["top"] == "received" and "follow_up" in diagram["diagrams"]
+    assert client.get(f"/cases/{case.number}/diagram").status_code == 200
     sent = db.session.scalar(select(OutgoingAnswer))
     assert sent.receiver == "sichuan" and sent.status == DeliveryStatus.PENDING
     assert sent.packet["hcd_Action"] == "accepted"
@@ -230,3 +237,15 @@ def test_a_refusal_shows_its_reason_and_a_forged_answer_is_refused(client, app, 
     )
     assert event.data["reason"] == "Family not found at the address given"
     assert answers.receive_answer(body["packet"], body["signature"], home="fujian")[1] is False
+
+
+def test_the_received_case_goes_on_to_follow_up_after_the_reunion(client, app, users):
+    handover = _receive(client, app)
+    case = incoming.accept(handover, users["civil_affairs"], signing_key(HOME_KEY), home="fujian")
+    db.session.commit()
+    task = db.session.scalar(select(HumanTask).filter_by(case_id=case.id))
+    engine.complete_task(task.id, EXAMPLES["return_reunion"], users["civil_affairs"])
+    db.session.commit()
+    instance = db.session.scalar(select(ProcessInstance).filter_by(case_id=case.id))
+    assert case.status == CaseStatus.OPEN and instance.next_timer_at is not None
+    assert instance.pathway_version.process_id == "received"
