@@ -18,4 +18,8 @@ class PacketInvalid(ExchangeError):
 
 
 class AlreadyDecided(ExchangeError):
-    """The hand-over was accepted already: it can no longer be withdrawn."""
+    """The hand-over was accepted, refused or withdrawn already: it cannot change again."""
+
+
+class NoSigningKey(ExchangeError):
+    """This deployment has no signing key, so it can sign no answer."""

@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from models import HandoverStatus, IncomingHandover, PeerProvince, db
 
@@ -21,10 +21,15 @@ def _checked(packet: dict, signature: str, home: str) -> PeerProvince:
         raise PacketInvalid("packet id or case number too long")
     if packet["hcd_ReceiverProvince"] != home:
         raise PacketInvalid(f"this deployment is {home}")
-    peer = db.session.scalar(select(PeerProvince).filter_by(code=packet["hcd_SenderProvince"]))
-    if peer is None:
-        raise UnknownSender(packet["hcd_SenderProvince"])
-    if not verify(peer.public_key, packet, signature):
+    return signed_by(packet["hcd_SenderProvince"], packet, signature)
+
+
+def signed_by(code: str, message: dict, signature: str) -> PeerProvince:
+    """The enabled peer `code`, if `signature` is its over `message`."""
+    peer = db.session.scalar(select(PeerProvince).filter_by(code=code))
+    if peer is None or not peer.enabled:
+        raise UnknownSender(code)
+    if not verify(peer.public_key, message, signature):
         raise SignatureRefused(peer.code)
     return peer
 
@@ -62,10 +67,21 @@ def withdraw(request: dict, signature: str, *, home: str) -> IncomingHandover:
     )
     if handover is None:
         raise PacketInvalid("no such packet from this province")
-    if handover.status == HandoverStatus.ACCEPTED:
-        raise AlreadyDecided(handover.packet_id)
     if handover.status != HandoverStatus.WITHDRAWN:
-        handover.status = HandoverStatus.WITHDRAWN
-        handover.decided_at = datetime.now(UTC)
-        db.session.flush()
+        decide(handover, HandoverStatus.WITHDRAWN)
     return handover
+
+
+def decide(handover: IncomingHandover, status: HandoverStatus, **values) -> None:
+    """Move a packet not yet decided to `status`, or AlreadyDecided: one compare-and-set, so
+    of an acceptance, a refusal and a withdrawal at once exactly one wins."""
+    won = db.session.execute(
+        update(IncomingHandover)
+        .where(
+            IncomingHandover.id == handover.id, IncomingHandover.status == HandoverStatus.RECEIVED
+        )
+        .values(status=status, decided_at=datetime.now(UTC), **values)
+    ).rowcount
+    db.session.refresh(handover)
+    if won != 1:
+        raise AlreadyDecided(handover.packet_id)

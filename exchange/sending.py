@@ -1,8 +1,10 @@
-"""Sending hand-overs: a packet per case handed to another province, retried with back-off.
+"""Sending hand-overs: a packet per case handed to another province, and the answers to the
+packets received, each retried with back-off.
 
-Any number of workers may send at once: each claims a due packet with one compare-and-set
-UPDATE (its next attempt moved past a lease), and the receiver stores a packet once by its id,
-so a packet sent twice (a worker killed after sending, before its commit) creates nothing twice.
+Any number of workers may send at once: each claims a due message with one compare-and-set
+UPDATE (its next attempt moved past a lease), and the receiver stores a message once by its
+packet id, so one sent twice (a worker killed after sending, before its commit) creates nothing
+twice.
 """
 
 import json
@@ -19,6 +21,7 @@ from models import (
     Case,
     DeliveryStatus,
     EventType,
+    OutgoingAnswer,
     OutgoingHandover,
     PeerProvince,
     TimelineEvent,
@@ -34,6 +37,9 @@ LEASE = timedelta(seconds=30)
 TIMEOUT = 10  # seconds a peer has to answer one attempt
 # post(url, body) -> HTTP status; raises OSError when the peer cannot be reached.
 Post = Callable[[str, dict], int]
+# Where on the peer's API each kind of message goes.
+PATHS = {OutgoingHandover: "/api/v1/handovers", OutgoingAnswer: "/api/v1/handovers/answers"}
+Outgoing = OutgoingHandover | OutgoingAnswer
 
 
 def backoff(attempts: int) -> timedelta:
@@ -43,7 +49,7 @@ def backoff(attempts: int) -> timedelta:
 
 def queue_new(sender: str, key: Ed25519PrivateKey) -> int:
     """Build and sign a packet for every case handed to a registered peer and not yet queued."""
-    peers = set(db.session.scalars(select(PeerProvince.code)))
+    peers = set(db.session.scalars(select(PeerProvince.code).filter_by(enabled=True)))
     queued = select(OutgoingHandover.case_id)
     events = db.session.scalars(
         select(TimelineEvent).where(
@@ -73,25 +79,27 @@ def queue_new(sender: str, key: Ed25519PrivateKey) -> int:
     return count
 
 
-def claim_due(now: datetime) -> OutgoingHandover | None:
-    """Lease one pending packet whose next attempt is due; None if there is none."""
+def claim_due(now: datetime, model: type[Outgoing] = OutgoingHandover) -> Outgoing | None:
+    """Lease one pending message (to an enabled peer) whose next attempt is due; None if none."""
     candidate = db.session.scalar(
-        select(OutgoingHandover.id)
+        select(model.id)
+        .join(PeerProvince, PeerProvince.code == model.receiver)
         .where(
-            OutgoingHandover.status == DeliveryStatus.PENDING,
-            OutgoingHandover.next_attempt_at <= now,
+            model.status == DeliveryStatus.PENDING,
+            model.next_attempt_at <= now,
+            PeerProvince.enabled.is_(True),
         )
-        .order_by(OutgoingHandover.next_attempt_at)
+        .order_by(model.next_attempt_at)
         .limit(1)
     )
     if candidate is None:
         return None
     won = db.session.execute(
-        update(OutgoingHandover)
-        .where(OutgoingHandover.id == candidate, OutgoingHandover.next_attempt_at <= now)
+        update(model)
+        .where(model.id == candidate, model.next_attempt_at <= now)
         .values(next_attempt_at=now + LEASE)
     ).rowcount
-    return db.session.get(OutgoingHandover, candidate) if won == 1 else None
+    return db.session.get(model, candidate) if won == 1 else None
 
 
 def http_post(url: str, body: dict) -> int:
@@ -106,10 +114,10 @@ def http_post(url: str, body: dict) -> int:
         return error.code
 
 
-def deliver(outgoing: OutgoingHandover, post: Post = http_post) -> bool:
-    """Send one packet; acknowledged (200/201) marks it delivered, else the next try is later."""
+def deliver(outgoing: Outgoing, post: Post = http_post) -> bool:
+    """Send one message; acknowledged (200/201) marks it delivered, else the next try is later."""
     peer = db.session.scalar(select(PeerProvince).filter_by(code=outgoing.receiver))
-    url = peer.api_url.rstrip("/") + "/api/v1/handovers"
+    url = peer.api_url.rstrip("/") + PATHS[type(outgoing)]
     now = datetime.now(UTC)
     try:
         status = post(url, {"packet": outgoing.packet, "signature": outgoing.signature})
@@ -118,7 +126,9 @@ def deliver(outgoing: OutgoingHandover, post: Post = http_post) -> bool:
         error = type(exc).__name__
     outgoing.last_error = error
     if error is None:
-        outgoing.status, outgoing.delivered_at = DeliveryStatus.DELIVERED, now
+        outgoing.delivered_at = now
+        if outgoing.status == DeliveryStatus.PENDING:  # an answer may have come meanwhile
+            outgoing.status = DeliveryStatus.DELIVERED
         return True
     outgoing.attempts += 1
     outgoing.next_attempt_at = now + backoff(outgoing.attempts)
@@ -126,13 +136,14 @@ def deliver(outgoing: OutgoingHandover, post: Post = http_post) -> bool:
 
 
 def send_due(commit, post: Post = http_post) -> int:
-    """Deliver every due packet, each in its own transaction; returns how many were tried."""
+    """Deliver every due packet and answer, each in its own transaction; how many were tried."""
     tried = 0
-    while (outgoing := claim_due(datetime.now(UTC))) is not None:
-        commit()  # the lease is taken before the peer is called
-        deliver(outgoing, post)
-        commit()
-        tried += 1
+    for model in PATHS:
+        while (outgoing := claim_due(datetime.now(UTC), model)) is not None:
+            commit()  # the lease is taken before the peer is called
+            deliver(outgoing, post)
+            commit()
+            tried += 1
     return tried
 
 

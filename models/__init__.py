@@ -9,6 +9,7 @@ from .exchange import (
     DeliveryStatus,
     HandoverStatus,
     IncomingHandover,
+    OutgoingAnswer,
     OutgoingHandover,
     PeerProvince,
 )
@@ -70,6 +71,7 @@ __all__ = [
     "Notification",
     "Organisation",
     "OrganisationKind",
+    "OutgoingAnswer",
     "OutgoingHandover",
     "PathwayVersion",
     "PeerProvince",

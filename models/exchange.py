@@ -4,10 +4,10 @@ import enum
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import UTCDateTime, db, utcnow
-from .crypto import EncryptedJSON
+from .crypto import EncryptedJSON, EncryptedText
 
 
 class PeerProvince(db.Model):
@@ -17,8 +17,11 @@ class PeerProvince(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(80), default="")
     public_key: Mapped[str] = mapped_column(String(64))
     api_url: Mapped[str] = mapped_column(String(300))
+    # A disabled peer is neither sent to nor heard from; its rows and history stay.
+    enabled: Mapped[bool] = mapped_column(default=True)
 
 
 class HandoverStatus(enum.StrEnum):
@@ -48,27 +51,29 @@ class IncomingHandover(db.Model):
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+    # Why civil affairs refused it (sent back to the sender); may name the victim's situation.
+    refusal_reason: Mapped[str | None] = mapped_column(EncryptedText, info={"sensitive": True})
+
+    case: Mapped["Case | None"] = relationship()  # noqa: F821 (registry name, no import cycle)
 
 
 class DeliveryStatus(enum.StrEnum):
-    """Where a sent hand-over stands at this (the sending) end."""
+    """Where a signed message this deployment sends stands (a packet, or the answer to one)."""
 
     PENDING = "pending"
     DELIVERED = "delivered"
     WITHDRAWN = "withdrawn"
+    ACCEPTED = "accepted"
+    REFUSED = "refused"
 
 
-class OutgoingHandover(db.Model):
-    """A signed packet for another province, retried with back-off until it is acknowledged."""
-
-    __tablename__ = "outgoing_handovers"
+class Outbox:
+    """A signed message for a peer, retried with back-off until the peer acknowledges it."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     packet_id: Mapped[str] = mapped_column(String(36), unique=True)
-    # One packet per case: a second run of the sender finds it and builds nothing again.
-    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), unique=True)
     receiver: Mapped[str] = mapped_column(String(40))
-    # Sensitive: what the victim consented to share with the receiving province.
+    # Sensitive: what the victim consented to share, or the receiver's answer and its reason.
     packet: Mapped[dict] = mapped_column(EncryptedJSON, info={"sensitive": True})
     signature: Mapped[str] = mapped_column(String(100))
     status: Mapped[DeliveryStatus] = mapped_column(
@@ -78,3 +83,19 @@ class OutgoingHandover(db.Model):
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     last_error: Mapped[str | None] = mapped_column(String(200))
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class OutgoingHandover(Outbox, db.Model):
+    """A hand-over packet for another province; its status ends as the receiver's answer."""
+
+    __tablename__ = "outgoing_handovers"
+
+    # One packet per case: a second run of the sender finds it and builds nothing again.
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), unique=True)
+
+
+class OutgoingAnswer(Outbox, db.Model):
+    """This deployment's answer (accepted, refused) to a packet received, for its sender; one
+    per packet (`packet_id` is the packet's)."""
+
+    __tablename__ = "outgoing_answers"

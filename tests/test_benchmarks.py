@@ -5,11 +5,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _run(script: str, *args: str) -> subprocess.CompletedProcess:
-    """Run a benchmark script on its own temporary SQLite; it must exit 0."""
+def _run(script: str, *args: str, timeout: int = 300) -> subprocess.CompletedProcess:
+    """Run a benchmark script on its own temporary SQLite (or database); it must exit 0."""
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     return subprocess.run(
         [sys.executable, script, *args],
@@ -17,7 +21,7 @@ def _run(script: str, *args: str) -> subprocess.CompletedProcess:
         env=env,
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=timeout,
         check=True,
     )
 
@@ -36,3 +40,29 @@ def test_inbox_benchmark_runs_in_short_mode():
 def test_case_page_benchmark_opens_a_long_case():
     result = _run("benchmarks/case_page.py", "--rounds", "3")
     assert "case page: HTTP 200," in result.stdout
+
+
+def _postgresql_server() -> str:
+    """The PostgreSQL server of the tests (or the local one); skip if none answers."""
+    url = os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/x")
+    server = url.rsplit("/", 1)[0]
+    engine = create_engine(server + "/postgres")
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("select 1"))
+    except OperationalError:
+        pytest.skip("the load benchmark needs PostgreSQL")
+    finally:
+        engine.dispose()
+    return server
+
+
+def test_load_benchmark_runs_in_short_mode():
+    server = _postgresql_server()
+    result = _run("benchmarks/load.py", "--short", "--server", server, timeout=600)
+    assert (
+        "== gunicorn 4 worker(s):" in result.stdout and "== gunicorn 1 worker(s):" in result.stdout
+    )
+    assert " 0 errors," in result.stdout, result.stdout
+    assert "completions/s 4 workers vs 1:" in result.stdout
+    assert "  complete  n=    0" not in result.stdout, result.stdout

@@ -216,7 +216,7 @@ def test_diagram_over_the_size_limit_is_refused_fast():
 
 def test_cli_passes_the_shipped_diagrams():
     result = _cli()
-    assert (result.returncode, result.stdout) == (0, "14 diagrams, 0 errors\n"), result.stderr
+    assert (result.returncode, result.stdout) == (0, "15 diagrams, 0 errors\n"), result.stderr
 
 
 def test_cli_names_each_file_and_element():

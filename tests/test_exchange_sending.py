@@ -7,7 +7,7 @@ from sqlalchemy import delete, select
 
 from exchange import sending
 from exchange.packets import HANDOVER_FORM
-from exchange.registry import set_peer
+from exchange.registry import AddressInvalid, set_peer
 from exchange.signing import KeyInvalid, new_signing_key, public_key, signing_key, verify
 from models import DeliveryStatus, OutgoingHandover, PeerProvince, db
 from webapp import demo
@@ -70,8 +70,9 @@ def test_backoff_doubles_up_to_an_hour():
 
 
 @pytest.mark.parametrize(
-    ("key", "url"), [("c2hvcnQ=", "http://x.test"), (public_key(KEY), "ftp://x.test")]
+    ("key", "url", "error"),
+    [("c2hvcnQ=", "http://x.test", KeyInvalid), (public_key(KEY), "ftp://x.test", AddressInvalid)],
 )
-def test_the_registry_refuses_bad_keys_and_addresses(key, url):
-    with pytest.raises(KeyInvalid):
+def test_the_registry_refuses_bad_keys_and_addresses(key, url, error):
+    with pytest.raises(error):
         set_peer("sichuan", key, url)

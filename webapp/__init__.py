@@ -26,6 +26,7 @@ from .views import (
     documents,
     evaluation,
     frozen,
+    handovers,
     inbox,
     incidents,
     intake,
@@ -78,6 +79,7 @@ def create_app(config: type[Config] | None = None) -> RetryingFlask:
         notifications.bp,
         evaluation.bp,
         frozen.bp,
+        handovers.bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

@@ -12,6 +12,7 @@ from flask import abort
 from sqlalchemy import Select, and_, exists, false, or_, select, true
 from sqlalchemy.orm import aliased
 
+from exchange.incoming import RECEIVING_DEPARTMENT
 from forms.registry import FORMS
 from forms.sensitivity import Sensitivity
 from models import (
@@ -275,6 +276,17 @@ def may_work_on(user: User, task: HumanTask) -> bool:
 def may_open_cases(user: User) -> bool:
     """The police register rescued victims and missing-child reports."""
     return engine.may_open_cases(user)
+
+
+def may_receive_handovers(user: User) -> bool:
+    """Civil affairs' social workers see, accept and refuse the hand-overs other provinces
+    send: the packets carry the victim's data, so admins (who register the peers) do not."""
+    return user.has_role(Role.SOCIAL_WORKER) and RECEIVING_DEPARTMENT in user.department_codes()
+
+
+def may_manage_peers(user: User) -> bool:
+    """Admins keep the registry of peer provinces (code, key, address); nobody else."""
+    return user.has_role(Role.ADMIN)
 
 
 def may_edit_diagrams(user: User) -> bool:

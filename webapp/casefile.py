@@ -25,6 +25,7 @@ from .templating import department_name, step_title
 NUMBER_PATTERN = re.compile(r"HC-\d{4}-[A-Z0-9]{6}")
 PHASE_NAMES = {
     "case": _l("Whole pathway"),
+    "received": _l("Whole pathway (received from another province)"),
     "rescue": _l("Rescue and identification"),
     "temporary_aid": _l("Temporary aid"),
     "care": _l("Medical and psychological care"),
@@ -190,7 +191,7 @@ def _entry(
     data = event.data or {}
     if event.event_type == EventType.CASE_HANDED_OVER and data.get("source"):
         codes.add(data["source"])
-    case_level = event.event_type in (EventType.CASE_OPENED, EventType.CASE_CLOSED)
+    case_level = event.event_type in CASE_LEVEL
     entry = Entry(event, None if case_level else phase, _summary(event, task), codes)
     form_key = data.get("form_key", CASE_OPEN_FORM)
     if event.event_type in DATA_EVENTS and form_key in FORMS:
@@ -233,6 +234,11 @@ def _handover(data: dict) -> str:
     return _("Handed over to %(target)s", target=department_name(target))
 
 
+def _province(data: dict) -> str:
+    code = data.get("province") or ""
+    return next((str(p.name) for p in PROVINCES if p.code == code), code)
+
+
 def _purpose(data: dict) -> str:
     purpose = str(PURPOSE_NAMES.get(data.get("purpose"), data.get("purpose", "")))
     if data.get("shared_with"):
@@ -270,6 +276,8 @@ def _referral_escalated(data: dict) -> str:
     return _("Referral outcome overdue twice over, the joint office told")
 
 
+# Events of the whole case, in no phase.
+CASE_LEVEL = (EventType.CASE_OPENED, EventType.CASE_RECEIVED, EventType.CASE_CLOSED)
 # What the case page says of each kind of event: (step title, event data) -> text.
 SUMMARIES = {
     EventType.CASE_OPENED: lambda step, data: _("Case opened"),
@@ -290,6 +298,21 @@ SUMMARIES = {
     EventType.TASK_REASSIGNED: lambda step, data: _("Step reassigned: %(step)s", step=step),
     EventType.CASE_HANDED_OVER: lambda step, data: _handover(data),
     EventType.CASE_CLOSED: lambda step, data: _closed(data),
+    EventType.CASE_RECEIVED: lambda step, data: _(
+        "Case received from the province of %(province)s (their case %(number)s)",
+        province=_province(data),
+        number=data.get("case_number", ""),
+    ),
+    EventType.HANDOVER_ACCEPTED: lambda step, data: _(
+        "Hand-over accepted by the province of %(province)s: their case %(number)s",
+        province=_province(data),
+        number=data.get("case_number", ""),
+    ),
+    EventType.HANDOVER_REFUSED: lambda step, data: _(
+        "Hand-over refused by the province of %(province)s: %(reason)s",
+        province=_province(data),
+        reason=data.get("reason", ""),
+    ),
     EventType.INCIDENT_OPENED: lambda step, data: _(
         "Stuck: the diagram's rule %(rule)s failed; a manager has been told",
         rule=data.get("name") or data.get("element"),
@@ -325,7 +348,8 @@ def diagram_phases(case: Case) -> list[tuple[str, str, str | None]]:
     """(process id, name, state) of the top process and every phase, for the picker."""
     instance = progress.instance_of(case)
     states = progress.phase_states(instance, progress.case_progress(case))
-    rows = [(progress.CASE_PROCESS, phase_name(progress.CASE_PROCESS), None)]
+    top = instance.pathway_version.process_id
+    rows = [(top, phase_name(top), None)]
     rows += [
         (p.process_id, phase_name(p.process_id, p.name), states.get(p.process_id))
         for p in progress.phases(instance)
@@ -340,7 +364,7 @@ def diagram_data(case: Case) -> dict:
     for incident in db.session.scalars(incidents.open_incidents(case.id)):
         marks.setdefault(incident.process_id, {})[incident.element_id] = "failed"
     return {
-        "top": progress.CASE_PROCESS,
+        "top": instance.pathway_version.process_id,
         "diagrams": progress.diagrams_by_process(instance),
         "marks": marks,
     }

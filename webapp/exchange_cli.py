@@ -49,7 +49,7 @@ def add_peer_command(code, key, api_url):
     """Register (or update) a peer province: its code, public key and API address."""
     try:
         peer = registry.set_peer(code, key, api_url)
-    except KeyInvalid as error:
+    except (KeyInvalid, registry.AddressInvalid) as error:
         raise click.ClickException(str(error)) from error
     db.session.commit()
     click.echo(f"{peer.code} {peer.api_url}")

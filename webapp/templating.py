@@ -19,6 +19,7 @@ from .access import (
     may_freeze_evaluations,
     may_manage_incidents,
     may_open_cases,
+    may_receive_handovers,
 )
 
 # The names `departments sync` writes into the database: read here without a query per name
@@ -125,6 +126,7 @@ def register_template_helpers(app) -> None:
         may_edit_service_levels=may_edit_service_levels,
         may_freeze_evaluations=may_freeze_evaluations,
         may_evaluate=may_evaluate,
+        may_receive_handovers=may_receive_handovers,
         unread_notifications=unread_count,
         consent_purpose=_labeller(PURPOSES),
         consent_method=_labeller(METHODS),

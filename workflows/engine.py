@@ -33,7 +33,7 @@ from .errors import (
 from .instances import Step
 from .matching.identity import IDENTIFYING_FORMS
 from .matching.index import index_case
-from .pathways import latest_version, pathway
+from .pathways import RECEIVED_PROCESS, latest_version, pathway
 from .routing import workflow_task
 from .serialization import new_workflow
 from .task_drafts import discard_drafts
@@ -78,14 +78,37 @@ def open_case(data: Mapping | TaskForm, actor: User, victim_name: str, version=N
     """Register a rescued victim or a missing-child report and start its pathway."""
     if not may_open_cases(actor):
         raise NotYourDepartment(f"only {case_opener()} opens cases")
-    case_data = validated_data(CASE_OPEN_FORM, data)
-    version = version or latest_version()
-    config = current_app.config
-    case_data |= {
-        "home_province": config["HOME_PROVINCE"],
-        "follow_up_interval": config["FOLLOW_UP_INTERVAL"],
-        "search_review_interval": config["SEARCH_REVIEW_INTERVAL"],
-    }
+    case_data = _with_settings(validated_data(CASE_OPEN_FORM, data))
+    department = _department(actor, case_opener())
+    case = _new_case(actor, victim_name, case_data)
+    timeline.record(case, EventType.CASE_OPENED, actor=actor, department=department, data=case_data)
+    facts.record(case, CASE_OPEN_FORM, case_data)
+    index_case(case)
+    _start(case, case_data, version or latest_version(), actor, department)
+    return case
+
+
+def open_received_case(
+    data: Mapping, actor: User, victim_name: str, *, department: str, received: dict
+) -> Case:
+    """Open the case of a victim another province handed over to `department`: its pathway
+    (`received`) starts at the reunion at home, then follow-up. `data` is what the sender
+    shared (age, sex, disability, origin), `received` what the timeline says of the sender."""
+    acting = _department(actor, department)
+    case_data = _with_settings(data)
+    case = _new_case(actor, victim_name, case_data)
+    timeline.record(case, EventType.CASE_RECEIVED, actor=actor, department=acting, **received)
+    _start(case, case_data, latest_version(RECEIVED_PROCESS), actor, acting)
+    return case
+
+
+def _department(actor: User, code: str) -> Department:
+    return next(
+        m.department for m in actor.memberships if m.department and m.department.code == code
+    )
+
+
+def _new_case(actor: User, victim_name: str, case_data: dict) -> Case:
     case = Case(
         number=_new_case_number(),
         opened_by_id=actor.id,
@@ -94,20 +117,27 @@ def open_case(data: Mapping | TaskForm, actor: User, victim_name: str, version=N
     )
     db.session.add(case)
     db.session.flush()
-    department = next(
-        m.department
-        for m in actor.memberships
-        if m.department and m.department.code == case_opener()
-    )
-    timeline.record(case, EventType.CASE_OPENED, actor=actor, department=department, data=case_data)
-    facts.record(case, CASE_OPEN_FORM, case_data)
-    index_case(case)
+    return case
+
+
+def _with_settings(data: Mapping) -> dict:
+    """A new case's data with what the deployment sets (see docs/pathway.md)."""
+    config = current_app.config
+    return {
+        **data,
+        "home_province": config["HOME_PROVINCE"],
+        "follow_up_interval": config["FOLLOW_UP_INTERVAL"],
+        "search_review_interval": config["SEARCH_REVIEW_INTERVAL"],
+    }
+
+
+def _start(case: Case, case_data: dict, version, actor: User, department: Department) -> None:
+    """Run the new case's pathway up to its first waiting steps."""
     workflow = new_workflow(pathway(version).specs, case_data)
     instance = ProcessInstance(case_id=case.id, pathway_version=version, state="")
     db.session.add(instance)
     with Step(instance, actor, handed_from=department, workflow=workflow) as step:
         step.advance()
-    return case
 
 
 def get_task(task_id: int) -> HumanTask:

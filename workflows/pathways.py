@@ -16,6 +16,9 @@ from .serialization import dump_specs, load_specs
 CAMUNDA_NS = "http://camunda.org/schema/1.0/bpmn"
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 CASE_PROCESS = "case"
+# The pathway of a victim another province handed over: it starts at the return home.
+RECEIVED_PROCESS = "received"
+TOP_PROCESSES = (CASE_PROCESS, RECEIVED_PROCESS)
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,8 @@ def deploy(files: dict[str, bytes], departments, actor=None, comment="", process
     if problems:
         raise DiagramInvalid(problems)
     digest = _sha256(b"".join(_sha256(files[name]).encode() for name in sorted(files)))
+    if process_id != CASE_PROCESS:  # the same files, another top process: another version
+        digest = _sha256(f"{process_id}:{digest}".encode())
     existing = db.session.scalar(select(PathwayVersion).filter_by(content_hash=digest))
     if existing is not None:
         return existing
@@ -80,8 +85,14 @@ def deploy(files: dict[str, bytes], departments, actor=None, comment="", process
 
 
 def deploy_shipped(actor=None, comment="diagrams shipped with the app") -> PathwayVersion:
-    """Deploy the diagrams in workflows/diagrams (returns the identical version if unchanged)."""
-    return deploy(diagram_files(), DEPARTMENT_CODES, actor=actor, comment=comment)
+    """Deploy the diagrams in workflows/diagrams for every top process; the case's version
+    (the identical one if unchanged)."""
+    files = diagram_files()
+    versions = [
+        deploy(files, DEPARTMENT_CODES, actor=actor, comment=comment, process_id=process_id)
+        for process_id in TOP_PROCESSES
+    ]
+    return versions[0]
 
 
 def _diagram_version(filename: str, data: bytes) -> DiagramVersion:

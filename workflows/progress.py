@@ -62,7 +62,8 @@ def diagrams_by_process(instance: ProcessInstance) -> dict[str, str]:
 
 def calls(instance: ProcessInstance) -> list[Phase]:
     """Every call activity of the pathway, depth first from the top process, in diagram order."""
-    return list(_calls(tuple(sorted(diagrams_by_process(instance).items()))))
+    diagrams = tuple(sorted(diagrams_by_process(instance).items()))
+    return list(_calls(diagrams, instance.pathway_version.process_id))
 
 
 def phases(instance: ProcessInstance) -> list[Phase]:
@@ -74,7 +75,7 @@ def phases(instance: ProcessInstance) -> list[Phase]:
 
 
 @lru_cache(maxsize=16)
-def _calls(diagrams: tuple[tuple[str, str], ...]) -> tuple[Phase, ...]:
+def _calls(diagrams: tuple[tuple[str, str], ...], top: str) -> tuple[Phase, ...]:
     xml, found, seen = dict(diagrams), [], set()
 
     def visit(process_id: str) -> None:
@@ -85,7 +86,7 @@ def _calls(diagrams: tuple[tuple[str, str], ...]) -> tuple[Phase, ...]:
             found.append(call)
             visit(call.process_id)
 
-    visit(CASE_PROCESS)
+    visit(top)
     return tuple(found)
 
 

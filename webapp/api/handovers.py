@@ -3,7 +3,7 @@
 from flask import current_app
 from flask_smorest import abort
 
-from exchange import receiving
+from exchange import answers, receiving
 from exchange.errors import AlreadyDecided, ExchangeError, PacketInvalid, UnknownSender
 
 from .. import access
@@ -65,3 +65,20 @@ def withdraw(body):
         _refused(error, body)
     access.audit(None, "handover_withdrawn", None, sender=handover.sender)
     return {"packetId": handover.packet_id, "status": str(handover.status)}
+
+
+@bp.post("/answers")
+@bp.arguments(schemas.SignedPacket)
+@bp.response(200, schemas.PacketAnswer)
+@bp.alt_response(201, schema=schemas.PacketAnswer)
+def answer(body):
+    """The receiver's answer to a packet this deployment sent: accepted or refused (signed)."""
+    home = current_app.config["HOME_PROVINCE"]
+    try:
+        outgoing, created = answers.receive_answer(body["packet"], body["signature"], home=home)
+    except ExchangeError as error:
+        _refused(error, body)
+    if created:
+        access.audit(None, "handover_answered", None, receiver=outgoing.receiver)
+    answer = {"packetId": outgoing.packet_id, "status": str(outgoing.status)}
+    return answer, 201 if created else 200

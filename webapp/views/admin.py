@@ -1,10 +1,14 @@
-"""The admin's accounts page: end an account's sessions, reset its second factor (audited)."""
+"""The admin's pages: accounts (end sessions, reset a second factor) and the peer provinces
+this deployment exchanges hand-overs with; every change audited."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from exchange import registry
+from exchange.signing import KeyInvalid
+from forms.exchange import PeerForm
 from models import Role, User, db
 
 from .. import second_factor
@@ -57,3 +61,42 @@ def reset_second_factor(user_id: int):
     audit(current_user, "second_factor_reset", None, account=user.username)
     flash(_("The second factor of %(name)s has been reset.", name=user.username), "success")
     return redirect(url_for(".accounts"))
+
+
+@bp.route("/peers")
+def peers(form: PeerForm | None = None, status: int = 200):
+    """The peer provinces: code, name, API address, public key, enabled; and a form to add one."""
+    rows = registry.peers()
+    return render_template("admin/peers.html", peers=rows, form=form or PeerForm()), status
+
+
+@bp.route("/peers", methods=["POST"])
+def add_peer():
+    """Register a peer province (or change one); a bad key or address is the field's error."""
+    form = PeerForm(request.form)
+    if not form.validate():
+        return peers(form, 422)
+    try:
+        peer = registry.set_peer(
+            form.code.data, form.public_key.data, form.api_url.data, name=form.name.data
+        )
+    except KeyInvalid:
+        form.public_key.errors.append(_("A public key is base64 of 32 bytes."))
+        return peers(form, 422)
+    except registry.AddressInvalid:
+        form.api_url.errors.append(_("An API address is an http:// or https:// URL."))
+        return peers(form, 422)
+    audit(current_user, "peer_set", None, code=peer.code, api_url=peer.api_url)
+    flash(_("Peer province %(code)s saved.", code=peer.code), "success")
+    return redirect(url_for(".peers"), 303)
+
+
+@bp.route("/peers/<code>/<any(disable, enable):change>", methods=["POST"])
+def change_peer(code: str, change: str):
+    """Disable a peer (nothing sent to it, nothing taken from it) or enable it again."""
+    peer = registry.set_enabled(code, change == "enable")
+    if peer is None:
+        abort(404)
+    audit(current_user, f"peer_{change}d", None, code=peer.code)
+    flash(_("Peer province %(code)s saved.", code=peer.code), "success")
+    return redirect(url_for(".peers"), 303)

@@ -1,0 +1,108 @@
+"""Answers to hand-overs: the receiver's decision, signed and sent back to the sender (accepted
+with the case number it opened, or refused with a reason); the sender's case shows it, once.
+
+An answer keeps the packet's vocabulary: `hcd_SenderProvince` is still the province that sent
+the hand-over (the answer's recipient), `hcd_ReceiverProvince` the one that answers and signs.
+"""
+
+from datetime import UTC, datetime
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from sqlalchemy import select
+
+from models import (
+    Case,
+    DeliveryStatus,
+    EventType,
+    IncomingHandover,
+    OutgoingAnswer,
+    OutgoingHandover,
+    db,
+)
+from workflows import timeline
+
+from .errors import PacketInvalid
+from .receiving import REQUIRED, signed_by
+from .signing import sign
+
+ACCEPTED, REFUSED = "accepted", "refused"
+# What each answer makes of the packet and of the sender's timeline.
+OUTCOMES = {
+    ACCEPTED: (DeliveryStatus.ACCEPTED, EventType.HANDOVER_ACCEPTED),
+    REFUSED: (DeliveryStatus.REFUSED, EventType.HANDOVER_REFUSED),
+}
+REASON_LENGTH = 1000
+
+
+def queue_answer(
+    handover: IncomingHandover,
+    key: Ed25519PrivateKey,
+    *,
+    home: str,
+    case_number: str | None = None,
+    reason: str | None = None,
+) -> OutgoingAnswer:
+    """Sign the answer to a packet just decided and queue it for the worker to send."""
+    answer = {
+        "packetId": handover.packet_id,
+        "hcd_SenderProvince": handover.sender,
+        "hcd_ReceiverProvince": home,
+        "hcd_SenderCaseNumber": handover.sender_case_number,
+        "hcd_Action": ACCEPTED if case_number else REFUSED,
+        "hcd_AnsweredAt": datetime.now(UTC).isoformat(),
+    }
+    if case_number:
+        answer["hcd_ReceiverCaseNumber"] = case_number
+    else:
+        answer["hcd_RefusalReason"] = reason
+    outgoing = OutgoingAnswer(
+        packet_id=handover.packet_id,
+        receiver=handover.sender,
+        packet=answer,
+        signature=sign(key, answer),
+    )
+    db.session.add(outgoing)
+    db.session.flush()
+    return outgoing
+
+
+def _checked(answer: dict, home: str) -> None:
+    action = answer.get("hcd_Action")
+    if not isinstance(action, str) or action not in OUTCOMES:
+        raise PacketInvalid("an answer says hcd_Action: accepted or refused")
+    if not all(isinstance(answer.get(name), str) for name in REQUIRED):
+        raise PacketInvalid("an answer names the packet, both provinces and the case number")
+    if answer["hcd_SenderProvince"] != home:
+        raise PacketInvalid(f"this deployment is {home}")
+    if answer["hcd_Action"] == ACCEPTED:
+        number = answer.get("hcd_ReceiverCaseNumber")
+        if not isinstance(number, str) or not 0 < len(number) <= 20:
+            raise PacketInvalid("an acceptance names the case number it opened")
+    else:
+        reason = answer.get("hcd_RefusalReason")
+        if not isinstance(reason, str) or not 0 < len(reason) <= REASON_LENGTH:
+            raise PacketInvalid("a refusal gives its reason")
+
+
+def receive_answer(answer: dict, signature: str, *, home: str) -> tuple[OutgoingHandover, bool]:
+    """Record a signed answer to a packet this deployment sent, on its case's timeline; a
+    replay returns the packet (and False: nothing new)."""
+    _checked(answer, home)
+    peer = signed_by(answer["hcd_ReceiverProvince"], answer, signature)
+    outgoing = db.session.scalar(
+        select(OutgoingHandover).filter_by(packet_id=answer["packetId"], receiver=peer.code)
+    )
+    if outgoing is None:
+        raise PacketInvalid("no such packet sent to this province")
+    if outgoing.status in (DeliveryStatus.ACCEPTED, DeliveryStatus.REFUSED):
+        return outgoing, False
+    status, event_type = OUTCOMES[answer["hcd_Action"]]
+    outgoing.status = status
+    detail = {"province": peer.code, "packet": outgoing.packet_id}
+    if status == DeliveryStatus.ACCEPTED:
+        detail["case_number"] = answer["hcd_ReceiverCaseNumber"]
+    else:
+        detail["reason"] = answer["hcd_RefusalReason"]
+    timeline.record(db.session.get(Case, outgoing.case_id), event_type, **detail)
+    db.session.flush()
+    return outgoing, True

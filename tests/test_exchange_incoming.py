@@ -1,0 +1,251 @@
+"""The receiving civil affairs: incoming hand-overs listed, previewed, accepted or refused; the
+signed answer reaches the sender's timeline once."""
+
+import uuid
+
+import pytest
+from sqlalchemy import delete, select
+
+from exchange import answers, incoming
+from exchange.signing import new_signing_key, public_key, sign, signing_key, verify
+from forms.examples import EXAMPLES
+from models import (
+    Case,
+    CaseStatus,
+    DeliveryStatus,
+    EventType,
+    HandoverStatus,
+    HumanTask,
+    IncomingHandover,
+    OutgoingAnswer,
+    OutgoingHandover,
+    PeerProvince,
+    ProcessInstance,
+    TimelineEvent,
+    db,
+)
+from workflows import engine
+
+SICHUAN = signing_key(new_signing_key())
+HOME_KEY = new_signing_key()
+
+
+@pytest.fixture(autouse=True)
+def sichuan_is_a_peer(app, monkeypatch):
+    """Sichuan's deployment is registered; this one has a signing key to answer with."""
+    monkeypatch.setitem(app.config, "SIGNING_KEY", HOME_KEY)
+    db.session.add(
+        PeerProvince(code="sichuan", public_key=public_key(SICHUAN), api_url="http://sc.test")
+    )
+    db.session.commit()
+    yield
+    db.session.rollback()
+    db.session.execute(delete(PeerProvince))
+    db.session.commit()
+
+
+def _receive(client, app, **changes) -> IncomingHandover:
+    packet = {
+        "packetId": str(uuid.uuid4()),
+        "htcdsVersion": "2.0",
+        "hcd_SenderProvince": "sichuan",
+        "hcd_ReceiverProvince": app.config["HOME_PROVINCE"],
+        "hcd_SenderCaseNumber": "HC-2026-SCAB23",
+        "cas_OutgoingReferralDate": "2026-11-20",
+        "cas_ReferredOrganisation": "Fuzhou civil affairs bureau",
+        "hcd_SupportHandedOver": ["schooling", "psychological_care"],
+        "hcd_PersonalDataShared": True,
+        "prs_FirstName": "Wang Fang",
+        "prs_Gender": "Female",
+        "prs_Nationality": "CN",
+        "prs_MailingState": "fujian",
+        "hcd_Age": 14,
+        "hcd_Disability": False,
+    } | changes
+    body = {"packet": packet, "signature": sign(SICHUAN, packet)}
+    assert client.post("/api/v1/handovers", json=body).status_code == 201
+    return db.session.scalar(select(IncomingHandover).filter_by(packet_id=packet["packetId"]))
+
+
+def test_civil_affairs_preview_what_was_sent_in_both_languages(client, app, login, audits):
+    handover = _receive(client, app)
+    login("civil_affairs", locale="en")
+    listing = client.get("/handovers").get_data(as_text=True)
+    assert "Incoming hand-overs" in listing and "HC-2026-SCAB23" in listing
+    assert "Sichuan" in listing and "waiting for an answer" in listing
+    page = client.get(f"/handovers/{handover.id}").get_data(as_text=True)
+    for shown in (
+        "Wang Fang",
+        "Sender&#39;s case number",
+        "School enrolment and adaptation",
+        "Psychological care",
+        "Fuzhou civil affairs bureau",
+        "female",
+        "14",
+    ):
+        assert shown in page, shown
+    assert audits("handover_previewed", allowed=True) == 1
+    client.post("/locale", data={"locale": "zh"})
+    chinese = client.get(f"/handovers/{handover.id}").get_data(as_text=True)
+    assert "四川" in chinese and "接收" in chinese
+
+
+def test_accepting_opens_a_case_at_the_reunion_linked_to_the_sender(client, app, login, audits):
+    handover = _receive(client, app)
+    login("civil_affairs", locale="en")
+    answer = client.post(f"/handovers/{handover.id}/accept")
+    assert answer.status_code == 303
+    db.session.rollback()
+    handover = db.session.get(IncomingHandover, handover.id)
+    case = db.session.get(Case, handover.case_id)
+    assert handover.status == HandoverStatus.ACCEPTED and answer.location.endswith(case.number)
+    assert case.victim_name == "Wang Fang"
+    task = db.session.scalar(select(HumanTask).filter_by(case_id=case.id))
+    assert (task.form_key, task.department.code) == ("return_reunion", "civil_affairs")
+    page = client.get(f"/cases/{case.number}").get_data(as_text=True)
+    assert "Case received from the province of Sichuan (their case HC-2026-SCAB23)" in page
+    assert audits("handover_accepted", case_id=case.id) == 1
+    diagram = client.get(f"/cases/{case.number}/diagram.json").get_json()
+    assert diagram["top"] == "received" and "follow_up" in diagram["diagrams"]
+    assert client.get(f"/cases/{case.number}/diagram").status_code == 200
+    sent = db.session.scalar(select(OutgoingAnswer))
+    assert sent.receiver == "sichuan" and sent.status == DeliveryStatus.PENDING
+    assert sent.packet["hcd_Action"] == "accepted"
+    assert sent.packet["hcd_ReceiverCaseNumber"] == case.number
+    assert verify(public_key(signing_key(HOME_KEY)), sent.packet, sent.signature)
+    assert client.post(f"/handovers/{handover.id}/accept").status_code == 409  # once only
+
+
+def test_refusing_needs_a_reason_which_goes_back_signed(client, app, login, audits):
+    handover = _receive(client, app)
+    login("civil_affairs", locale="en")
+    empty = client.post(f"/handovers/{handover.id}/refuse", data={"reason": "  "})
+    assert empty.status_code == 422
+    assert "Say why the hand-over is refused." in empty.get_data(as_text=True)
+    reason = "The family moved to Guangdong; hand over to Guangdong instead."
+    assert (
+        client.post(f"/handovers/{handover.id}/refuse", data={"reason": reason}).status_code == 303
+    )
+    db.session.rollback()
+    assert db.session.get(IncomingHandover, handover.id).status == HandoverStatus.REFUSED
+    sent = db.session.scalar(select(OutgoingAnswer))
+    assert sent.packet["hcd_Action"] == "refused" and sent.packet["hcd_RefusalReason"] == reason
+    assert db.session.scalar(select(Case)) is None
+    assert client.post(f"/handovers/{handover.id}/accept").status_code == 409
+
+
+def test_a_withdrawn_packet_can_no_longer_be_accepted(client, app, login):
+    handover = _receive(client, app)
+    keys = ("packetId", "hcd_SenderProvince", "hcd_ReceiverProvince", "hcd_SenderCaseNumber")
+    request = {k: handover.packet[k] for k in keys} | {"hcd_Action": "withdraw"}
+    body = {"packet": request, "signature": sign(SICHUAN, request)}
+    assert client.post("/api/v1/handovers/withdraw", json=body).status_code == 200
+    login("civil_affairs", locale="en")
+    refused = client.post(f"/handovers/{handover.id}/accept")
+    assert refused.status_code == 409
+    assert "already answered or withdrawn" in refused.get_data(as_text=True)
+    db.session.rollback()
+    assert (
+        db.session.scalar(select(Case)) is None
+        and db.session.scalar(select(OutgoingAnswer)) is None
+    )
+
+
+@pytest.mark.parametrize("username", ["police", "admin", "reviewer", "health_head"])
+def test_only_civil_affairs_social_workers_receive(client, app, login, audits, username):
+    handover = _receive(client, app)
+    login(username)
+    assert client.get("/handovers").status_code == 403
+    assert client.post(f"/handovers/{handover.id}/accept").status_code == 403
+    assert audits("handovers_refused", allowed=False) == 2
+    db.session.rollback()
+    assert db.session.get(IncomingHandover, handover.id).status == HandoverStatus.RECEIVED
+
+
+def test_without_a_signing_key_nothing_is_decided(client, app, login, monkeypatch):
+    handover = _receive(client, app)
+    monkeypatch.setitem(app.config, "SIGNING_KEY", None)
+    login("civil_affairs", locale="en")
+    assert client.post(f"/handovers/{handover.id}/accept").status_code == 503
+    db.session.rollback()
+    assert db.session.get(IncomingHandover, handover.id).status == HandoverStatus.RECEIVED
+
+
+@pytest.fixture
+def sent_to_sichuan(app, open_case):
+    """A case of this deployment whose packet Sichuan received."""
+    case = open_case()
+    outgoing = OutgoingHandover(
+        packet_id=str(uuid.uuid4()),
+        case_id=case.id,
+        receiver="sichuan",
+        packet={"hcd_SenderCaseNumber": case.number},
+        signature="x",
+        status=DeliveryStatus.DELIVERED,
+    )
+    db.session.add(outgoing)
+    db.session.commit()
+    return outgoing
+
+
+def _answer(app, outgoing, case_number, **changes) -> dict:
+    answer = {
+        "packetId": outgoing.packet_id,
+        "hcd_SenderProvince": app.config["HOME_PROVINCE"],
+        "hcd_ReceiverProvince": "sichuan",
+        "hcd_SenderCaseNumber": case_number,
+        "hcd_Action": "accepted",
+        "hcd_ReceiverCaseNumber": "HC-2026-SC9999",
+    } | changes
+    return {"packet": answer, "signature": sign(SICHUAN, answer)}
+
+
+def test_the_answer_lands_on_the_senders_timeline_once(client, app, sent_to_sichuan, login):
+    case = db.session.get(Case, sent_to_sichuan.case_id)
+    body = _answer(app, sent_to_sichuan, case.number)
+    assert client.post("/api/v1/handovers/answers", json=body).status_code == 201
+    assert client.post("/api/v1/handovers/answers", json=body).status_code == 200  # a replay
+    db.session.rollback()
+    events = db.session.scalars(
+        select(TimelineEvent).filter_by(case_id=case.id, event_type=EventType.HANDOVER_ACCEPTED)
+    ).all()
+    assert len(events) == 1 and events[0].data["case_number"] == "HC-2026-SC9999"
+    assert db.session.get(OutgoingHandover, sent_to_sichuan.id).status == DeliveryStatus.ACCEPTED
+    login("police", locale="en")
+    page = client.get(f"/cases/{case.number}").get_data(as_text=True)
+    assert "Hand-over accepted by the province of Sichuan: their case HC-2026-SC9999" in page
+
+
+def test_a_refusal_shows_its_reason_and_a_forged_answer_is_refused(client, app, sent_to_sichuan):
+    case = db.session.get(Case, sent_to_sichuan.case_id)
+    forged = _answer(app, sent_to_sichuan, case.number)
+    forged["signature"] = sign(signing_key(new_signing_key()), forged["packet"])
+    assert client.post("/api/v1/handovers/answers", json=forged).status_code == 403
+    no_reason = _answer(app, sent_to_sichuan, case.number, hcd_Action="refused")
+    assert client.post("/api/v1/handovers/answers", json=no_reason).status_code == 422
+    body = _answer(
+        app,
+        sent_to_sichuan,
+        case.number,
+        hcd_Action="refused",
+        hcd_RefusalReason="Family not found at the address given",
+    )
+    assert client.post("/api/v1/handovers/answers", json=body).status_code == 201
+    db.session.rollback()
+    event = db.session.scalar(
+        select(TimelineEvent).filter_by(event_type=EventType.HANDOVER_REFUSED)
+    )
+    assert event.data["reason"] == "Family not found at the address given"
+    assert answers.receive_answer(body["packet"], body["signature"], home="fujian")[1] is False
+
+
+def test_the_received_case_goes_on_to_follow_up_after_the_reunion(client, app, users):
+    handover = _receive(client, app)
+    case = incoming.accept(handover, users["civil_affairs"], signing_key(HOME_KEY), home="fujian")
+    db.session.commit()
+    task = db.session.scalar(select(HumanTask).filter_by(case_id=case.id))
+    engine.complete_task(task.id, EXAMPLES["return_reunion"], users["civil_affairs"])
+    db.session.commit()
+    instance = db.session.scalar(select(ProcessInstance).filter_by(case_id=case.id))
+    assert case.status == CaseStatus.OPEN and instance.next_timer_at is not None
+    assert instance.pathway_version.process_id == "received"

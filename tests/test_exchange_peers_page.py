@@ -1,0 +1,75 @@
+"""The admin's page of peer provinces: list, add (a bad key is the field's error), disable."""
+
+import pytest
+from sqlalchemy import delete, select
+
+from exchange.signing import new_signing_key, public_key, signing_key
+from models import PeerProvince, db
+
+YUNNAN = public_key(signing_key(new_signing_key()))
+
+
+@pytest.fixture(autouse=True)
+def no_peers():
+    yield
+    db.session.rollback()
+    db.session.execute(delete(PeerProvince))
+    db.session.commit()
+
+
+def _add(client, **changes):
+    data = {
+        "code": "yunnan",
+        "name": "Yunnan civil affairs",
+        "api_url": "https://homecoming.yunnan.example.cn",
+        "public_key": YUNNAN,
+    } | changes
+    return client.post("/admin/peers", data=data)
+
+
+def test_an_admin_adds_lists_and_disables_a_peer(client, login, audits):
+    login("admin", locale="en")
+    assert "No peer province registered." in client.get("/admin/peers").get_data(as_text=True)
+    assert _add(client).status_code == 303
+    page = client.get("/admin/peers").get_data(as_text=True)
+    assert "Yunnan civil affairs" in page and YUNNAN in page and "enabled" in page
+    assert audits("peer_set") == 1
+    assert client.post("/admin/peers/yunnan/disable").status_code == 303
+    db.session.rollback()
+    assert db.session.scalar(select(PeerProvince)).enabled is False
+    assert audits("peer_disabled") == 1
+    assert "Enable" in client.get("/admin/peers").get_data(as_text=True)
+    assert client.post("/admin/peers/tibet/disable").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("changes", "error"),
+    [
+        ({"public_key": "bm90IGEga2V5"}, "A public key is base64 of 32 bytes."),
+        ({"public_key": "%%%"}, "A public key is base64 of 32 bytes."),
+        ({"api_url": "ftp://yunnan.example.cn"}, "An API address is an http:// or https:// URL."),
+        ({"code": "Yun Nan"}, "Lower-case letters and _ only"),
+        ({"code": ""}, "This field is required."),
+    ],
+)
+def test_a_bad_peer_is_a_field_error(client, login, changes, error):
+    login("admin", locale="en")
+    answer = _add(client, **changes)
+    assert answer.status_code == 422
+    assert error in answer.get_data(as_text=True)
+    db.session.rollback()
+    assert db.session.scalar(select(PeerProvince)) is None
+
+
+def test_the_bad_key_error_is_in_chinese_too(client, login):
+    login("admin")
+    answer = _add(client, public_key="bm90IGEga2V5")
+    assert answer.status_code == 422 and "公钥" in answer.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("username", ["civil_affairs", "manager"])
+def test_only_admins_manage_peers(client, login, audits, username):
+    login(username)
+    assert client.get("/admin/peers").status_code == 403
+    assert _add(client).status_code == 403
+    assert audits("admin_page_refused", allowed=False) == 2
