@@ -200,3 +200,16 @@ def test_the_filter_form_sorts_too(open_case, login, client):
     assert '<option value="number" selected>案件</option>' in html
     assert '<option value="asc" selected>升序</option>' in html
     assert _listed(client, sort="number", dir="asc") == sorted(cases)
+
+
+def test_cases_opened_before_the_list_get_their_columns_from_the_cli(app, open_case, login, client):
+    case = open_case("Nguyen Thi", age=19, sex="female", origin_country="VN", origin_province="")
+    db.session.execute(
+        update(Case).where(Case.id == case.id).values(age_group=None, sex=None, origin=None)
+    )
+    db.session.commit()
+    login("reviewer", "en")
+    assert _listed(client, age="adult") == []
+    result = app.test_cli_runner().invoke(args=["cases", "fill-profiles"])
+    assert result.exit_code == 0 and "filled 1 cases" in result.output
+    assert _listed(client, age="adult", origin="VN", sex="female") == [case.number]
