@@ -190,3 +190,26 @@ def test_statements_per_page_do_not_grow_with_the_cases(open_case, login, client
         open_case(name, steps=3)
     many = _statements(client)
     assert many == few <= 10
+
+
+def test_the_filter_form_sorts_too(open_case, login, client):
+    """On a phone the column headings are hidden: the form's sort and order choose instead."""
+    cases = [open_case(name).number for name in ("Lin Xiaomei", "Wang Fang")]
+    login("reviewer", "zh")
+    html = client.get("/cases/", query_string={"sort": "number", "dir": "asc"}).get_data(True)
+    assert '<option value="number" selected>案件</option>' in html
+    assert '<option value="asc" selected>升序</option>' in html
+    assert _listed(client, sort="number", dir="asc") == sorted(cases)
+
+
+def test_cases_opened_before_the_list_get_their_columns_from_the_cli(app, open_case, login, client):
+    case = open_case("Nguyen Thi", age=19, sex="female", origin_country="VN", origin_province="")
+    db.session.execute(
+        update(Case).where(Case.id == case.id).values(age_group=None, sex=None, origin=None)
+    )
+    db.session.commit()
+    login("reviewer", "en")
+    assert _listed(client, age="adult") == []
+    result = app.test_cli_runner().invoke(args=["cases", "fill-profiles"])
+    assert result.exit_code == 0 and "filled 1 cases" in result.output
+    assert _listed(client, age="adult", origin="VN", sex="female") == [case.number]

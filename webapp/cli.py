@@ -13,7 +13,7 @@ from flask_migrate import upgrade
 from sqlalchemy import select
 
 from models import DEPARTMENT_CODES, Case, HumanTask, IncidentSource, TimelineEvent, User, db
-from workflows import engine, timers
+from workflows import engine, service_levels, timers
 from workflows.checks import check_files
 from workflows.errors import RuleFailed, WorkflowError
 from workflows.parsing import diagram_files
@@ -219,6 +219,16 @@ def complete_command(task_id, username, data):
         task_id=task_id if task else None,
     )
     click.echo(f"task {task_id} completed")
+
+
+@cases_cli.command("fill-profiles")
+def fill_profiles_command():
+    """Give the cases opened before the case list their age group, sex and origin."""
+    total = 0
+    while filled := service_levels.fill_case_profiles():
+        db.session.commit()  # in batches: resumable, and safe while the app serves
+        total += filled
+    click.echo(f"filled {total} cases")
 
 
 @cases_cli.command("show")

@@ -4,8 +4,8 @@ Revision ID: f1c2d3e4a5b6
 Revises: f1b2c3d4e5a6
 Create Date: 2026-12-03 06:00:00.000000
 
-Cases opened before this revision keep them empty (their intake is encrypted in the
-timeline); the list shows them as unknown.
+Cases opened before this revision get them from `flask cases fill-profiles` (their intake
+is encrypted in the timeline: the migration has no key); until then the list shows unknown.
 """
 from alembic import op
 import sqlalchemy as sa
