@@ -12,6 +12,7 @@ from models import DEPARTMENTS
 from workflows.notifications import unread_count
 
 from .access import may_edit_service_levels, may_manage_incidents, may_open_cases
+from .audit_actions import action_name
 
 # The names `departments sync` writes into the database: read here without a query per name
 # (a long timeline names a department on every event).
@@ -88,6 +89,7 @@ def register_template_helpers(app) -> None:
     app.jinja_env.globals.update(
         department_name=department_name,
         step_title=step_title,
+        action_name=action_name,
         person_name=person_name,
         translated=translated,
         format_datetime=format_datetime,
