@@ -9,6 +9,7 @@ from forms.consent import GIVERS, METHODS, PURPOSES
 from forms.referrals import KINDS, SERVICES, STATUS_NAMES
 from forms.registry import FORMS
 from models import DEPARTMENTS
+from workflows.names import chinese_name
 from workflows.notifications import unread_count
 
 from .access import may_edit_service_levels, may_manage_incidents, may_open_cases
@@ -64,9 +65,18 @@ def step_title(form_key: str) -> str:
     return str(form.title) if form else form_key
 
 
+def rule_name(failure) -> str:
+    """A failed rule's element (an incident's or a RuleFailed's) named in the user's language."""
+    if str(get_locale()) == "zh":
+        name = chinese_name(failure.pathway_version_id, failure.element_id)
+        if name:
+            return name
+    return failure.element_name or failure.element_id
+
+
 def rule_failed_message(failure) -> str:
     """The worker's answer when a diagram's rule failed: what, that nothing was lost, who knows."""
-    rule = failure.element_name or failure.element_id
+    rule = rule_name(failure)
     return " ".join(
         [
             _(
@@ -89,6 +99,7 @@ def register_template_helpers(app) -> None:
     app.jinja_env.globals.update(
         department_name=department_name,
         step_title=step_title,
+        rule_name=rule_name,
         action_name=action_name,
         person_name=person_name,
         translated=translated,
