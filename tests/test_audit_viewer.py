@@ -28,13 +28,13 @@ def test_filters_and_paging(open_case, users, login, client):
     login("health", "en").get(f"/cases/{case.number}")
     admin = login("admin", "en")
     page = admin.get(f"/audit/?case={case.number}&allowed=no").get_data(as_text=True)
-    assert page.count("<td>case_viewed</td>") == 1 and "health" in page
+    assert page.count("<td>viewed the case</td>") == 1 and "health" in page
     page = admin.get(f"/audit/?who=police&case={case.number}").get_data(as_text=True)
-    assert page.count("<td>case_viewed</td>") == 3
+    assert page.count("<td>viewed the case</td>") == 3
     assert (
         admin.get("/audit/?since=2000-01-01&until=2000-01-02")
         .get_data(as_text=True)
-        .count("<td>case_viewed</td>")
+        .count("<td>viewed the case</td>")
         == 0
     )
     assert admin.get("/audit/?since=not-a-date").status_code == 400

@@ -11,6 +11,7 @@ from forms.referrals import KINDS, SERVICES, STATUS_NAMES
 from forms.registry import FORMS
 from models import DEPARTMENTS
 from workflows.measures import BY_CODE as MEASURES
+from workflows.names import chinese_name
 from workflows.notifications import unread_count
 
 from .access import (
@@ -21,6 +22,7 @@ from .access import (
     may_open_cases,
     may_receive_handovers,
 )
+from .audit_actions import action_name
 
 # The names `departments sync` writes into the database: read here without a query per name
 # (a long timeline names a department on every event).
@@ -87,9 +89,18 @@ def step_title(form_key: str) -> str:
     return str(form.title) if form else form_key
 
 
+def rule_name(failure) -> str:
+    """A failed rule's element (an incident's or a RuleFailed's) named in the user's language."""
+    if str(get_locale()) == "zh":
+        name = chinese_name(failure.pathway_version_id, failure.element_id)
+        if name:
+            return name
+    return failure.element_name or failure.element_id
+
+
 def rule_failed_message(failure) -> str:
     """The worker's answer when a diagram's rule failed: what, that nothing was lost, who knows."""
-    rule = failure.element_name or failure.element_id
+    rule = rule_name(failure)
     return " ".join(
         [
             _(
@@ -113,6 +124,8 @@ def register_template_helpers(app) -> None:
         department_name=department_name,
         step_title=step_title,
         format_date=format_date,
+        rule_name=rule_name,
+        action_name=action_name,
         person_name=person_name,
         translated=translated,
         measure_title=measure_title,
