@@ -40,17 +40,29 @@ def _face_index(collection: TTCollection) -> int:
     return next((i for i, name in enumerate(names) if name.endswith(PREFERRED_FACE)), 0)
 
 
+def _cached(source: Path, suffix: str, make) -> Path:
+    """instance/fonts/<source>-<size><suffix>, made by `make(path)` the first time."""
+    name = f"{source.stem}-{source.stat().st_size}{suffix}"
+    target = Path(current_app.instance_path) / "fonts" / name
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_suffix(f".{os.getpid()}.tmp")
+        make(partial)
+        partial.replace(target)  # atomic: a concurrent request sees the whole file or none
+    return target
+
+
 def cjk_font_file() -> Path:
     """A .ttf/.otf file with the Chinese glyphs, copied out of a collection the first time."""
     source = _source()
     if source.suffix.lower() != ".ttc":
         return source
-    stat = source.stat()
-    target = Path(current_app.instance_path) / "fonts" / f"{source.stem}-{stat.st_size}.otf"
-    if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
+
+    def extract(path: Path) -> None:
         collection = TTCollection(str(source))
-        partial = target.with_suffix(f".{os.getpid()}.tmp")
-        collection.fonts[_face_index(collection)].save(str(partial))
-        partial.replace(target)  # atomic: a concurrent request sees the whole file or none
-    return target
+        try:
+            collection.fonts[_face_index(collection)].save(str(path))
+        finally:
+            collection.close()
+
+    return _cached(source, ".otf", extract)

@@ -32,13 +32,15 @@ class SummaryPdf(FPDF):
         self.set_auto_page_break(auto=True, margin=20)
         self.set_title(_("Case summary %(number)s", number=number))
 
+    def _marks(self) -> str:
+        word = _("Confidential")
+        return CONFIDENTIAL if word == CONFIDENTIAL else f"{CONFIDENTIAL} · {word}"
+
     def header(self):
         """The confidentiality mark, on every page."""
         self.set_font(FONT, size=10)
         self.set_text_color(160, 0, 0)
-        word = _("Confidential")
-        mark = CONFIDENTIAL if word == CONFIDENTIAL else f"{CONFIDENTIAL} · {word}"
-        self.cell(0, 6, mark, align="R", new_x="LMARGIN", new_y="NEXT")
+        self.cell(0, 6, self._marks(), align="R", new_x="LMARGIN", new_y="NEXT")
         self.set_text_color(0, 0, 0)
         self.ln(2)
 
@@ -74,25 +76,31 @@ def _rows(pdf: SummaryPdf, rows, size: int = 10) -> None:
 def case_summary_pdf(case: Case, user: User) -> bytes:
     """The summary of the case as this user may read it (the caller checked and audited)."""
     printed = format_datetime(datetime.now(UTC), "yyyy-MM-dd")
+    title = _("Case summary %(number)s", number=case.number)
+    who = _("Printed by %(name)s on %(when)s", name=user.display_name, when=printed)
+    facts = _facts(case, user)
+    steps = [(_heading(step), step.answers) for step in readable_steps(user, case)]
+    empty = _("Nothing your department may read has been recorded yet.")
     pdf = SummaryPdf(case.number, printed)
     pdf.add_page()
     pdf.set_font(FONT, size=16)
-    title = _("Case summary %(number)s", number=case.number)
     pdf.multi_cell(0, 9, title, new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(FONT, size=9)
-    who = _("Printed by %(name)s on %(when)s", name=user.display_name, when=printed)
     pdf.multi_cell(0, 5, who, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
-    _rows(pdf, _facts(case, user))
-    steps = readable_steps(user, case)
+    _rows(pdf, facts)
     if not steps:
-        pdf.multi_cell(0, 6, _("Nothing your department may read has been recorded yet."))
-    for step in steps:
+        pdf.multi_cell(0, 6, empty)
+    for heading, rows in steps:
         pdf.ln(3)
         pdf.set_font(FONT, size=12)
-        heading = [step_title(step.form_key), format_datetime(step.recorded_at, "short")]
-        if step.department:
-            heading.insert(1, department_name(step.department))
-        pdf.multi_cell(0, 7, " · ".join(heading), new_x="LMARGIN", new_y="NEXT")
-        _rows(pdf, step.answers)
+        pdf.multi_cell(0, 7, heading, new_x="LMARGIN", new_y="NEXT")
+        _rows(pdf, rows)
     return bytes(pdf.output())
+
+
+def _heading(step) -> str:
+    parts = [step_title(step.form_key), format_datetime(step.recorded_at, "short")]
+    if step.department:
+        parts.insert(1, department_name(step.department))
+    return " · ".join(parts)
