@@ -109,7 +109,10 @@ def test_edit_save_deploy_and_a_refused_dead_end(page, restore_pathway, screensh
                .businessObject.get('camunda:dueDate') === 'P3D'""",
         arg=task_id,
     )
+    # The plan measure it carries out (an untagged step is a warning).
+    group.locator("#bio-properties-panel-homecoming-measure").select_option("二(三)2")
     xml = _xml(page)
+    assert '<camunda:property name="measure" value="二(三)2" />' in xml
     assert re.search(
         rf'<bpmn:userTask id="{task_id}" name="Check the family home" '
         rf'camunda:formKey="{FORM_KEY}" camunda:dueDate="P3D">',

@@ -204,7 +204,7 @@ function SupportingEntry(props) {
     element,
     id,
     label: text('supporting'),
-    description: text('supporting_hint', { departments: known.join(', ') }),
+    description: text('supporting_hint'),
     debounce,
     getValue: () => tag(element, 'supporting'),
     setValue: (value) => {
@@ -214,7 +214,7 @@ function SupportingEntry(props) {
     validate: (value) => {
       const unknown = (value || '').split(',').map((code) => code.trim())
         .find((code) => code && !known.includes(code));
-      return unknown ? text('supporting_invalid', { code: unknown }) : null;
+      return unknown ? text('supporting_invalid', { code: unknown, departments: known.join(', ') }) : null;
     }
   });
 }
