@@ -20,6 +20,7 @@ def _values(case, task_id: int, version_id: int) -> dict[str, object]:
         "process_id": "case",
         "code": "police",
         "document_id": 1,
+        "handover_id": 1,
         "filename": STATIC_FILE,
         "token": "not-a-link-token",
     }
