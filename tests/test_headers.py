@@ -21,6 +21,7 @@ def _values(case, task_id: int, version_id: int) -> dict[str, object]:
         "code": "police",
         "document_id": 1,
         "view_id": 1,
+        "handover_id": 1,
         "filename": STATIC_FILE,
         "token": "not-a-link-token",
     }
