@@ -22,6 +22,9 @@ def _values(case, task_id: int, version_id: int) -> dict[str, object]:
         "document_id": 1,
         "view_id": 1,
         "handover_id": 1,
+        "page": "victims",
+        "evaluation_id": 1,
+        "fmt": "csv",
         "filename": STATIC_FILE,
         "token": "not-a-link-token",
     }

@@ -98,6 +98,11 @@ def _pages(app, case, task) -> list[str]:
         "version_id": version,
         "old_id": version,
         "new_id": version,
+        "page": "victims",
+        "view_id": 1,
+        "handover_id": 1,
+        "evaluation_id": 1,
+        "fmt": "csv",
     }
     urls = []
     for rule in app.url_map.iter_rules():
