@@ -16,12 +16,13 @@ from lxml import html
 from sqlalchemy import select
 
 from models import DEPARTMENTS, HumanTask, TaskStatus, db
+from workflows.evaluation.pages import PAGES
 from workflows.pathways import latest_version
 
 CATALOGUE = Path(__file__).parents[1] / "webapp/translations/zh/LC_MESSAGES/messages.po"
 ROLES = ["police", "civil_affairs", "police_head", "manager", "reviewer", "admin"]
 # Not pages: APIs, files, assets, and the one-time links of outside organisations.
-SKIPPED = re.compile(r"^/(api|static)/|\.(bpmn|json|csv)$|/documents/|^/r/|^/login")
+SKIPPED = re.compile(r"^/(api|static)/|\.(bpmn|json|csv|pdf|<fmt>)$|/documents/|^/r/|^/login")
 # Proper nouns and codes that read the same in both languages.
 PROPER_NOUNS = {"English", "ID", "PDF", "TOTP", "FHIR", "PIPL", "OpenAPI", "API", "DNA", "ISO-8601"}
 ATTRIBUTES = ("title", "placeholder", "aria-label", "alt")
@@ -29,8 +30,15 @@ ATTRIBUTES = ("title", "placeholder", "aria-label", "alt")
 
 def _pattern(msgid: str) -> re.Pattern:
     """The msgid as a regex over one text: its placeholders stand for any text."""
-    pieces = re.split(r"%\(\w+\)[sdr]|%[sd]|\{\w+\}", msgid)
-    return re.compile(".+?".join(re.escape(" ".join(p.split())) for p in pieces))
+    parts = re.split(r"(%\(\w+\)[sdr]|%[sd]|\{\w+\})", msgid)
+    return re.compile(
+        "".join(
+            (r"\d+" if part.endswith("d") else ".+?")
+            if i % 2
+            else re.escape(re.sub(r"\s+", " ", part))
+            for i, part in enumerate(parts)
+        )
+    )
 
 
 def _untranslated() -> dict[str, re.Pattern]:
@@ -88,28 +96,34 @@ def english_strings(page: str) -> set[str]:
     return found
 
 
+def _nth(choices: list, i: int):
+    return choices[min(i, len(choices) - 1)]
+
+
 def _pages(app, case, task) -> list[str]:
+    """Every page's URL; an argument without a demo row (a saved view, a hand-over) is 1: its
+    "not found" page is a page too."""
     version = latest_version().id
     values = {
-        "number": case.number,
-        "task_id": task.id,
-        "code": "police",
-        "process_id": "rescue",
-        "version_id": version,
-        "old_id": version,
-        "new_id": version,
-        "page": "victims",
-        "view_id": 1,
-        "handover_id": 1,
-        "evaluation_id": 1,
-        "fmt": "csv",
+        "number": [case.number],
+        "task_id": [task.id],
+        "code": ["police"],
+        "process_id": ["rescue"],
+        "version_id": [version],
+        "old_id": [version],
+        "new_id": [version],
+        "page": list(PAGES),
     }
     urls = []
     for rule in app.url_map.iter_rules():
         if "GET" not in rule.methods or SKIPPED.search(rule.rule):
             continue
-        with app.test_request_context():
-            urls.append(rule.build({name: values[name] for name in rule.arguments})[1])
+        for i in range(max((len(values.get(n, [1])) for n in rule.arguments), default=1)):
+            args = {
+                n: values.get(n, [1])[min(i, len(values.get(n, [1])) - 1)] for n in rule.arguments
+            }
+            with app.test_request_context():
+                urls.append(rule.build(args)[1])
     return sorted(urls)
 
 
@@ -117,6 +131,8 @@ def test_the_scan_finds_an_english_string():
     assert "Inbox" in english_strings("<html><body><a href='/'>Inbox</a></body></html>")
     assert "Case opened" in english_strings("<p>Case opened</p>")
     assert "case_viewed" in english_strings("<td>case_viewed</td>")
+    assert english_strings("<p>1 个案件</p><p>编辑 case</p>") == set()
+    assert "%(num)d case" in english_strings("<p>1 case</p>")
     assert english_strings("<p>待办 · 公安厅</p>") == set()
 
 

@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 
 NAMES = {
     "case_viewed": _l("viewed the case"),
+    "case_listed": _l("saw the case in a case list"),
     "case_found": _l("found the case by its number"),
     "case_found_by_name": _l("found the case by the victim's name"),
     "case_opened": _l("opened the case"),
