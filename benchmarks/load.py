@@ -255,7 +255,7 @@ def report(label: str, tally: Tally, elapsed: float) -> float:
     """Print the figures of one run; its completions per second."""
     print(
         f"== {label}: {elapsed:.1f} s of work, {sum(tally.errors.values())} errors, "
-        f"{tally.conflicts} conflicts (409)"
+        f"{sum(tally.conflicts.values())} conflicts (409: a colleague claimed the task first)"
     )
     for kind in KINDS:
         values = tally.durations.get(kind, [])
