@@ -2,7 +2,6 @@
 
 from flask_babel import lazy_gettext as _l
 from wtforms import Form
-from wtforms.validators import ValidationError
 
 from .base import TaskForm, TaskMeta
 from .choices import CHINA, COUNTRY_CHOICES, PROVINCE_CHOICES
@@ -138,17 +137,17 @@ class IntakeConsentForm(Form):
         )
         return any(f.data is not None for f in flags) or bool(self.consent_share_departments.data)
 
-    def validate_consent_given_by(self, field):
-        """Answers need to say who gave them."""
-        if self.answered() and not field.data:
-            raise ValidationError(str(_l("Say who gave these answers.")))
-
-    def validate_consent_method(self, field):
-        """Answers need to say how they were given."""
-        if self.answered() and not field.data:
-            raise ValidationError(str(_l("Say how these answers were given.")))
-
     def validate(self, extra_validators=None) -> bool:
-        """Every field's checks, then: a guardian's answer carries the child's own view."""
+        """Every field's checks, then: answers say who gave them and how (checked here, since
+        an optional field's own checks stop when it is blank), and a guardian's answer carries
+        the child's own view."""
         valid = super().validate(extra_validators)
+        needed = (
+            (self.consent_given_by, _l("Say who gave these answers.")),
+            (self.consent_method, _l("Say how these answers were given.")),
+        )
+        for field, message in needed:
+            if self.answered() and not field.data:
+                field.errors = [*field.errors, str(message)]
+                valid = False
         return hears_the_child(self.consent_given_by, self.consent_child_view) and valid

@@ -300,3 +300,38 @@ def test_exports_follow_the_export_consent(open_case, users):
         consent.record(case, answer, actor=police, department=police.memberships[0].department)
         assert consent.allows_export(case) is given
         assert consent.allows_export(case, unasked=True) is given
+
+
+def _shelter(**consents) -> dict:
+    return {**as_formdata(EXAMPLES["aid_shelter"]).to_dict(flat=False), **consents}
+
+
+def test_the_shelter_step_records_consent_through_its_form(open_case, users, login, client):
+    """Civil affairs admit the victim to the shelter and record her new answer there."""
+    case = open_case("Lin Xiaomei")
+    task = _ready_step(case, "aid_shelter", users)
+    login("civil_affairs", "en")
+    assert "consent_family_contact" in client.get(f"/tasks/{task.id}").get_data(as_text=True)
+    unsaid = client.post(f"/tasks/{task.id}", data=_shelter(consent_family_contact="yes"))
+    assert unsaid.status_code == 422 and "Say who gave these answers." in unsaid.get_data(
+        as_text=True
+    )
+    assert _entries() == 0
+    answered = _shelter(
+        consent_family_contact="no",
+        consent_given_by="guardian",
+        consent_method="verbal",
+        consent_child_view="She wants to stay at the shelter for now.",
+    )
+    assert client.post(f"/tasks/{task.id}", data=answered).status_code == 302
+    entry = db.session.scalar(select(ConsentEntry))
+    assert (entry.purpose, entry.given, entry.recorded_by.username) == (
+        ConsentPurpose.FAMILY_CONTACT,
+        False,
+        "civil_affairs",
+    )
+    assert not consent.allows_family_contact(case)
+    later = db.session.scalars(engine.open_tasks(case)).first()
+    if later is not None and later.form_key not in consent.STEP_CONSENTS:
+        page = login(later.department.code).get(f"/tasks/{later.id}").get_data(as_text=True)
+        assert "consent_family_contact" not in page

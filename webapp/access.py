@@ -232,6 +232,11 @@ def may_record_consent(user: User, case: Case) -> bool:
     return owner and user.has_role(Role.SOCIAL_WORKER) and may_see_case(user, case)
 
 
+def may_record_consent_on(user: User, task: HumanTask) -> bool:
+    """Whoever completes a step that asks the consents records them through its form."""
+    return task.form_key in consent.STEP_CONSENTS and may_work_on(user, task)
+
+
 def may_read_child_view(user: User) -> bool:
     """A child's own view of a consent stays with the departments owning the case."""
     return oversees(user) or bool(user.department_codes() & CASE_OWNERS)

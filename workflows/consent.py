@@ -27,6 +27,8 @@ FAMILY_CONTACT_ANSWERS = {
     "rescue_family_tracing": "family_contact_date",
     "return_plan": "return_family_contacted",
 }
+# Later steps whose form also asks the consents (the shelter's admission, legal aid).
+STEP_CONSENTS = {"aid_shelter", "legal_eligibility"}
 FAMILY_CONTACT_REFUSED = N_(
     "The family may not be contacted: the consent ledger holds no agreement to it "
     "(or it was withdrawn). Record the consent on the case's consent page first."
@@ -182,7 +184,8 @@ def answer_from(form) -> ConsentAnswer:
 
 
 def intake_answers(form) -> list[ConsentAnswer]:
-    """The answers a validated forms.intake.IntakeConsentForm holds (none if left blank)."""
+    """The answers a validated forms.intake.IntakeConsentForm holds (none if left blank), at
+    intake or on a step of STEP_CONSENTS."""
     if not form.answered():
         return []
     flags = {

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 
+from forms.intake import IntakeConsentForm
 from forms.registry import get_form_class
 from models import HumanTask, IncidentSource, TaskStatus, db
 from workflows import consent, engine, task_drafts
@@ -16,7 +17,14 @@ from workflows.errors import (
     TaskClaimedByOther,
 )
 
-from ..access import audit, deny, may_read_victim_name, may_work_on, step_report_for
+from ..access import (
+    audit,
+    deny,
+    may_read_victim_name,
+    may_record_consent_on,
+    may_work_on,
+    step_report_for,
+)
 from ..case_summary import readable_steps
 from ..templating import person_name, rule_failed_message, step_title
 from ..transaction import record_incident
@@ -39,7 +47,22 @@ def _task(task_id: int, action: str) -> HumanTask:
     return task
 
 
-def _page(task: HumanTask, form, status: int = 200, problem: str | None = None, draft=None):
+def _consent_form(task: HumanTask) -> IntakeConsentForm | None:
+    """The consents the ready step asks too, bound to what was posted (None: it asks none)."""
+    if task.status != TaskStatus.READY or not may_record_consent_on(current_user, task):
+        return None
+    return IntakeConsentForm(request.form if request.method == "POST" else None)
+
+
+def _page(
+    task: HumanTask,
+    form,
+    status: int = 200,
+    problem: str | None = None,
+    *,
+    draft=None,
+    consents=None,
+):
     """The task page, audited as a look at the case."""
     audit(current_user, "task_viewed", task.case, task_id=task.id)
     page = render_template(
@@ -53,6 +76,7 @@ def _page(task: HumanTask, form, status: int = 200, problem: str | None = None, 
         show_name=may_read_victim_name(current_user),
         family_contact_refused=_family_contact_refused(task),
         report=step_report_for(current_user, task.case) if task.form_key in REPORT_STEPS else None,
+        consent_form=consents or _consent_form(task),
     )
     return page, status
 
@@ -122,6 +146,10 @@ def complete(task_id):
     """Record the step's answers; errors and conflicts show the form again as it was typed."""
     task = _task(task_id, "task_completed")
     form = get_form_class(task.form_key).from_data(request.form)
+    consents = _consent_form(task)
+    if consents is not None and not consents.validate():
+        problem = _("Nothing was saved: please correct the consent answers.")
+        return _page(task, form, 422, problem, consents=consents)
     try:
         engine.complete_task(task.id, form, current_user)
     except FormInvalid:  # the engine validated this form: its errors are on it
@@ -142,6 +170,8 @@ def complete(task_id):
         where = {"case_id": task.case_id, "task_id": task.id}
         record_incident(failure, IncidentSource.TASK_COMPLETION, actor=current_user, **where)
         return _page(task, form, 409, rule_failed_message(failure))
+    for answer in consent.intake_answers(consents) if consents is not None else ():
+        consent.record(task.case, answer, actor=current_user, department=task.department)
     audit(current_user, "task_completed", task.case, task_id=task.id)
     flash(_("Step completed: %(step)s (case %(number)s).", **_names(task)), "success")
     return redirect(url_for("inbox.index"))
