@@ -36,3 +36,8 @@ def test_inbox_benchmark_runs_in_short_mode():
 def test_case_page_benchmark_opens_a_long_case():
     result = _run("benchmarks/case_page.py", "--rounds", "3")
     assert "case page: HTTP 200," in result.stdout
+
+
+def test_evaluation_benchmark_times_every_page_in_short_mode():
+    result = _run("benchmarks/evaluation.py", "--sizes", "60,120", "--repeats", "1")
+    assert "growth 60 -> 120 (departments):" in result.stdout

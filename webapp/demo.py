@@ -67,13 +67,13 @@ def advance_case(
         engine.complete_task(task.id, data, users[task.department.code])
 
 
-def seed(password: str, totp_secret: str) -> None:
-    """Everything `make run` needs; safe to run twice."""
+def seed(password: str, totp_secret: str) -> bool:
+    """Everything `make run` needs; safe to run twice. Whether the cases were new."""
     departments = sync_departments()
     users = seed_users(password, departments, totp_secret)
     deploy_shipped(users["manager"])
     if db.session.scalar(select(Case.id).limit(1)) is not None:
-        return
+        return False
     for name, kind, services in ORGANISATIONS:
         contact = "0594-0000000"
         db.session.add(Organisation(name=name, kind=kind, services=services, contact=contact))
@@ -92,6 +92,7 @@ def seed(password: str, totp_secret: str) -> None:
         case = engine.open_case({**EXAMPLES["case_open"], **intake}, users["police"], name)
         advance_case(case, users, steps, answers)
     _seed_follow_up_due(users)
+    return True
 
 
 def _seed_follow_up_due(users: dict[str, User]) -> None:
