@@ -66,3 +66,8 @@ def test_load_benchmark_runs_in_short_mode():
     assert " 0 errors," in result.stdout, result.stdout
     assert "completions/s 4 workers vs 1:" in result.stdout
     assert "  complete  n=    0" not in result.stdout, result.stdout
+
+
+def test_evaluation_benchmark_times_every_page_in_short_mode():
+    result = _run("benchmarks/evaluation.py", "--sizes", "60,120", "--repeats", "1")
+    assert "growth 60 -> 120 (departments):" in result.stdout

@@ -21,6 +21,7 @@ from workflows.pathways import deploy_shipped
 from workflows.routing import sync_departments
 
 from . import access, demo
+from .demo_cases import DEMO_CASES, seed_cases
 from .evaluation_cli import evaluation_cli
 from .exchange_cli import exchange_cli, send_handovers
 from .extensions import MIGRATIONS
@@ -59,11 +60,21 @@ def register_cli(app) -> None:
 
 
 @demo_cli.command("seed")
-def seed_command():
+@click.option(
+    "--cases",
+    type=click.IntRange(0, 1_000_000),
+    default=0,
+    help="Add this many more cases for the evaluation (a sample through the engine).",
+)
+def seed_command(cases):
     """Migrate the database, then add departments, accounts, the pathway and demo cases."""
     upgrade(directory=str(MIGRATIONS))
     secret = current_app.config["DEMO_TOTP_SECRET"]
-    demo.seed(current_app.config["DEMO_PASSWORD"], secret)
+    seeded = demo.seed(current_app.config["DEMO_PASSWORD"], secret)
+    if cases or seeded:
+        users = {u.username: u for u in db.session.scalars(select(User))}
+        sample, bulk = seed_cases(cases or DEMO_CASES, users)
+        click.echo(f"{sample} cases through the engine, {bulk} bulk-inserted for the evaluation")
     db.session.commit()
     click.echo("demo data ready")
     click.echo(f"manager, reviewer and admin: second-factor key {secret} (any TOTP app)")

@@ -118,13 +118,13 @@ def _intake(intake: dict) -> dict:
     return {**EXAMPLES["case_open"], **CHINESE_ANSWERS["case_open"], **intake}
 
 
-def seed(password: str, totp_secret: str) -> None:
-    """Everything `make run` needs; safe to run twice."""
+def seed(password: str, totp_secret: str) -> bool:
+    """Everything `make run` needs; safe to run twice. Whether the cases were new."""
     departments = sync_departments()
     users = seed_users(password, departments, totp_secret)
     deploy_shipped(users["manager"])
     if db.session.scalar(select(Case.id).limit(1)) is not None:
-        return
+        return False
     for name, kind, services in ORGANISATIONS:
         contact = "0594-0000000"
         db.session.add(Organisation(name=name, kind=kind, services=services, contact=contact))
@@ -143,6 +143,7 @@ def seed(password: str, totp_secret: str) -> None:
         case = engine.open_case(_intake(intake), users["police"], name)
         advance_case(case, users, steps, _in_chinese(answers))
     _seed_follow_up_due(users)
+    return True
 
 
 def _seed_follow_up_due(users: dict[str, User]) -> None:
