@@ -117,3 +117,11 @@ def test_exported_rows_show_no_small_count():
             "trend": {"2026-01": Hidden(True)},
         }
     ]
+
+
+def test_a_group_of_one_small_cell_is_withheld_and_the_protection_ends():
+    """One cell whose published total is itself: nothing can hide it but withholding; the
+    protection stops there (it once looped for ever, hanging the pathway page)."""
+    assert protect_breakdown({"returned_home": 5}, 5) == {"returned_home": Hidden(None)}
+    two = protect({"a": 3, "b": 0}, [(3, ["a", "b"]), (3, ["a"])])
+    assert two == {"a": Hidden(None), "b": Hidden(None)}

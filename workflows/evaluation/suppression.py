@@ -75,9 +75,10 @@ def _protect_group(cells: dict, hidden: dict, total, members: list) -> bool:
     while mine and recoverable(total, group, mine):
         candidates = sorted((v, str(k), k) for k, v in group.items() if k not in mine and v > 0)
         if not candidates:  # everything non-zero is hidden: withhold the whole group
-            for member in members:
+            fresh = [m for m in members if m not in hidden or hidden[m] is not None]
+            for member in fresh:
                 mine[member] = hidden[member] = None
-            return True
+            return changed or bool(fresh)  # withheld already: nothing more can change
         key = candidates[0][2]
         mine[key] = hidden[key] = False
         changed = True
