@@ -156,7 +156,7 @@ def test_four_workers_climb_a_referrals_ladder_once(open_case, login, client, ru
     assert told_of(case.id, "referral_overdue") == Counter({"police_head": 2})
     office = Counter({"joint_office": 2, "joint_office_head": 2})
     assert told_of(case.id, "referral_escalated") == office
-    client.post("/locale", data={"locale": "en"})
+    login("police", "en")
     page = client.get(f"/cases/{case.number}").get_data(as_text=True)
     assert "Referral not accepted in twice the time, the joint office told" in page
 
