@@ -21,6 +21,9 @@ SWAGGER_STAMP := webapp/static/vendor/.stamp-swagger-ui
 # The evaluation pages' charts: Apache ECharts' ready bundle.
 ECHARTS      := webapp/static/vendor/echarts
 ECHARTS_STAMP := webapp/static/vendor/.stamp-echarts
+# The accessibility scan of the browser tests: axe-core, injected by Playwright (never served).
+AXE          := webapp/static/vendor/axe-core
+AXE_STAMP    := webapp/static/vendor/.stamp-axe-core
 # DEMO ONLY, published here: `make run`'s data are readable by anyone with this repository.
 # Production sets its own HOMECOMING_DATA_KEY or HOMECOMING_DATA_KEY_FILE (see the README).
 DEMO_DATA_KEY := ZGVtby1vbmx5LWtleS1wdWJsaXNoZWQtbm90LXNlY3I=
@@ -39,7 +42,7 @@ $(STAMP): setup.cfg pyproject.toml
 	$(VENV)/bin/pip install -q -e '.[test]'
 	touch $@
 
-vendor: $(VENDOR_STAMP) $(MODELER_STAMP) $(SWAGGER_STAMP) $(ECHARTS_STAMP)
+vendor: $(VENDOR_STAMP) $(MODELER_STAMP) $(SWAGGER_STAMP) $(ECHARTS_STAMP) $(AXE_STAMP)
 
 $(NPM_STAMP): package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund
@@ -74,6 +77,12 @@ $(ECHARTS_STAMP): $(NPM_STAMP)
 	rm -rf $(ECHARTS)
 	mkdir -p $(ECHARTS)
 	cp node_modules/echarts/dist/echarts.min.js node_modules/echarts/LICENSE $(ECHARTS)/
+	touch $@
+
+$(AXE_STAMP): $(NPM_STAMP)
+	rm -rf $(AXE)
+	mkdir -p $(AXE)
+	cp node_modules/axe-core/axe.min.js node_modules/axe-core/LICENSE $(AXE)/
 	touch $@
 
 browser: $(CHROMIUM)

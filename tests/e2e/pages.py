@@ -37,14 +37,17 @@ def switch_language(page: Page, locale: str) -> None:
     expect(page.locator("html")).to_have_attribute("lang", "en" if locale == "en" else "zh-Hans")
 
 
-def log_in_as_is(page: Page, username: str) -> None:
-    """Log in with the keyboard (and the second factor), leaving the interface language as it is."""
+def log_in_as_is(page: Page, username: str, *, on_second_factor=None) -> None:
+    """Log in with the keyboard (and the second factor), leaving the interface language as it is;
+    `on_second_factor(page)` is called on the second factor's page if it shows."""
     page.goto("/login")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", PASSWORD)
     page.press("input[name=password]", "Enter")
     page.wait_for_load_state()
     if "/login/second-factor" in page.url:
+        if on_second_factor is not None:
+            on_second_factor(page)
         page.fill("input[name=code]", demo_code(username))
         page.press("input[name=code]", "Enter")
         page.wait_for_load_state()
