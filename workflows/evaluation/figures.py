@@ -22,6 +22,7 @@ from models import (
 )
 
 from .facts import PHASES
+from .recorder import ALL_REGIONS
 
 GRAINS = ("month", "quarter", "year")
 WAITING_LIST = 10
@@ -38,6 +39,11 @@ class Filters:
     department: str = ""
     grain: str = "month"
     departments: tuple[str, ...] = field(default=())  # only these rows (a department's head)
+
+    @property
+    def rows_region(self) -> str:
+        """The region of the roll-up rows to read (all regions' rows without a filter)."""
+        return self.region or ALL_REGIONS
 
     def months(self, column):
         """Conditions on a month or day column for the period."""
@@ -65,10 +71,8 @@ def period_of(day: date, grain: str) -> str:
 def victims(filters: Filters) -> dict:
     """Victims by each counted fact, and cases opened (and closed) per period."""
     query = select(VictimCount.dimension, VictimCount.value, func.sum(VictimCount.count)).where(
-        *filters.months(VictimCount.month)
+        *filters.months(VictimCount.month), VictimCount.region == filters.rows_region
     )
-    if filters.region:
-        query = query.where(VictimCount.region == filters.region)
     breakdowns: dict[str, dict[str, int]] = defaultdict(dict)
     for dimension, value, count in db.session.execute(
         query.group_by(VictimCount.dimension, VictimCount.value)
@@ -81,8 +85,7 @@ def victims(filters: Filters) -> dict:
         .where(*filters.months(VictimCount.month), VictimCount.dimension.in_(("total", "closed")))
         .group_by(VictimCount.month, VictimCount.dimension)
     )
-    if filters.region:
-        per_month = per_month.where(VictimCount.region == filters.region)
+    per_month = per_month.where(VictimCount.region == filters.rows_region)
     for month, dimension, count in db.session.execute(per_month):
         key = "opened" if dimension == "total" else "closed"
         series[period_of(month, filters.grain)][key] += int(count or 0)
@@ -121,10 +124,8 @@ def pathway(filters: Filters, now: datetime) -> dict:
 
 def _phase_durations(filters: Filters) -> dict:
     query = select(PhaseDuration.phase, PhaseDuration.days, func.sum(PhaseDuration.count)).where(
-        *filters.months(PhaseDuration.month)
+        *filters.months(PhaseDuration.month), PhaseDuration.region == filters.rows_region
     )
-    if filters.region:
-        query = query.where(PhaseDuration.region == filters.region)
     histograms: dict[str, dict[int, int]] = defaultdict(dict)
     for phase, days, count in db.session.execute(
         query.group_by(PhaseDuration.phase, PhaseDuration.days)
@@ -176,8 +177,7 @@ def _task_totals(filters: Filters, by) -> dict:
 
 def _where(filters: Filters, model) -> list:
     """The region and department conditions on a roll-up with those columns."""
-    conditions = [model.region == filters.region] if filters.region else []
-    return conditions + _department_filter(filters, model)
+    return [model.region == filters.rows_region, *_department_filter(filters, model)]
 
 
 def _department_filter(filters: Filters, model) -> list:

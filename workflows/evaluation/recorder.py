@@ -32,6 +32,9 @@ from .facts import (
     phase_rank,
 )
 
+# The region of the rows summing every region: unfiltered pages read a few rows, not one per
+# county.
+ALL_REGIONS = "*"
 ROLL_UPS = (VictimCount, PhaseDuration, TaskCount, TaskDuration, CaseIndicator)
 CLOSURE_OUTCOME = "closure_outcome"
 
@@ -70,7 +73,7 @@ def _opened(case, department, task, data, at) -> None:
 
 def _task_ready(case, department, task, data, at) -> None:
     row = db.session.get(CaseIndicator, case.id)
-    bump(TaskCount, _task_key(task, row, (task.created_at or at).date()), received=1)
+    _bump(TaskCount, _task_key(task, row, (task.created_at or at).date()), received=1)
     entered = phase_rank(task.process_id)
     if row is None or entered is None or row.phase == CLOSED_PHASE:
         return
@@ -84,9 +87,9 @@ def _task_completed(case, department, task, data, at) -> None:
     row = db.session.get(CaseIndicator, case.id)
     done = task.completed_at or at
     on_time = task.due_at is None or done <= task.due_at
-    bump(TaskCount, _task_key(task, row, done.date()), completed=1, on_time=int(on_time))
+    _bump(TaskCount, _task_key(task, row, done.date()), completed=1, on_time=int(on_time))
     days = whole_days(task.created_at or done, done)
-    bump(TaskDuration, {**_task_key(task, row, month_of(done), "month"), "days": days}, count=1)
+    _bump(TaskDuration, {**_task_key(task, row, month_of(done), "month"), "days": days}, count=1)
     if row is None:
         return
     answers = data.get("data") or {}
@@ -104,7 +107,7 @@ def _handed_over(case, department, task, data, at) -> None:
     if department is not None and "source" in data:  # a hand-over to a department here
         row = db.session.get(CaseIndicator, case.id)
         key = {"day": at.date(), "department_id": department.id, "measure": ""}
-        bump(TaskCount, {**key, "region": row.region if row else ""}, handovers=1)
+        _bump(TaskCount, {**key, "region": row.region if row else ""}, handovers=1)
 
 
 def _closed(case, department, task, data, at) -> None:
@@ -124,13 +127,19 @@ def _closed(case, department, task, data, at) -> None:
 def _leave_phase(row: CaseIndicator, at: datetime) -> None:
     if row.phase and row.phase_since is not None and row.phase != CLOSED_PHASE:
         key = {"month": month_of(at), "region": row.region, "phase": row.phase}
-        bump(PhaseDuration, {**key, "days": whole_days(row.phase_since, at)}, count=1)
+        _bump(PhaseDuration, {**key, "days": whole_days(row.phase_since, at)}, count=1)
 
 
 def _count(row: CaseIndicator, values, moment: datetime, sign: int) -> None:
     for dimension, value in values:
         key = {"month": month_of(moment), "region": row.region}
-        bump(VictimCount, {**key, "dimension": dimension, "value": value[:80]}, count=sign)
+        _bump(VictimCount, {**key, "dimension": dimension, "value": value[:80]}, count=sign)
+
+
+def _bump(model, key: dict, **amounts: int) -> None:
+    """Add to the row of the case's region and to the row of all regions."""
+    bump(model, key, **amounts)
+    bump(model, {**key, "region": ALL_REGIONS}, **amounts)
 
 
 def _task_key(task: HumanTask, row: CaseIndicator | None, day: date, name: str = "day") -> dict:
