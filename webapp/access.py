@@ -24,6 +24,7 @@ from models import (
     Document,
     Escalation,
     HumanTask,
+    ProcessInstance,
     Referral,
     Role,
     User,
@@ -125,10 +126,21 @@ def may_see_case(user: User, case: Case) -> bool:
     return user.has_role(Role.SOCIAL_WORKER) and bool(codes & touched)
 
 
+def _runs_a_pathway():
+    """The case has a workflow: the demo's evaluation-only history (rows the roll-ups count,
+    with no workflow behind them) is never listed, found or opened."""
+    return exists().where(ProcessInstance.case_id == Case.id)
+
+
+def case_by_number(number: str) -> Case | None:
+    """The case with that number, if it runs a pathway (no access decided here)."""
+    return db.session.scalar(select(Case).where(Case.number == number, _runs_a_pathway()))
+
+
 def visible_cases(user: User) -> Select:
     """The ids of the cases the user may see, as one query (what `may_see_case` allows)."""
     if oversees(user):
-        return select(Case.id)
+        return select(Case.id).where(_runs_a_pathway())
     codes = user.department_codes()
     department_ids = select(Department.id).where(Department.code.in_(codes))
     reasons = []
@@ -140,7 +152,7 @@ def visible_cases(user: User) -> Select:
         )
         opener = true() if engine.case_opener() in codes else false()
         reasons += [opener, touched, _shared_with(department_ids)]
-    return select(Case.id).where(or_(*reasons) if reasons else false())
+    return select(Case.id).where(or_(*reasons) if reasons else false(), _runs_a_pathway())
 
 
 def _escalated():
@@ -407,7 +419,7 @@ def step_report_for(user: User, case: Case):
 
 def case_for(user: User, number: str, action: str) -> Case:
     """The case with that number if the user may see it (audited); 404 or 403 otherwise."""
-    case = db.session.scalar(select(Case).filter_by(number=number))
+    case = case_by_number(number)
     if case is None:
         abort(404)
     if not may_see_case(user, case):

@@ -62,7 +62,7 @@ def case_number(text: str | None) -> str | None:
 
 def find_case(user: User, number: str) -> Case | None:
     """The case if the user may see it; a refused look-up is audited in its own commit."""
-    case = db.session.scalar(select(Case).filter_by(number=number))
+    case = access.case_by_number(number)
     if case is None:
         return None
     if access.may_see_case(user, case):

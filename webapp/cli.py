@@ -12,7 +12,7 @@ from flask import current_app
 from flask_migrate import upgrade
 from sqlalchemy import select
 
-from models import DEPARTMENT_CODES, Case, HumanTask, IncidentSource, TimelineEvent, User, db
+from models import DEPARTMENT_CODES, HumanTask, IncidentSource, TimelineEvent, User, db
 from workflows import engine, service_levels, timers
 from workflows.checks import check_files
 from workflows.errors import RuleFailed, WorkflowError
@@ -246,7 +246,7 @@ def fill_profiles_command():
 @click.argument("number")
 def show_command(number):
     """A case's status and timeline."""
-    case = db.session.scalar(select(Case).filter_by(number=number))
+    case = access.case_by_number(number)
     if case is None:
         raise click.ClickException(f"no case {number}")
     # The shell user has no account here: the row names the command and the OS user.

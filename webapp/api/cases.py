@@ -1,7 +1,6 @@
 """Cases: open one (police), its status and its timeline as the caller may see them."""
 
 from flask_smorest import abort
-from sqlalchemy import select
 
 from forms.registry import get_form_class
 from models import Case, TokenScope, db
@@ -36,7 +35,7 @@ def open_case(body):
 def _case(number: str, action: str) -> Case:
     """The case if the caller may see it (audited); 404 or an audited 403 otherwise."""
     found = casefile.case_number(number)
-    case = db.session.scalar(select(Case).filter_by(number=found)) if found else None
+    case = access.case_by_number(found) if found else None
     if case is None:
         abort(404, message="no such case")
     if not access.may_see_case(caller(), case):
