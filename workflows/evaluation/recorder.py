@@ -22,7 +22,7 @@ from models import (
     db,
 )
 
-from .counters import bump
+from .counters import bump, bump_rows
 from .facts import (
     FACT_FIELDS,
     LIST_FACTS,
@@ -92,10 +92,11 @@ def _task_completed(case, department, task, data, at) -> None:
     answers = data.get("data") or {}
     facts = {FACT_FIELDS[k]: _fact(k, answers[k]) for k in FACT_FIELDS if k in answers}
     if facts:
-        _count(row, opening_values(row), row.opened_at, -1)
+        before = _victim_changes(row, opening_values(row), row.opened_at, -1)
         for column, value in facts.items():
             setattr(row, column, value)
-        _count(row, opening_values(row), row.opened_at, +1)
+        after = _victim_changes(row, opening_values(row), row.opened_at, +1)
+        bump_rows(VictimCount, before + after)  # only the values that changed move
     if answers.get(CLOSURE_OUTCOME):
         row.outcome = answers[CLOSURE_OUTCOME]
 
@@ -128,9 +129,15 @@ def _leave_phase(row: CaseIndicator, at: datetime) -> None:
 
 
 def _count(row: CaseIndicator, values, moment: datetime, sign: int) -> None:
-    for dimension, value in values:
-        key = {"month": month_of(moment), "region": row.region}
-        bump(VictimCount, {**key, "dimension": dimension, "value": value[:80]}, count=sign)
+    bump_rows(VictimCount, _victim_changes(row, values, moment, sign))
+
+
+def _victim_changes(row: CaseIndicator, values, moment: datetime, sign: int) -> list:
+    key = {"month": month_of(moment), "region": row.region}
+    return [
+        ({**key, "dimension": dimension, "value": value[:80]}, {"count": sign})
+        for dimension, value in values
+    ]
 
 
 def _task_key(task: HumanTask, row: CaseIndicator | None, day: date, name: str = "day") -> dict:
