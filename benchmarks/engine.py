@@ -1,9 +1,11 @@
 """Engine cost: raw SpiffWorkflow in memory vs the app's engine with persistence, and growth.
 
-Run: `.venv/bin/python benchmarks/engine.py [--rounds 1000]` (SQLite in a temp file, or
-DATABASE_URL). Prints figures and ratios measured in one run; aims: app overhead within 3x of
-the raw step, the 1,000th follow-up round no more than 2x the 10th, and encryption at rest
-adding at most 20 % to a completion.
+Run: `PYTHONPATH=. .venv/bin/python benchmarks/engine.py [--rounds 1000]` (SQLite in a temp
+file, or DATABASE_URL, whose tables it drops; PYTHONPATH makes it measure this checkout, not
+the one the venv was installed from). Prints figures and ratios measured in one run; aims: app
+overhead within 3x of the raw step, the 1,000th follow-up round no more than 2x the 10th, and
+encryption at rest adding at most 20 % to a completion. The cache-miss line is what a gunicorn
+worker sees; CPU ratios are the ones to trust on a loaded machine (wall time waits for a core).
 """
 
 import argparse
