@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from flask import current_app
 from flask_babel import gettext
 from sqlalchemy import select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from forms.base import TaskForm
 from forms.registry import get_form_class
@@ -160,14 +161,18 @@ def _check_actor(task: HumanTask, actor: User) -> None:
 
 def _set_status(task: HumanTask, status: TaskStatus, actor: User) -> None:
     """Compare-and-set READY -> status: exactly one of any concurrent callers wins."""
+    values = {"status": status, "completed_by_id": actor.id, "completed_at": datetime.now(UTC)}
     result = db.session.execute(
         update(HumanTask)
         .where(HumanTask.id == task.id, HumanTask.status == TaskStatus.READY)
-        .values(status=status, completed_by_id=actor.id, completed_at=datetime.now(UTC))
+        .values(**values)
+        .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
         raise TaskAlreadyCompleted(f"task {task.id} was already completed")
-    db.session.refresh(task)
+    for name, value in values.items():  # what the row now holds, without reading it back
+        set_committed_value(task, name, value)
+    db.session.expire(task, ["completed_by"])
 
 
 def complete_task(task_id: int, data: Mapping | TaskForm, actor: User) -> HumanTask:

@@ -16,14 +16,20 @@ from . import timeline
 from .errors import RuleFailed
 from .failures import reported, rule_failed
 from .pathways import pathway
-from .routing import sync_tasks
+from .routing import is_user_task, ready_user_tasks, sync_tasks
 from .serialization import dump_state, load_state
 
 
 def lock_instance(instance_id: int) -> ProcessInstance:
     """The instance row, locked for this transaction (FOR UPDATE; SQLite's BEGIN IMMEDIATE)."""
-    return db.session.scalars(
-        select(ProcessInstance)
+    return lock_with_case(instance_id)[0]
+
+
+def lock_with_case(instance_id: int) -> tuple[ProcessInstance, Case]:
+    """The instance row, locked as by lock_instance, and its case, read in the same statement."""
+    return db.session.execute(
+        select(ProcessInstance, Case)
+        .join(Case, Case.id == ProcessInstance.case_id)
         .where(ProcessInstance.id == instance_id)
         .with_for_update(of=ProcessInstance)
         .execution_options(populate_existing=True)
@@ -68,33 +74,56 @@ def load(instance: ProcessInstance):
     return workflow, version
 
 
-def advance(workflow, refresh_timers=False) -> list:
+def advance(workflow, refresh_timers=False) -> tuple[list, list]:
     """Run engine steps, fail with RuleFailed on an error state, drop finished loop rounds.
 
-    Returns the timer events that fired on the way (a due timer fires inside any step).
+    Returns the timer events that fired on the way (a due timer fires inside any step) and the
+    ready user tasks after it, both from one walk of the task tree.
     """
-    done = {t.id for t in _timers(workflow) if t.state == TaskState.COMPLETED}
+    done = {t.id for t in _every_task(workflow) if t.state == TaskState.COMPLETED and _is_timer(t)}
     with reported(workflow):
         if refresh_timers:
             workflow.refresh_timers()
         workflow.do_engine_steps()
-    errors = workflow.get_tasks(state=TaskState.ERROR)
+    tasks = workflow.get_tasks()
+    errors = _live(workflow, [t for t in tasks if t.state == TaskState.ERROR])
     if errors:
         raise rule_failed(errors[0], None, "the workflow stopped with an error")
-    fired = [t for t in _timers(workflow) if t.state == TaskState.COMPLETED and t.id not in done]
-    _drop_finished_rounds(workflow)
-    return fired
-
-
-def _timers(workflow) -> list:
-    return [
-        t
-        for t in workflow.get_tasks()
-        if isinstance(getattr(t.task_spec, "event_definition", None), TimerEventDefinition)
+    fired = [
+        t for t in tasks if t.state == TaskState.COMPLETED and _is_timer(t) and t.id not in done
     ]
+    ready = _live(workflow, [t for t in tasks if t.state == TaskState.READY and is_user_task(t)])
+    _drop_finished_rounds(workflow, [t for t in tasks if isinstance(t.task_spec, StandardLoopTask)])
+    return fired, ready
 
 
-def _drop_finished_rounds(workflow) -> None:
+def _every_task(workflow):
+    """Every task of the workflow and its called processes, in no order (no tree walk)."""
+    yield from workflow.tasks.values()
+    for process in workflow.subprocesses.values():
+        yield from process.tasks.values()
+
+
+def _live(workflow, tasks: list) -> list:
+    """The tasks outside finished called processes (what get_tasks(state=...) would return)."""
+    return [t for t in tasks if not _in_finished_process(workflow, t)]
+
+
+def _in_finished_process(workflow, task) -> bool:
+    process = task.workflow
+    while process is not workflow:
+        caller = workflow.get_task_from_id(process.parent_task_id)
+        if caller.state & TaskState.FINISHED_MASK:
+            return True
+        process = caller.workflow
+    return False
+
+
+def _is_timer(task) -> bool:
+    return isinstance(getattr(task.task_spec, "event_definition", None), TimerEventDefinition)
+
+
+def _drop_finished_rounds(workflow, loops: list) -> None:
     """Forget finished rounds of loops: their called processes and their task entries.
 
     SpiffWorkflow keeps every finished round, and its task walker loses one level of depth per
@@ -103,7 +132,6 @@ def _drop_finished_rounds(workflow) -> None:
     Only rounds go: the loop's other child is the path after it (a loop inside a called
     process goes on there), and a round that is its process's last task is kept to restore it.
     """
-    loops = [t for t in workflow.get_tasks() if isinstance(t.task_spec, StandardLoopTask)]
     for loop in loops:
         rounds = [c for c in loop.children if c.task_spec.name == loop.task_spec.task_spec]
         for round_task in rounds:
@@ -146,15 +174,20 @@ class Step:
     leaves everything unsaved for the caller's rollback.
     """
 
-    def __init__(self, row: ProcessInstance, actor=None, handed_from=None, workflow=None):
+    def __init__(
+        self, row: ProcessInstance, actor=None, handed_from=None, *, workflow=None, case=None
+    ):
+        """`workflow` and `case` when the caller already holds them (a new case, a lock)."""
         self.row, self.actor, self.handed_from = row, actor, handed_from
-        self.case = db.session.get(Case, row.case_id)
+        self.case = case or db.session.get(Case, row.case_id)
         self._workflow = workflow
+        self._ready = None  # the ready user tasks advance() saw, for finish()
 
     @classmethod
     def locked(cls, instance_id: int, actor=None, handed_from=None) -> "Step":
         """A step on the instance row, locked for this transaction."""
-        return cls(lock_instance(instance_id), actor, handed_from)
+        row, case = lock_with_case(instance_id)
+        return cls(row, actor, handed_from, case=case)
 
     @property
     def workflow(self):
@@ -165,7 +198,7 @@ class Step:
 
     def advance(self, refresh_timers=False) -> list:
         """Run the engine steps that follow the change; returns (and records) timers fired."""
-        fired = advance(self.workflow, refresh_timers)
+        fired, self._ready = advance(self.workflow, refresh_timers)
         for task in fired:
             timeline.record(
                 self.case,
@@ -194,7 +227,8 @@ class Step:
     def finish(self) -> list[HumanTask]:
         """Save the workflow, sync the task rows and record what follows; returns new rows."""
         save(self.row, self.workflow)
-        new_tasks = sync_tasks(self.row, self.workflow, pathway(self.row.pathway_version))
+        ready = self._ready if self._ready is not None else ready_user_tasks(self.workflow)
+        new_tasks = sync_tasks(self.row, ready, pathway(self.row.pathway_version))
         self._announce(new_tasks)
         if self.row.completed and self.case.status == CaseStatus.OPEN:
             self.close("pathway completed")

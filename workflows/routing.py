@@ -26,10 +26,14 @@ def sync_departments() -> dict[str, Department]:
     return existing
 
 
+def is_user_task(task) -> bool:
+    """Whether a workflow task is a user task (a form in a department's inbox)."""
+    return isinstance(task.task_spec, UserTask)
+
+
 def ready_user_tasks(workflow):
     """READY user tasks of the workflow and all its called processes."""
-    ready = workflow.get_tasks(state=TaskState.READY)
-    return [t for t in ready if isinstance(t.task_spec, UserTask)]
+    return [t for t in workflow.get_tasks(state=TaskState.READY) if is_user_task(t)]
 
 
 def lane_departments(tasks) -> dict[str, Department]:
@@ -52,12 +56,12 @@ def department_for(task, departments: dict[str, Department]) -> Department:
     return department
 
 
-def sync_tasks(instance, workflow, pathway) -> list[HumanTask]:
-    """Create rows for newly ready user tasks and cancel rows the workflow no longer has ready.
+def sync_tasks(instance, ready_tasks, pathway) -> list[HumanTask]:
+    """Create rows for newly ready user tasks and cancel rows of tasks no longer ready.
 
-    Returns the new rows.
+    `ready_tasks` are the workflow's ready user tasks (`ready_user_tasks`). Returns the new rows.
     """
-    ready = {str(t.id): t for t in ready_user_tasks(workflow)}
+    ready = {str(t.id): t for t in ready_tasks}
     rows = db.session.scalars(
         select(HumanTask).filter_by(instance_id=instance.id, status=TaskStatus.READY)
     ).all()

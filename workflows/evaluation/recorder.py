@@ -7,6 +7,8 @@ behind the casework it counts; `rebuild` replays every case's timeline from scra
 from datetime import UTC, date, datetime
 
 from sqlalchemy import delete, select
+from sqlalchemy.event import listens_for
+from sqlalchemy.orm import Session, SessionTransactionOrigin
 
 from models import (
     CLOSED_PHASE,
@@ -22,7 +24,7 @@ from models import (
     db,
 )
 
-from .counters import bump
+from .counters import bump_rows
 from .facts import (
     FACT_FIELDS,
     LIST_FACTS,
@@ -37,6 +39,7 @@ from .facts import (
 ALL_REGIONS = "*"
 ROLL_UPS = (VictimCount, PhaseDuration, TaskCount, TaskDuration, CaseIndicator)
 CLOSURE_OUTCOME = "closure_outcome"
+_HELD = "held_indicators"
 
 
 def month_of(moment: datetime) -> date:
@@ -68,11 +71,32 @@ def _opened(case, department, task, data, at) -> None:
     for key, column in FACT_FIELDS.items():
         setattr(row, column, _fact(key, answers.get(key)))
     db.session.add(row)
+    _held()[case.id] = row
     _count(row, opening_values(row), row.opened_at, +1)
 
 
+def _held() -> dict:
+    """Indicator rows read in this transaction, by case id: the session keeps a loaded row only
+    while something refers to it, and one completion counts several events of its case."""
+    return db.session.info.setdefault(_HELD, {})
+
+
+def _indicator(case: Case) -> CaseIndicator | None:
+    held = _held()
+    if case.id not in held:
+        held[case.id] = db.session.get(CaseIndicator, case.id)
+    return held[case.id]
+
+
+@listens_for(Session, "after_transaction_end")
+def _forget_held(session, transaction) -> None:
+    """A commit, a rollback or a savepoint's end: what was held may be stale or gone."""
+    if transaction.origin is not SessionTransactionOrigin.SUBTRANSACTION:  # not a flush's
+        session.info.pop(_HELD, None)
+
+
 def _task_ready(case, department, task, data, at) -> None:
-    row = db.session.get(CaseIndicator, case.id)
+    row = _indicator(case)
     _bump(TaskCount, _task_key(task, row, (task.created_at or at).date()), received=1)
     entered = phase_rank(task.process_id)
     if row is None or entered is None or row.phase == CLOSED_PHASE:
@@ -84,7 +108,7 @@ def _task_ready(case, department, task, data, at) -> None:
 
 
 def _task_completed(case, department, task, data, at) -> None:
-    row = db.session.get(CaseIndicator, case.id)
+    row = _indicator(case)
     done = task.completed_at or at
     on_time = task.due_at is None or done <= task.due_at
     _bump(TaskCount, _task_key(task, row, done.date()), completed=1, on_time=int(on_time))
@@ -95,23 +119,24 @@ def _task_completed(case, department, task, data, at) -> None:
     answers = data.get("data") or {}
     facts = {FACT_FIELDS[k]: _fact(k, answers[k]) for k in FACT_FIELDS if k in answers}
     if facts:
-        _count(row, opening_values(row), row.opened_at, -1)
+        before = _victim_changes(row, opening_values(row), row.opened_at, -1)
         for column, value in facts.items():
             setattr(row, column, value)
-        _count(row, opening_values(row), row.opened_at, +1)
+        after = _victim_changes(row, opening_values(row), row.opened_at, +1)
+        bump_rows(VictimCount, before + after)  # only the values that changed move
     if answers.get(CLOSURE_OUTCOME):
         row.outcome = answers[CLOSURE_OUTCOME]
 
 
 def _handed_over(case, department, task, data, at) -> None:
     if department is not None and "source" in data:  # a hand-over to a department here
-        row = db.session.get(CaseIndicator, case.id)
+        row = _indicator(case)
         key = {"day": at.date(), "department_id": department.id, "measure": ""}
         _bump(TaskCount, {**key, "region": row.region if row else ""}, handovers=1)
 
 
 def _closed(case, department, task, data, at) -> None:
-    row = db.session.get(CaseIndicator, case.id)
+    row = _indicator(case)
     if row is None or row.closed_at is not None:
         return
     closed_at = case.closed_at or at
@@ -131,15 +156,24 @@ def _leave_phase(row: CaseIndicator, at: datetime) -> None:
 
 
 def _count(row: CaseIndicator, values, moment: datetime, sign: int) -> None:
-    for dimension, value in values:
-        key = {"month": month_of(moment), "region": row.region}
-        _bump(VictimCount, {**key, "dimension": dimension, "value": value[:80]}, count=sign)
+    bump_rows(VictimCount, _victim_changes(row, values, moment, sign))
+
+
+def _victim_changes(row: CaseIndicator, values, moment: datetime, sign: int) -> list:
+    """The changes to the victim counts of the case's region and of all regions."""
+    changes = []
+    for region in (row.region, ALL_REGIONS):
+        key = {"month": month_of(moment), "region": region}
+        changes += [
+            ({**key, "dimension": dimension, "value": value[:80]}, {"count": sign})
+            for dimension, value in values
+        ]
+    return changes
 
 
 def _bump(model, key: dict, **amounts: int) -> None:
     """Add to the row of the case's region and to the row of all regions."""
-    bump(model, key, **amounts)
-    bump(model, {**key, "region": ALL_REGIONS}, **amounts)
+    bump_rows(model, [(key, amounts), ({**key, "region": ALL_REGIONS}, amounts)])
 
 
 def _task_key(task: HumanTask, row: CaseIndicator | None, day: date, name: str = "day") -> dict:
@@ -172,6 +206,7 @@ def rebuild(batch: int = 500) -> int:
     """Empty the roll-ups and replay every case's timeline into them; returns cases counted."""
     for model in ROLL_UPS:
         db.session.execute(delete(model))
+    _held().clear()
     kinds = list(_HANDLERS)
     case_ids = db.session.scalars(select(Case.id).order_by(Case.id)).all()
     for start in range(0, len(case_ids), batch):
