@@ -1,5 +1,6 @@
 """The joint office evaluates in a real browser: the four pages with their charts and tables,
-a filtered period, a staged evaluation frozen and downloaded as XLSX, in Chinese and English."""
+a filtered period, a staged evaluation frozen and downloaded as XLSX, in Chinese and English;
+the row-level export counted, then downloaded."""
 
 from datetime import UTC, datetime
 
@@ -7,11 +8,12 @@ import openpyxl
 import pytest
 from pages import log_in_as_is, submit
 from playwright.sync_api import expect
+from sqlalchemy import select
 
 from forms.examples import EXAMPLES
-from models import db
+from models import Case, ConsentGiver, ConsentMethod, ConsentPurpose, db
 from webapp import demo
-from workflows import engine
+from workflows import consent, engine
 
 pytestmark = pytest.mark.e2e
 PAGES = ("victims", "pathway", "measures", "departments")
@@ -78,6 +80,35 @@ def _freeze_and_download(page, screenshot, locale: str, month: str, tmp_path) ->
         for row in book.worksheets[0].iter_rows(values_only=True)
     )
     book.close()
+
+
+def test_the_joint_office_counts_then_downloads_the_row_export(
+    page, users, screenshot, accounts_in_chinese, tmp_path
+):
+    _cases(users)
+    police = users["police"]
+    agreed = consent.ConsentAnswer(
+        ConsentPurpose.ROW_EXPORT, True, ConsentMethod.WRITTEN, ConsentGiver.VICTIM
+    )
+    first = db.session.scalars(select(Case).order_by(Case.id)).first()
+    consent.record(first, agreed, actor=police, department=police.memberships[0].department)
+    db.session.commit()
+    log_in_as_is(page, "joint_office")
+    _switch(page, "en")
+    page.goto("/evaluation/victims")
+    page.get_by_role("link", name="Row-level export (HTCDS v2)").click()
+    page.get_by_label("Purpose of the export").fill("Pooling with the national data collaborative")
+    submit(page, "Count the rows")
+    # One victim of four agreed to the export: the page says so before anything is downloaded.
+    expect(page.locator(".row-count")).to_have_text("The export will hold 1 row.")
+    screenshot(page, "evaluation-row-export-en")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download the CSV").click()
+    path = tmp_path / "rows.csv"
+    download.value.save_as(path)
+    lines = path.read_text().splitlines()
+    assert lines[0].startswith("hcd_CasePseudonym,hcd_ReportType,") and len(lines) == 2
+    assert first.number not in lines[1] and "Lin Xiaomei" not in lines[1]
 
 
 def test_the_joint_office_evaluates_and_freezes_in_both_languages(
