@@ -6,7 +6,9 @@ export may carry (`exportable`). Every stored form value is encrypted at rest.
 """
 
 import enum
+import functools
 from collections.abc import Iterable, Mapping
+from types import MappingProxyType
 
 
 class Sensitivity(enum.StrEnum):
@@ -32,10 +34,13 @@ class Classified:
         super().__init__(*args, **kwargs)
 
 
-def field_classes(form_class) -> dict[str, Sensitivity | None]:
-    """Each stored field of a form class and its declared class (None if undeclared)."""
+@functools.cache
+def field_classes(form_class) -> Mapping[str, Sensitivity | None]:
+    """Each stored field of a form class and its declared class (None if undeclared); worked out
+    once per class (building a form is slow, and an export asks for every row)."""
     fields = form_class()._fields
-    return {name: getattr(fields[name], "sensitivity", None) for name in form_class.field_names()}
+    names = form_class.field_names()
+    return MappingProxyType({name: getattr(fields[name], "sensitivity", None) for name in names})
 
 
 def exportable(form_class, data: Mapping, classes: Iterable[Sensitivity]) -> dict:

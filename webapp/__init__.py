@@ -34,6 +34,7 @@ from .views import (
     matches,
     notifications,
     referrals,
+    row_export,
     second_factor,
     service_levels,
     tasks,
@@ -79,6 +80,7 @@ def create_app(config: type[Config] | None = None) -> RetryingFlask:
         notifications.bp,
         evaluation.bp,
         frozen.bp,
+        row_export.bp,
         handovers.bp,
     )
     for blueprint in blueprints:

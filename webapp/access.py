@@ -374,6 +374,11 @@ def may_freeze_evaluations(user: User) -> bool:
     return EVALUATION_OFFICE in user.department_codes()
 
 
+def may_export_rows(user: User) -> bool:
+    """Only the joint office exports case rows (HTCDS v2, pseudonymous, consenting cases)."""
+    return EVALUATION_OFFICE in user.department_codes()
+
+
 def audit(user: User | None, action: str, case: Case | None, allowed=True, **detail):
     """Record an access in the caller's transaction."""
     db.session.add(

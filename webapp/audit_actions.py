@@ -32,6 +32,8 @@ NAMES = {
     "alerts_viewed": _l("viewed the re-trafficking alerts"),
     "audit_viewed": _l("viewed the audit log"),
     "audit_exported": _l("exported the audit log"),
+    "rows_exported": _l("exported case rows (HTCDS v2)"),
+    "row_export_refused": _l("was refused a row-level export"),
 }
 
 

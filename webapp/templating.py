@@ -17,6 +17,7 @@ from workflows.notifications import unread_count
 from .access import (
     may_edit_service_levels,
     may_evaluate,
+    may_export_rows,
     may_freeze_evaluations,
     may_manage_incidents,
     may_open_cases,
@@ -138,6 +139,7 @@ def register_template_helpers(app) -> None:
         may_manage_incidents=may_manage_incidents,
         may_edit_service_levels=may_edit_service_levels,
         may_freeze_evaluations=may_freeze_evaluations,
+        may_export_rows=may_export_rows,
         may_evaluate=may_evaluate,
         may_receive_handovers=may_receive_handovers,
         unread_notifications=unread_count,

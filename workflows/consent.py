@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import Select, func, select
 
 from models import (
     Case,
@@ -118,6 +118,17 @@ def allows_export(case: Case, *, unasked: bool = False) -> bool:
     stops the next export; a case never asked counts as `unasked` (a row-level export: no)."""
     latest = db.session.scalars(_entries(case, ConsentPurpose.ROW_EXPORT, None).limit(1)).first()
     return unasked if latest is None else latest.given
+
+
+def exporting_case_ids() -> Select:
+    """The cases whose current `row_export` answer is yes: `allows_export` (never asked: no)
+    for every case in one query, for a row-level export of many cases."""
+    latest = (
+        select(func.max(ConsentEntry.id))
+        .where(ConsentEntry.purpose == ConsentPurpose.ROW_EXPORT)
+        .group_by(ConsentEntry.case_id)
+    )
+    return select(ConsentEntry.case_id).where(ConsentEntry.id.in_(latest), ConsentEntry.given)
 
 
 def victim_is_child(case: Case) -> bool:
