@@ -10,7 +10,7 @@ export default [
     languageOptions: {
       ecmaVersion: 2022,
       sourceType: "script",
-      globals: { ...globals.browser, BpmnJS: "readonly" },
+      globals: { ...globals.browser, BpmnJS: "readonly", echarts: "readonly" },
     },
   },
   {
