@@ -105,8 +105,10 @@ def expected_values(answers: dict) -> dict[str, str | list[str]]:
 
 
 def field_names(form: Locator) -> set[str]:
-    """The names of the answer fields rendered in a form (not the hidden CSRF token)."""
+    """The names of the answer fields rendered in a form (not the hidden CSRF token, nor the
+    optional consent block a step may ask too)."""
     names = form.locator("input[name], select[name], textarea[name]").evaluate_all(
-        "(els) => els.filter((e) => e.type !== 'hidden').map((e) => e.name)"
+        "(els) => els.filter((e) => e.type !== 'hidden' && !e.closest('fieldset.consent'))"
+        ".map((e) => e.name)"
     )
     return set(names)

@@ -98,6 +98,8 @@ def deploy_new_task_in_browser(page) -> int:
                .businessObject.get('camunda:formKey') === 'follow_up_visit'""",
         arg=task_id,
     )
+    # The plan measure it carries out (an untagged step is a warning).
+    group.locator("#bio-properties-panel-homecoming-measure").select_option("二(三)2")
     page.click("#save")
     expect(page.locator("#modeler-status")).to_have_text(zh("Draft saved. No problems found."))
     page.fill("#deploy-comment", "Check the family home before planning the return")
