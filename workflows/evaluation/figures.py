@@ -70,15 +70,7 @@ def period_of(day: date, grain: str) -> str:
 
 def victims(filters: Filters) -> dict:
     """Victims by each counted fact, and cases opened (and closed) per period."""
-    query = select(VictimCount.dimension, VictimCount.value, func.sum(VictimCount.count)).where(
-        *filters.months(VictimCount.month), VictimCount.region == filters.rows_region
-    )
-    breakdowns: dict[str, dict[str, int]] = defaultdict(dict)
-    for dimension, value, count in db.session.execute(
-        query.group_by(VictimCount.dimension, VictimCount.value)
-    ):
-        if count:
-            breakdowns[dimension][value] = int(count)
+    breakdowns = _breakdowns(filters)
     series = defaultdict(lambda: {"opened": 0, "closed": 0})
     per_month = (
         select(VictimCount.month, VictimCount.dimension, func.sum(VictimCount.count))
@@ -89,7 +81,23 @@ def victims(filters: Filters) -> dict:
     for month, dimension, count in db.session.execute(per_month):
         key = "opened" if dimension == "total" else "closed"
         series[period_of(month, filters.grain)][key] += int(count or 0)
-    return {"breakdowns": dict(breakdowns), "series": dict(sorted(series.items()))}
+    return {"breakdowns": breakdowns, "series": dict(sorted(series.items()))}
+
+
+def _breakdowns(filters: Filters, *dimensions: str) -> dict[str, dict[str, int]]:
+    """Counts by value of each fact (only `dimensions`, if given) over the period."""
+    query = select(VictimCount.dimension, VictimCount.value, func.sum(VictimCount.count)).where(
+        *filters.months(VictimCount.month), VictimCount.region == filters.rows_region
+    )
+    if dimensions:
+        query = query.where(VictimCount.dimension.in_(dimensions))
+    breakdowns: dict[str, dict[str, int]] = defaultdict(dict)
+    for dimension, value, count in db.session.execute(
+        query.group_by(VictimCount.dimension, VictimCount.value)
+    ):
+        if count:
+            breakdowns[dimension][value] = int(count)
+    return dict(breakdowns)
 
 
 def pathway(filters: Filters, now: datetime) -> dict:
@@ -103,7 +111,7 @@ def pathway(filters: Filters, now: datetime) -> dict:
         {"case": number, "phase": phase, "days": (now - since).days}
         for number, phase, since in _waiting_longest(filters)
     ]
-    closed = victims(filters)["breakdowns"]
+    closed = _breakdowns(filters, "outcome", "close_reason")
     return {
         "phases_now": {phase: phases_now.get(phase, 0) for phase in PHASES},
         "durations": durations,
