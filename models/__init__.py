@@ -18,6 +18,7 @@ from .incidents import Incident, IncidentSource
 from .indicators import (
     CLOSED_PHASE,
     CaseIndicator,
+    PhaseCount,
     PhaseDuration,
     TaskCount,
     TaskDuration,
@@ -75,6 +76,7 @@ __all__ = [
     "OutgoingHandover",
     "PathwayVersion",
     "PeerProvince",
+    "PhaseCount",
     "PhaseDuration",
     "ProcessInstance",
     "Referral",

@@ -22,7 +22,10 @@ class CaseIndicator(db.Model):
     """
 
     __tablename__ = "case_indicators"
-    __table_args__ = (Index("ix_case_indicators_phase", "phase", "phase_since"),)
+    __table_args__ = (
+        Index("ix_case_indicators_phase", "phase", "phase_since"),
+        Index("ix_case_indicators_region_phase", "region", "phase", "phase_since"),
+    )
 
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), primary_key=True)
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -44,10 +47,23 @@ class CaseIndicator(db.Model):
     close_reason: Mapped[str] = mapped_column(String(80), default="")
 
 
+class PhaseCount(db.Model):
+    """How many open cases of a region are in a phase now."""
+
+    __tablename__ = "phase_counts"
+
+    region: Mapped[str] = mapped_column(String(12), primary_key=True)
+    phase: Mapped[str] = mapped_column(String(40), primary_key=True)
+    count: Mapped[int] = mapped_column(default=0)
+
+
+# The pages read one region's rows (or the all-regions rows): each roll-up is indexed by region
+# first, so a page reads those rows only, however many counties the table holds.
 class VictimCount(db.Model):
     """Cases opened (or, for outcomes, closed) in a month and region, by one fact's value."""
 
     __tablename__ = "victim_counts"
+    __table_args__ = (Index("ix_victim_counts_region", "region", "dimension", "month"),)
 
     month: Mapped[date] = mapped_column(Date, primary_key=True)
     region: Mapped[str] = mapped_column(String(12), primary_key=True)
@@ -60,6 +76,7 @@ class PhaseDuration(db.Model):
     """How many cases left a phase in a month and region after spending `days` whole days in it."""
 
     __tablename__ = "phase_durations"
+    __table_args__ = (Index("ix_phase_durations_region", "region", "month"),)
 
     month: Mapped[date] = mapped_column(Date, primary_key=True)
     region: Mapped[str] = mapped_column(String(12), primary_key=True)
@@ -73,6 +90,7 @@ class TaskCount(db.Model):
     completed, on time; and the hand-overs it received that day (measure "")."""
 
     __tablename__ = "task_counts"
+    __table_args__ = (Index("ix_task_counts_region", "region", "day"),)
 
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"), primary_key=True)
@@ -88,6 +106,7 @@ class TaskDuration(db.Model):
     """Tasks a department completed in a month for a measure, taking `days` whole days."""
 
     __tablename__ = "task_durations"
+    __table_args__ = (Index("ix_task_durations_region", "region", "month"),)
 
     month: Mapped[date] = mapped_column(Date, primary_key=True)
     department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"), primary_key=True)

@@ -43,6 +43,7 @@ from models import (
     OutgoingAnswer,
     OutgoingHandover,
     PathwayVersion,
+    PhaseCount,
     PhaseDuration,
     ProcessInstance,
     Referral,
@@ -69,6 +70,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CASE_TABLES = (
     SavedView,
     VictimCount,
+    PhaseCount,
     PhaseDuration,
     TaskCount,
     TaskDuration,

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from models import (
     CaseIndicator,
     HumanTask,
+    PhaseCount,
     PhaseDuration,
     TaskCount,
     TaskDuration,
@@ -24,7 +25,7 @@ JANUARY = figures.Filters(start=date(2026, 1, 1), end=date(2026, 1, 1))
 def snapshot() -> dict:
     """Every roll-up row, as comparable tuples (rows counting zero left out)."""
     tables = {}
-    for model in (VictimCount, PhaseDuration, TaskCount, TaskDuration):
+    for model in (VictimCount, PhaseCount, PhaseDuration, TaskCount, TaskDuration):
         columns = [c.name for c in model.__table__.c]
         rows = db.session.execute(select(model.__table__)).all()
         tables[model.__tablename__] = sorted(
@@ -37,6 +38,26 @@ def snapshot() -> dict:
     return tables
 
 
+def open_cases_by_phase() -> dict[str, int]:
+    """The phase roll-up's all-regions rows, checked against its per-region rows and against
+    the open cases themselves."""
+    rows = db.session.execute(select(PhaseCount.region, PhaseCount.phase, PhaseCount.count))
+    per_region, everywhere = {}, {}
+    for region, phase, count in rows:
+        if count:
+            target = everywhere if region == "*" else per_region
+            target[(region, phase)] = count
+    cases = {}
+    for row in db.session.scalars(select(CaseIndicator).where(CaseIndicator.phase != "closed")):
+        cases[(row.region, row.phase)] = cases.get((row.region, row.phase), 0) + 1
+    assert per_region == cases
+    summed = {}
+    for (_, phase), count in per_region.items():
+        summed[phase] = summed.get(phase, 0) + count
+    assert {phase: count for (_, phase), count in everywhere.items()} == summed
+    return summed
+
+
 def test_casework_keeps_the_roll_ups_equal_to_a_rebuild(open_case, users):
     open_case("Lin Xiaomei", steps=3)
     open_case("Chen Hua", steps=1, age=9, sex="male")
@@ -47,6 +68,8 @@ def test_casework_keeps_the_roll_ups_equal_to_a_rebuild(open_case, users):
     assert rebuild() == 3
     db.session.commit()
     assert snapshot() == live
+    assert open_cases_by_phase() == {"rescue": 1, "temporary_aid": 1}
+    assert figures.pathway(figures.Filters(), T0)["phases_now"]["temporary_aid"] == 1
     counted = figures.victims(figures.Filters())["breakdowns"]
     assert counted["total"] == {"cases": 3}
     assert counted["child"] == {"child": 2, "adult": 1}

@@ -41,8 +41,9 @@ def seed_cases(
     tasks = db.session.scalars(select(HumanTask)).all()
     kinds = synthetic.step_kinds(tasks)
     bulk = count - sample
+    taken = set(db.session.scalars(select(Case.number))) if bulk else set()
     for start in range(0, bulk, 2000):
-        _bulk_cases(rng, kinds, users["police"], min(2000, bulk - start))
+        _bulk_cases(rng, kinds, users["police"], min(2000, bulk - start), taken)
     return sample, bulk
 
 
@@ -65,7 +66,17 @@ def _engine_case(rng: random.Random, users: dict[str, User], number: int) -> Non
         engine.close_case(case, users["joint_office"], rng.choice(synthetic.EARLY_REASONS))
 
 
-def _bulk_cases(rng: random.Random, kinds, opener: User, count: int) -> None:
+def _unused_number(year: int, taken: set[str]) -> str:
+    """A random case number not in `taken` (then added to it): at 100,000 cases, six random
+    characters repeat a few times."""
+    while True:
+        number = f"HC-{year}-" + "".join(secrets.choice(NUMBER_ALPHABET) for _ in range(6))
+        if number not in taken:
+            taken.add(number)
+            return number
+
+
+def _bulk_cases(rng: random.Random, kinds, opener: User, count: int, taken: set[str]) -> None:
     now = datetime.now(UTC)
     stories = [
         synthetic.story(rng, kinds, now - timedelta(days=rng.uniform(1, 365 * YEARS)), now)
@@ -73,8 +84,7 @@ def _bulk_cases(rng: random.Random, kinds, opener: User, count: int) -> None:
     ]
     rows = [
         {
-            "number": f"HC-{told['opened'].year}-"
-            + "".join(secrets.choice(NUMBER_ALPHABET) for _ in range(6)),
+            "number": _unused_number(told["opened"].year, taken),
             "status": CaseStatus.CLOSED if told["end"] else CaseStatus.OPEN,
             "opened_at": told["opened"],
             "closed_at": told["end"][1] if told["end"] else None,

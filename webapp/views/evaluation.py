@@ -10,7 +10,7 @@ from forms.htcds import PLACE_CHOICES, PLACE_CODES
 from models import DEPARTMENT_CODES
 from workflows import clock
 from workflows.evaluation.figures import GRAINS, Filters
-from workflows.evaluation.pages import PAGES, page_figures
+from workflows.evaluation.pages import PAGES, page_figures, suppress
 
 from .. import access
 from ..evaluation_tables import PAGE_TITLES, TABLES, cell
@@ -64,9 +64,10 @@ def show(page: str):
     filters = parse_filters(request.args, departments=rows)
     suppressed = not access.sees_small_counts(current_user)
     now = clock.now()
-    figures = page_figures(page, filters, now, suppressed=suppressed)
+    raw = page_figures(page, filters, now, suppressed=False)
     # What a print of the page shows: the suppressed figures, whoever prints it.
-    safe = figures if suppressed else page_figures(page, filters, now, suppressed=True)
+    safe = suppress(page, raw)
+    figures = safe if suppressed else raw
     access.audit(current_user, "evaluation_viewed", None, page=page, **request.args.to_dict())
     return render_template(
         "evaluation/show.html",

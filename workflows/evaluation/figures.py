@@ -5,14 +5,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, union_all
 
 from models import (
-    CLOSED_PHASE,
     Case,
     CaseIndicator,
     Department,
     HumanTask,
+    PhaseCount,
     PhaseDuration,
     TaskCount,
     TaskDuration,
@@ -70,15 +70,7 @@ def period_of(day: date, grain: str) -> str:
 
 def victims(filters: Filters) -> dict:
     """Victims by each counted fact, and cases opened (and closed) per period."""
-    query = select(VictimCount.dimension, VictimCount.value, func.sum(VictimCount.count)).where(
-        *filters.months(VictimCount.month), VictimCount.region == filters.rows_region
-    )
-    breakdowns: dict[str, dict[str, int]] = defaultdict(dict)
-    for dimension, value, count in db.session.execute(
-        query.group_by(VictimCount.dimension, VictimCount.value)
-    ):
-        if count:
-            breakdowns[dimension][value] = int(count)
+    breakdowns = _breakdowns(filters)
     series = defaultdict(lambda: {"opened": 0, "closed": 0})
     per_month = (
         select(VictimCount.month, VictimCount.dimension, func.sum(VictimCount.count))
@@ -89,30 +81,37 @@ def victims(filters: Filters) -> dict:
     for month, dimension, count in db.session.execute(per_month):
         key = "opened" if dimension == "total" else "closed"
         series[period_of(month, filters.grain)][key] += int(count or 0)
-    return {"breakdowns": dict(breakdowns), "series": dict(sorted(series.items()))}
+    return {"breakdowns": breakdowns, "series": dict(sorted(series.items()))}
+
+
+def _breakdowns(filters: Filters, *dimensions: str) -> dict[str, dict[str, int]]:
+    """Counts by value of each fact (only `dimensions`, if given) over the period."""
+    query = select(VictimCount.dimension, VictimCount.value, func.sum(VictimCount.count)).where(
+        *filters.months(VictimCount.month), VictimCount.region == filters.rows_region
+    )
+    if dimensions:
+        query = query.where(VictimCount.dimension.in_(dimensions))
+    breakdowns: dict[str, dict[str, int]] = defaultdict(dict)
+    for dimension, value, count in db.session.execute(
+        query.group_by(VictimCount.dimension, VictimCount.value)
+    ):
+        if count:
+            breakdowns[dimension][value] = int(count)
+    return dict(breakdowns)
 
 
 def pathway(filters: Filters, now: datetime) -> dict:
     """Cases in each phase now, time spent per phase, the longest waits and the outcomes."""
-    in_phase = select(CaseIndicator.phase, func.count()).where(CaseIndicator.phase != CLOSED_PHASE)
-    if filters.region:
-        in_phase = in_phase.where(CaseIndicator.region == filters.region)
-    phases_now = dict(db.session.execute(in_phase.group_by(CaseIndicator.phase)).all())
-    durations = _phase_durations(filters)
-    longest = (
-        select(Case.number, CaseIndicator.phase, CaseIndicator.phase_since)
-        .join(Case, Case.id == CaseIndicator.case_id)
-        .where(CaseIndicator.phase.in_(PHASES))
-        .order_by(CaseIndicator.phase_since)
-        .limit(WAITING_LIST)
+    in_phase = select(PhaseCount.phase, PhaseCount.count).where(
+        PhaseCount.region == filters.rows_region
     )
-    if filters.region:
-        longest = longest.where(CaseIndicator.region == filters.region)
+    phases_now = dict(db.session.execute(in_phase).all())
+    durations = _phase_durations(filters)
     waiting = [
         {"case": number, "phase": phase, "days": (now - since).days}
-        for number, phase, since in db.session.execute(longest)
+        for number, phase, since in _waiting_longest(filters)
     ]
-    closed = victims(filters)["breakdowns"]
+    closed = _breakdowns(filters, "outcome", "close_reason")
     return {
         "phases_now": {phase: phases_now.get(phase, 0) for phase in PHASES},
         "durations": durations,
@@ -120,6 +119,28 @@ def pathway(filters: Filters, now: datetime) -> dict:
         "outcomes": closed.get("outcome", {}),
         "close_reasons": closed.get("close_reason", {}),
     }
+
+
+def _waiting_longest(filters: Filters) -> list:
+    """The cases longest in their phase: the first few of each phase by its index, merged."""
+    region = [CaseIndicator.region == filters.region] if filters.region else []
+    per_phase = [
+        select(CaseIndicator.case_id, CaseIndicator.phase, CaseIndicator.phase_since)
+        .where(CaseIndicator.phase == phase, *region)
+        .order_by(CaseIndicator.phase_since)
+        .limit(WAITING_LIST)
+        .subquery()
+        .select()
+        for phase in PHASES
+    ]
+    first = union_all(*per_phase).subquery()
+    query = (
+        select(Case.number, first.c.phase, first.c.phase_since)
+        .join(Case, Case.id == first.c.case_id)
+        .order_by(first.c.phase_since)
+        .limit(WAITING_LIST)
+    )
+    return db.session.execute(query).all()
 
 
 def _phase_durations(filters: Filters) -> dict:

@@ -16,6 +16,7 @@ from models import (
     CaseIndicator,
     EventType,
     HumanTask,
+    PhaseCount,
     PhaseDuration,
     TaskCount,
     TaskDuration,
@@ -37,7 +38,7 @@ from .facts import (
 # The region of the rows summing every region: unfiltered pages read a few rows, not one per
 # county.
 ALL_REGIONS = "*"
-ROLL_UPS = (VictimCount, PhaseDuration, TaskCount, TaskDuration, CaseIndicator)
+ROLL_UPS = (VictimCount, PhaseCount, PhaseDuration, TaskCount, TaskDuration, CaseIndicator)
 CLOSURE_OUTCOME = "closure_outcome"
 _HELD = "held_indicators"
 
@@ -104,7 +105,9 @@ def _task_ready(case, department, task, data, at) -> None:
     current = phase_rank(row.phase)
     if current is None or entered[1] > current[1]:
         _leave_phase(row, task.created_at or at)
+        _in_phase(row, -1)
         row.phase, row.phase_since = entered[0], task.created_at or at
+        _in_phase(row, +1)
 
 
 def _task_completed(case, department, task, data, at) -> None:
@@ -120,10 +123,12 @@ def _task_completed(case, department, task, data, at) -> None:
     facts = {FACT_FIELDS[k]: _fact(k, answers[k]) for k in FACT_FIELDS if k in answers}
     if facts:
         before = _victim_changes(row, opening_values(row), row.opened_at, -1)
+        _in_phase(row, -1)
         for column, value in facts.items():
             setattr(row, column, value)
         after = _victim_changes(row, opening_values(row), row.opened_at, +1)
         bump_rows(VictimCount, before + after)  # only the values that changed move
+        _in_phase(row, +1)
     if answers.get(CLOSURE_OUTCOME):
         row.outcome = answers[CLOSURE_OUTCOME]
 
@@ -141,6 +146,7 @@ def _closed(case, department, task, data, at) -> None:
         return
     closed_at = case.closed_at or at
     _leave_phase(row, closed_at)
+    _in_phase(row, -1)
     reason = str(data.get("reason") or "")
     row.phase, row.phase_since, row.closed_at = CLOSED_PHASE, closed_at, closed_at
     row.closed_early = reason != PATHWAY_COMPLETED
@@ -153,6 +159,12 @@ def _leave_phase(row: CaseIndicator, at: datetime) -> None:
     if row.phase and row.phase_since is not None and row.phase != CLOSED_PHASE:
         key = {"month": month_of(at), "region": row.region, "phase": row.phase}
         _bump(PhaseDuration, {**key, "days": whole_days(row.phase_since, at)}, count=1)
+
+
+def _in_phase(row: CaseIndicator, sign: int) -> None:
+    """Count the case in (+1) or out of (-1) the open cases of its phase and region."""
+    if row.phase and row.phase != CLOSED_PHASE:
+        _bump(PhaseCount, {"region": row.region, "phase": row.phase}, count=sign)
 
 
 def _count(row: CaseIndicator, values, moment: datetime, sign: int) -> None:
