@@ -130,8 +130,8 @@ def test_cli_errors_are_clear_and_change_nothing(flask_cli):
 def test_demo_seed_builds_a_ready_to_use_database(tmp_path, worker_env):
     """`flask demo seed` (what `make run` does): migrated schema, nine departments, 21
     accounts (a social worker and a head per department, three oversight), the pathway
-    deployed and demo cases at different stages, two of them with a follow-up visit due now;
-    twice is harmless."""
+    deployed, demo cases at different stages (two of them with a follow-up visit due now) and
+    the evaluation's history; twice is harmless."""
     url = f"sqlite:///{tmp_path / 'demo.sqlite'}"
     env = {**worker_env, "DATABASE_URL": url, "HOMECOMING_DEMO_PASSWORD": "demo-pass"}
     for _ in range(2):
@@ -150,7 +150,9 @@ def test_demo_seed_builds_a_ready_to_use_database(tmp_path, worker_env):
                 table: connection.execute(text(f"SELECT count(*) FROM {table}")).scalar()
                 for table in ("departments", "users", "pathway_versions", "cases")
             }
-            assert counts == {"departments": 9, "users": 21, "pathway_versions": 1, "cases": 6}
+            # One version of each top-level pathway (a case, a case received from another
+            # province); six story cases and the 300 of the evaluation's history.
+            assert counts == {"departments": 9, "users": 21, "pathway_versions": 2, "cases": 306}
             visits_due = connection.execute(
                 text(
                     "SELECT count(*) FROM human_tasks WHERE form_key = 'follow_up_visit'"
