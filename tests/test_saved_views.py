@@ -105,7 +105,9 @@ def test_saving_and_deleting_need_the_csrf_token(csrf_client):
         data={"username": "reviewer", "csrf_token": token, "password": TestConfig.DEMO_PASSWORD},
     )
     token = _token(csrf_client.get("/login/second-factor").get_data(as_text=True))
-    csrf_client.post("/login/second-factor", data={"code": demo_code(), "csrf_token": token})
+    csrf_client.post(
+        "/login/second-factor", data={"code": demo_code("reviewer"), "csrf_token": token}
+    )
     token = _token(csrf_client.get("/cases/").get_data(as_text=True))
     assert csrf_client.post("/cases/views", data={"view_name": "x"}).status_code == 400
     assert _views() == []

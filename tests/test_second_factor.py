@@ -89,7 +89,7 @@ def test_production_refuses_to_start_without_its_secrets(worker_env, missing):
         env=env,
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=120,
     )
     assert result.returncode != 0
     assert f"without {missing}" in result.stderr

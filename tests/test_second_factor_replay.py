@@ -36,14 +36,14 @@ def test_an_overheard_code_is_refused_and_the_next_one_works(app, client):
     audited as a reuse. An earlier step's code is refused too; the next step's code works."""
     code = demo_code("manager")
     _password(client)
-    assert _code(client, code).status_code == 302 and client.get("/").status_code == 200
+    assert _code(client, code).status_code == 302 and client.get("/cases/").status_code == 200
 
     attacker = FreshGlobalsClient(app, app.response_class)
     _password(attacker)
     attacker.post("/locale", data={"locale": "en"})
     replay = _code(attacker, code)
     assert replay.status_code == 401 and "wrong or has expired" in replay.get_data(as_text=True)
-    assert attacker.get("/").status_code == 302
+    assert attacker.get("/cases/").status_code == 302  # to the log-in page
     assert _refusals("reused") == 1
 
     earlier = TOTP.at(time.time() - 30)
