@@ -29,7 +29,7 @@ def enrolled_reviewer(app, login, users):
     with reviewer.session_transaction() as session:
         secret = session["enrol_secret"]
     enrolled = reviewer.post("/login/second-factor/enrol", data={"code": pyotp.TOTP(secret).now()})
-    assert enrolled.status_code == 302 and reviewer.get("/").status_code == 200
+    assert enrolled.status_code == 302 and reviewer.get("/cases/").status_code == 200
     db.session.commit()
     yield secret
     db.session.rollback()
@@ -56,7 +56,7 @@ def test_login_with_the_encrypted_secret_still_works(app, enrolled_reviewer, use
     client = FreshGlobalsClient(app, app.response_class)
     client.post("/login", data={"username": "reviewer", "password": PASSWORD})
     answer = client.post("/login/second-factor", data={"code": pyotp.TOTP(enrolled_reviewer).now()})
-    assert answer.status_code == 302 and client.get("/").status_code == 200
+    assert answer.status_code == 302 and client.get("/cases/").status_code == 200
 
 
 def test_a_secret_stored_before_encryption_is_encrypted_by_rotation(app, users, login):
