@@ -5,7 +5,8 @@ Run: `.venv/bin/python benchmarks/load.py [--users 50] [--cases 5000] [--seconds
 LOAD_DATABASE_SERVER, or the server of TEST_DATABASE_URL, or postgres@127.0.0.1:5432), seeds
 it (accounts, the pathway, cases opened through the engine), then serves it with the documented
 production start, `flask prod serve` (gunicorn + a timer worker, HOMECOMING_ENV=production),
-first with 4 gunicorn workers, then with 1, and drops the database at the end.
+first with 4 gunicorn workers, then with 1, and drops the database at the end. The ready police
+tasks are dealt out between the two runs, so the first cannot leave the second nothing to do.
 
 Each simulated social worker is a thread with its own browser session: it logs in through the
 login page, then until the time is up opens the unclaimed inbox, claims a task, completes it with
@@ -280,7 +281,7 @@ def main() -> None:
     parser.add_argument("--short", action="store_true", help="a quick check that it works")
     args = parser.parse_args()
     if args.short:
-        args.users, args.cases, args.seconds, args.pause = 4, 30, 4, 0.2
+        args.users, args.cases, args.seconds, args.pause = 4, 80, 4, 0.2
     server = _server_url(args.server)
     name = f"hc_load_{os.getpid()}"
     env = {
@@ -298,11 +299,12 @@ def main() -> None:
             f"seeded {args.cases} cases, {len(forms)} police tasks ready, {args.users} "
             f"social workers in {time.monotonic() - started:.1f} s; pause {args.pause} s"
         )
-        rates = {}
-        for workers in (4, 1):
+        rates, dealt = {}, sorted(forms.items())
+        for share, workers in enumerate((4, 1)):
             process, url = serve(env, workers)
             try:
-                tally, elapsed = drive(url, forms, args.users, args.seconds, args.pause)
+                own = dict(dealt[share::2])
+                tally, elapsed = drive(url, own, args.users, args.seconds, args.pause)
             finally:
                 process.terminate()
                 process.wait(timeout=60)
