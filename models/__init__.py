@@ -13,6 +13,7 @@ from .exchange import (
     OutgoingHandover,
     PeerProvince,
 )
+from .export_grants import ExportGrant
 from .facts import CaseFactChoice, CaseFacts
 from .incidents import Incident, IncidentSource
 from .indicators import (
@@ -61,6 +62,7 @@ __all__ = [
     "Escalation",
     "Evaluation",
     "EventType",
+    "ExportGrant",
     "HandoverStatus",
     "HumanTask",
     "Incident",

@@ -35,6 +35,7 @@ from models import (
     DiagramVersion,
     Document,
     Escalation,
+    ExportGrant,
     HumanTask,
     Incident,
     IncomingHandover,
@@ -68,6 +69,7 @@ from workflows.routing import sync_departments
 
 ROOT = Path(__file__).resolve().parent.parent
 CASE_TABLES = (
+    ExportGrant,
     SavedView,
     VictimCount,
     PhaseCount,

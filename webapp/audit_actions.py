@@ -34,6 +34,8 @@ NAMES = {
     "audit_exported": _l("exported the audit log"),
     "rows_exported": _l("exported case rows (HTCDS v2)"),
     "row_export_refused": _l("was refused a row-level export"),
+    "export_grant_given": _l("let a user include sensitive classes in row exports"),
+    "export_grant_revoked": _l("revoked a permission to include sensitive classes in row exports"),
 }
 
 

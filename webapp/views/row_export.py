@@ -1,10 +1,13 @@
 """The joint office's row-level export (HTCDS v2): state a purpose, see the count, download."""
 
-from flask import Blueprint, Response, render_template, request, stream_with_context
+from flask import Blueprint, Response, abort, render_template, request, stream_with_context
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from werkzeug.datastructures import MultiDict
 
-from workflows.evaluation import export
+from forms.export_grants import CLASS_LABELS
+from workflows import clock
+from workflows.evaluation import export, export_grants
 
 from .. import access
 from .evaluation import parse_month
@@ -18,10 +21,27 @@ def _check() -> None:
 
 
 def _page(status: int = 200, **context):
+    held = export_grants.live_classes(current_user, clock.now())
+    offered = {value: CLASS_LABELS[value] for value in export_grants.GRANTABLE if value in held}
     return (
-        render_template("evaluation/export.html", limit=export.PURPOSE_LIMIT, **context),
+        render_template(
+            "evaluation/export.html", limit=export.PURPOSE_LIMIT, offered=offered, **context
+        ),
         status,
     )
+
+
+def _classes() -> frozenset:
+    """The sensitive classes asked for: 400 for a name the export cannot carry, 403 (audited)
+    for a class the user holds no live grant of."""
+    try:
+        asked = export_grants.asked_classes(request.form.getlist("classes"))
+    except export.ExportInvalid:
+        abort(400)
+    missing = asked - export_grants.live_classes(current_user, clock.now())
+    if missing:
+        access.deny(current_user, "row_export_refused", None, classes=sorted(missing))
+    return export.EXPORTED_CLASSES | asked
 
 
 def _request() -> export.ExportRequest | str:
@@ -35,7 +55,7 @@ def _request() -> export.ExportRequest | str:
             "characters).",
             limit=export.PURPOSE_LIMIT,
         )
-    return export.ExportRequest(purpose, start, end)
+    return export.ExportRequest(purpose, start, end, _classes())
 
 
 @bp.route("/")
@@ -43,7 +63,7 @@ def _request() -> export.ExportRequest | str:
 def index():
     """The form: purpose and period."""
     _check()
-    return _page(form={})
+    return _page(form=MultiDict())
 
 
 @bp.route("/", methods=["POST"])
@@ -54,7 +74,8 @@ def prepare():
     asked = _request()
     if isinstance(asked, str):
         return _page(400, form=request.form, error=asked)
-    return _page(form=request.form, count=export.row_count(asked), columns=export.header())
+    count, columns = export.row_count(asked), export.header(asked.classes)
+    return _page(form=request.form, count=count, columns=columns)
 
 
 @bp.route("/download", methods=["POST"])
@@ -72,6 +93,7 @@ def download():
         None,
         purpose=asked.purpose,
         rows=count,
+        classes=sorted(asked.classes),
         start=request.form.get("start", ""),
         end=request.form.get("end", ""),
     )
