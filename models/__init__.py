@@ -29,6 +29,7 @@ from .matching import CaseIdentifier, CaseMatch, MatchDecision
 from .people import DEPARTMENT_CODES, DEPARTMENTS, Department, Membership, Role, User
 from .processes import DiagramDraft, DiagramVersion, PathwayVersion, ProcessInstance
 from .referrals import Organisation, OrganisationKind, Referral, ReferralLink, ReferralStatus
+from .row_exports import ExportStatus, RowExport
 from .saved_views import SavedView
 from .service_levels import Escalation, MailStatus, Notification, ServiceLevel
 from .task_drafts import TaskDraft
@@ -63,6 +64,7 @@ __all__ = [
     "Evaluation",
     "EventType",
     "ExportGrant",
+    "ExportStatus",
     "HandoverStatus",
     "HumanTask",
     "Incident",
@@ -85,6 +87,7 @@ __all__ = [
     "ReferralLink",
     "ReferralStatus",
     "Role",
+    "RowExport",
     "SavedView",
     "ServiceLevel",
     "TaskCount",

@@ -50,6 +50,7 @@ from models import (
     Referral,
     ReferralLink,
     Role,
+    RowExport,
     SavedView,
     TaskCount,
     TaskDraft,
@@ -69,6 +70,7 @@ from workflows.routing import sync_departments
 
 ROOT = Path(__file__).resolve().parent.parent
 CASE_TABLES = (
+    RowExport,
     ExportGrant,
     SavedView,
     VictimCount,

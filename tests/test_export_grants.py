@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
-from test_row_export import _export_consent
+from test_row_export import _export_consent, prepared
 
 from models import AuditEvent, ExportGrant, db
 from workflows import clock
@@ -33,8 +33,7 @@ def _rows(response) -> list[dict]:
 
 
 def _download(client, *classes):
-    data = {"purpose": "UNODC place study", "classes": list(classes)}
-    return client.post("/evaluation/export/download", data=data)
+    return prepared(client, {"purpose": "UNODC place study", "classes": list(classes)})
 
 
 @pytest.mark.parametrize("locale, words", [("en", "in force"), ("zh", "有效")])
