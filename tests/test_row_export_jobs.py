@@ -13,6 +13,7 @@ import pytest
 from flask import current_app
 from sqlalchemy import insert, select
 from test_row_export import _export_consent, prepared
+from test_translated_pages import english_strings
 
 from models import (
     Case,
@@ -202,3 +203,26 @@ def test_the_page_and_the_download_agree_with_the_direct_request(open_case, user
     _export_consent(open_case("Lin Xiaomei", steps=5), users, True)
     response = prepared(login("joint_office"), FORM, page_rows=1)
     assert response.status_code == 200 and response.get_data(as_text=True).count("\r\n") == 2
+
+
+def test_every_state_of_the_job_page_reads_in_chinese(open_case, users, login):
+    _export_consent(open_case("Lin Xiaomei", steps=5), users, True)
+    export_grants.grant(
+        users["joint_office"], ["location"], "study", actor=users["admin"], now=clock.now()
+    )
+    db.session.commit()
+    client = login("joint_office", locale="zh")
+    job = _job(client)
+    pages = {"form": client.get("/evaluation/export/"), "queued": _page(client, job)}
+    export_jobs.prepare_due(db.session.commit, 500)
+    pages["ready"] = _page(client, job)
+    client.post(f"/evaluation/export/jobs/{job.id}/download")
+    pages["gone"] = _page(client, job)
+    assert {name: english_strings(page.get_data(as_text=True)) for name, page in pages.items()} == {
+        name: set() for name in pages
+    }
+    assert "招募地和被剥削地" in pages["form"].get_data(as_text=True)
+
+
+def _page(client, job):
+    return client.get(f"/evaluation/export/jobs/{job.id}")
