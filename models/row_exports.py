@@ -11,13 +11,14 @@ from .people import User
 
 
 class ExportStatus(enum.StrEnum):
-    """Where a prepared export is: waiting, being written, ready, taken, or gone."""
+    """Where a prepared export is: waiting, being written, ready, taken, gone, or failed."""
 
     QUEUED = "queued"
     RUNNING = "running"
     READY = "ready"
     DOWNLOADED = "downloaded"
     EXPIRED = "expired"
+    FAILED = "failed"  # its file could not be stored (a full disk): asked again, it may work
 
 
 class RowExport(db.Model):

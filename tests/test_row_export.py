@@ -54,7 +54,7 @@ def prepared(client, form: dict, page_rows: int = 500):
     asked = client.post("/evaluation/export/jobs", data=form)
     if asked.status_code != 303:
         return asked
-    export_jobs.prepare_due(db.session.commit, page_rows)
+    export_jobs.prepare_due(db.session.commit, db.session.rollback, page_rows)
     return client.post(asked.location + "/download")
 
 

@@ -108,7 +108,7 @@ def ready(open_case, users, login):
     _export_consent(open_case("Lin Xiaomei", steps=5), users, True)
     client = login("joint_office", locale="en")
     job = _job(client)
-    export_jobs.prepare_due(db.session.commit, 500)
+    export_jobs.prepare_due(db.session.commit, db.session.rollback, 500)
     db.session.refresh(job)
     return job
 
@@ -151,7 +151,7 @@ def test_an_expired_export_is_gone_and_its_file_deleted(ready, login, locale, wo
     assert page.status_code == 410 and words in page.get_data(as_text=True)
     assert client.post(f"/evaluation/export/jobs/{ready.id}/download").status_code == 410
     assert client.get(f"/evaluation/export/jobs/{ready.id}/progress").get_json()["status"] == "gone"
-    assert export_jobs.prepare_due(db.session.commit, 500) == 1
+    assert export_jobs.prepare_due(db.session.commit, db.session.rollback, 500) == 1
     assert not stored.exists()
     db.session.refresh(ready)
     assert ready.status == ExportStatus.EXPIRED and ready.storage_name is None
@@ -180,7 +180,7 @@ def test_a_grant_revoked_before_the_download_stops_it(open_case, users, login, a
     db.session.commit()
     client = login("joint_office")
     job = _job(client, {**FORM, "classes": "location"})
-    export_jobs.prepare_due(db.session.commit, 500)
+    export_jobs.prepare_due(db.session.commit, db.session.rollback, 500)
     export_grants.revoke(grant, actor=users["admin"], now=clock.now())
     db.session.commit()
     assert client.post(f"/evaluation/export/jobs/{job.id}/download").status_code == 403
@@ -194,7 +194,7 @@ def test_a_stalled_export_is_written_again_by_the_next_worker(open_case, users):
     job.status, job.rows_written = ExportStatus.RUNNING, 1
     job.lease_until = clock.now() - timedelta(seconds=1)  # its worker died
     db.session.commit()
-    assert export_jobs.prepare_due(db.session.commit, 500) == 1
+    assert export_jobs.prepare_due(db.session.commit, db.session.rollback, 500) == 1
     db.session.refresh(job)
     assert job.status == ExportStatus.READY and job.rows_written == job.rows_total == 1
 
@@ -214,7 +214,7 @@ def test_every_state_of_the_job_page_reads_in_chinese(open_case, users, login):
     client = login("joint_office", locale="zh")
     job = _job(client)
     pages = {"form": client.get("/evaluation/export/"), "queued": _page(client, job)}
-    export_jobs.prepare_due(db.session.commit, 500)
+    export_jobs.prepare_due(db.session.commit, db.session.rollback, 500)
     pages["ready"] = _page(client, job)
     client.post(f"/evaluation/export/jobs/{job.id}/download")
     pages["gone"] = _page(client, job)
@@ -226,3 +226,23 @@ def test_every_state_of_the_job_page_reads_in_chinese(open_case, users, login):
 
 def _page(client, job):
     return client.get(f"/evaluation/export/jobs/{job.id}")
+
+
+def test_an_export_whose_file_cannot_be_stored_fails_without_stopping_the_worker(
+    open_case, users, login, monkeypatch
+):
+    _export_consent(open_case("Lin Xiaomei", steps=5), users, True)
+    client = login("joint_office", locale="en")
+    job = _job(client)
+
+    def full_disk(data):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(export_jobs.store, "save", full_disk)
+    assert export_jobs.prepare_due(db.session.commit, db.session.rollback, 500) == 1
+    db.session.refresh(job)
+    assert job.status == ExportStatus.FAILED and job.storage_name is None
+    assert "could not be prepared" in _page(client, job).get_data(as_text=True)
+    assert client.get(f"/evaluation/export/jobs/{job.id}/progress").get_json()["status"] == "failed"
+    assert client.post(f"/evaluation/export/jobs/{job.id}/download").status_code == 410
+    assert export_jobs.prepare_due(db.session.commit, db.session.rollback, 500) == 0  # not again

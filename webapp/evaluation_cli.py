@@ -20,4 +20,5 @@ def rebuild_command():
 
 def prepare_exports() -> int:
     """The timer worker's chore: write the row-level exports waiting, a page at a time."""
-    return export_jobs.prepare_due(db.session.commit, current_app.config["ROW_EXPORT_PAGE_ROWS"])
+    page_rows = current_app.config["ROW_EXPORT_PAGE_ROWS"]
+    return export_jobs.prepare_due(db.session.commit, db.session.rollback, page_rows)

@@ -26,6 +26,7 @@ def upgrade():
         sa.Column('end', sa.Date(), nullable=True),
         sa.Column('classes', sa.JSON(), nullable=False),
         sa.Column('status', sa.Enum('QUEUED', 'RUNNING', 'READY', 'DOWNLOADED', 'EXPIRED',
+                                    'FAILED',
                                     name='exportstatus', native_enum=False, length=10),
                   nullable=False),
         sa.Column('rows_total', sa.Integer(), nullable=False),

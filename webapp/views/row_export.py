@@ -24,6 +24,7 @@ STATUS_NAMES = {
     ExportStatus.READY: _l("ready to download"),
     ExportStatus.DOWNLOADED: _l("downloaded"),
     ExportStatus.EXPIRED: _l("expired"),
+    ExportStatus.FAILED: _l("failed"),
 }
 
 

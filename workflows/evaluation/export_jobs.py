@@ -138,13 +138,26 @@ def expire(now: datetime) -> int:
     return len(jobs)
 
 
-def prepare_due(commit, page_rows: int) -> int:
-    """The timer worker's chore: expire old files, then write every export waiting; how many."""
+def prepare_due(commit, rollback, page_rows: int) -> int:
+    """The timer worker's chore: expire old files, then write every export waiting; how many.
+
+    An export whose file cannot be stored (a full or unwritable disk) is marked failed, so it
+    does not stop the worker's timers by failing again at every round."""
     done = expire(clock.now())
     commit()
     while (job := claim(datetime.now(UTC))) is not None:
         commit()
-        write(job, commit, page_rows)
+        job_id = job.id
+        try:
+            write(job, commit, page_rows)
+        except OSError:
+            rollback()
+            db.session.execute(
+                update(RowExport)
+                .where(RowExport.id == job_id)
+                .values(status=ExportStatus.FAILED, lease_until=None)
+            )
+            commit()
         done += 1
     return done
 
