@@ -13,6 +13,7 @@ from .exchange import (
     OutgoingHandover,
     PeerProvince,
 )
+from .export_grants import ExportGrant
 from .facts import CaseFactChoice, CaseFacts
 from .incidents import Incident, IncidentSource
 from .indicators import (
@@ -28,6 +29,7 @@ from .matching import CaseIdentifier, CaseMatch, MatchDecision
 from .people import DEPARTMENT_CODES, DEPARTMENTS, Department, Membership, Role, User
 from .processes import DiagramDraft, DiagramVersion, PathwayVersion, ProcessInstance
 from .referrals import Organisation, OrganisationKind, Referral, ReferralLink, ReferralStatus
+from .row_exports import ExportStatus, RowExport
 from .saved_views import SavedView
 from .service_levels import Escalation, MailStatus, Notification, ServiceLevel
 from .task_drafts import TaskDraft
@@ -61,6 +63,8 @@ __all__ = [
     "Escalation",
     "Evaluation",
     "EventType",
+    "ExportGrant",
+    "ExportStatus",
     "HandoverStatus",
     "HumanTask",
     "Incident",
@@ -83,6 +87,7 @@ __all__ = [
     "ReferralLink",
     "ReferralStatus",
     "Role",
+    "RowExport",
     "SavedView",
     "ServiceLevel",
     "TaskCount",

@@ -35,6 +35,7 @@ from models import (
     DiagramVersion,
     Document,
     Escalation,
+    ExportGrant,
     HumanTask,
     Incident,
     IncomingHandover,
@@ -49,6 +50,7 @@ from models import (
     Referral,
     ReferralLink,
     Role,
+    RowExport,
     SavedView,
     TaskCount,
     TaskDraft,
@@ -68,6 +70,8 @@ from workflows.routing import sync_departments
 
 ROOT = Path(__file__).resolve().parent.parent
 CASE_TABLES = (
+    RowExport,
+    ExportGrant,
     SavedView,
     VictimCount,
     PhaseCount,

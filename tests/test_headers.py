@@ -24,6 +24,7 @@ def _values(case, task_id: int, version_id: int) -> dict[str, object]:
         "handover_id": 1,
         "page": "victims",
         "evaluation_id": 1,
+        "job_id": 1,
         "fmt": "csv",
         "filename": STATIC_FILE,
         "token": "not-a-link-token",

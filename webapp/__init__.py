@@ -25,6 +25,7 @@ from .views import (
     directory,
     documents,
     evaluation,
+    export_grants,
     frozen,
     handovers,
     inbox,
@@ -81,6 +82,7 @@ def create_app(config: type[Config] | None = None) -> RetryingFlask:
         evaluation.bp,
         frozen.bp,
         row_export.bp,
+        export_grants.bp,
         handovers.bp,
     )
     for blueprint in blueprints:

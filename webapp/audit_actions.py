@@ -32,8 +32,11 @@ NAMES = {
     "alerts_viewed": _l("viewed the re-trafficking alerts"),
     "audit_viewed": _l("viewed the audit log"),
     "audit_exported": _l("exported the audit log"),
+    "row_export_requested": _l("asked for a row-level export (HTCDS v2)"),
     "rows_exported": _l("exported case rows (HTCDS v2)"),
     "row_export_refused": _l("was refused a row-level export"),
+    "export_grant_given": _l("let a user include sensitive classes in row exports"),
+    "export_grant_revoked": _l("revoked a permission to include sensitive classes in row exports"),
 }
 
 

@@ -22,7 +22,7 @@ from workflows.routing import sync_departments
 
 from . import access, demo
 from .demo_cases import DEMO_CASES, seed_cases
-from .evaluation_cli import evaluation_cli
+from .evaluation_cli import evaluation_cli, prepare_exports
 from .exchange_cli import exchange_cli, send_handovers
 from .extensions import MIGRATIONS
 from .keys_cli import keys_cli
@@ -139,7 +139,7 @@ def timers_run_command(until_idle, batch, poll):
         until_idle=until_idle,
         batch=batch,
         poll=poll,
-        chores=(send_handovers,),
+        chores=(send_handovers, prepare_exports),
     )
     click.echo(f"{worker} fired {fired} timers")
 

@@ -68,6 +68,8 @@ class Config:
     # Attached files, encrypted with the data key; outside the web root (never under static/).
     DOCUMENTS_DIR = os.environ.get("HOMECOMING_DOCUMENTS_DIR", str(INSTANCE / "documents"))
     DOCUMENT_MAX_BYTES = 5 * 1024 * 1024
+    # Rows the timer worker writes of a row-level export between two progress commits.
+    ROW_EXPORT_PAGE_ROWS = int(os.environ.get("HOMECOMING_EXPORT_PAGE_ROWS", "500"))
     # This province's Ed25519 key for signing hand-over packets (exchange/signing.py); like the
     # data key, never in the database.
     SIGNING_KEY = os.environ.get("HOMECOMING_SIGNING_KEY")

@@ -3,19 +3,19 @@
 Rows hold the plain codes of the case's facts (models/facts.py), never a name, free text or a
 document number; the case number is replaced by a keyed pseudonym. Only the fields whose form
 declares an exported sensitivity class travel (forms/sensitivity.py `exportable`): places and the
-relation to the recruiter stay home by default. Rows are streamed, so a large export never sits
-in memory.
+relation to the recruiter stay home unless the user holds a grant (export_grants.py). The timer
+worker writes the rows a page at a time (export_jobs.py), so the user sees its progress.
 """
 
 import csv
 import hashlib
 import hmac
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, select, tuple_
 
 from forms.htcds import EXPLOITATION_TYPES, MEANS_OF_CONTROL, RECRUITER_RELATIONS
 from forms.registry import get_form_class
@@ -27,7 +27,6 @@ from .. import consent
 from ..facts import IDENTIFICATION_FORM, INTAKE_FORM, SINGLE_FACTS
 
 PURPOSE_LIMIT = 300
-BATCH = 500
 PSEUDONYM = "hcd_CasePseudonym"
 # The classes an export carries unless the joint office is given more.
 EXPORTED_CLASSES = frozenset({Sensitivity.PLAIN})
@@ -163,27 +162,20 @@ def _choices(case_ids: list[int]) -> dict[int, dict[str, list[str]]]:
     return found
 
 
-def rows(request: ExportRequest) -> Iterator[dict[str, str]]:
-    """The export's rows, oldest report first, read in batches."""
-    query = _cases(request).order_by(CaseFacts.reported_on, Case.id)
-    for batch in db.session.execute(query.execution_options(yield_per=BATCH)).partitions():
-        choices = _choices([case.id for case, _facts in batch])
-        for case, facts in batch:
-            yield _row(case, facts, choices[case.id], request.classes)
+def page(request: ExportRequest, after: tuple | None, limit: int) -> tuple[list[dict], tuple]:
+    """Up to `limit` rows following the row keyed `after` (None: from the first), oldest report
+    first, and the key of the last (each page is its own query: a worker commits between)."""
+    query = _cases(request).order_by(CaseFacts.reported_on, Case.id).limit(limit)
+    if after is not None:
+        query = query.where(tuple_(CaseFacts.reported_on, Case.id) > tuple_(*after))
+    batch = db.session.execute(query).all()
+    choices = _choices([case.id for case, _facts in batch])
+    rows = [_row(case, facts, choices[case.id], request.classes) for case, facts in batch]
+    return rows, (batch[-1][1].reported_on, batch[-1][0].id) if batch else after
 
 
-def csv_lines(request: ExportRequest) -> Iterator[str]:
-    """The export as CSV text, a line at a time (the header first)."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=header(request.classes), lineterminator="\r\n")
+def csv_writer(buffer: io.StringIO, classes: Iterable[Sensitivity]) -> csv.DictWriter:
+    """A CSV writer of the export's columns into `buffer`, the header already written."""
+    writer = csv.DictWriter(buffer, fieldnames=header(classes), lineterminator="\r\n")
     writer.writeheader()
-    yield buffer.getvalue()
-    buffer.seek(0)
-    buffer.truncate()
-    for row in rows(request):
-        writer.writerow(row)
-        if buffer.tell() > 64_000:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
+    return writer

@@ -1,0 +1,41 @@
+"""The administrator's form granting a joint-office user sensitive classes in row exports."""
+
+from flask_babel import lazy_gettext as _l
+from wtforms import Form
+from wtforms import validators as v
+
+from .base import TaskMeta
+from .fields import ChoiceField, CountField, MultiChoiceField, NotesField
+from .sensitivity import Sensitivity as S
+
+# What each class an export may be granted is called on the pages.
+CLASS_LABELS = {
+    S.LOCATION: _l("Places (of rescue, recruitment and exploitation)"),
+    S.IDENTITY: _l("Relation to the recruiter"),
+}
+DAYS = _l("Enter a whole number from %(min)s to %(max)s.")
+
+
+class ExportGrantForm(Form):
+    """Who, which classes, why, for how long; the user's choices are the joint office's users."""
+
+    Meta = TaskMeta
+
+    user = ChoiceField(_l("User of the joint office"), sensitivity=S.PLAIN)
+    classes = MultiChoiceField(
+        _l("Classes the user may include"), list(CLASS_LABELS.items()), required=True,
+        sensitivity=S.PLAIN,
+    )  # fmt: skip
+    reason = NotesField(_l("Reason"), max_length=300, sensitivity=S.PLAIN)
+    days = CountField(
+        _l("Days the permission lasts"), [v.NumberRange(1, 90, DAYS)], maximum=90, default=30,
+        sensitivity=S.PLAIN,
+    )  # fmt: skip
+
+    def validate(self, extra_validators=None) -> bool:
+        """A grant always says why (notes are otherwise optional)."""
+        valid = super().validate(extra_validators)
+        if not self.reason.data:
+            self.reason.errors = [_l("Say why the export needs these classes.")]
+            return False
+        return valid
