@@ -4,6 +4,7 @@ Each test carries a realistic victim through the engine and checks which departm
 each task, which never do, and what the timeline says.
 """
 
+import pytest
 from scenarios import carry, check_timeline, department_of
 
 from models import HumanTask, db
@@ -343,3 +344,39 @@ def test_follow_up_goes_on_while_the_police_see_danger(open_case, users, run_wor
     )
     assert keys_of(steps).count("follow_up_visit") == 2
     check_timeline(case, steps, rounds=2)
+
+
+@pytest.mark.parametrize(
+    ("locale", "label", "found"),
+    [
+        ("en", "Database comparison reference", "Parents found"),
+        ("zh", "数据库比对编号", "已找到父母"),
+    ],
+)
+def test_civil_affairs_placing_a_child_reads_the_dna_result(
+    open_case, users, run_worker, login, client, locale, label, found
+):
+    """An unidentified 8-year-old whose DNA matches no parent: civil affairs, placing her, reads
+    the comparison that sent her to them, but not the police's own notes."""
+    case = open_case("Xiao Hong", age=8)
+    carry(
+        case,
+        users,
+        {
+            "rescue_identification": {"age": 8, "identity_established": False},
+            "rescue_dna_sampling": {
+                "parents_found": False,
+                "dna_match_reference": "DNA-2024-0412",
+                "dna_notes": "Compared twice; no parent in the national database.",
+            },
+        },
+        run_worker,
+        until=lambda case: ("rescue_child_placement", "civil_affairs") in receivers(case),
+    )
+    placement = db.session.scalar(
+        db.select(HumanTask).filter_by(case_id=case.id, form_key="rescue_child_placement")
+    )
+    page = login("civil_affairs", locale).get(f"/tasks/{placement.id}").get_data(as_text=True)
+    dna = page.split('data-form-key="rescue_dna_sampling"')[1].split("</details>")[0]
+    assert label in dna and "DNA-2024-0412" in dna and found in dna
+    assert "national database" not in page
