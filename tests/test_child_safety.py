@@ -8,6 +8,7 @@ import pytest
 from scenarios import carry, check_timeline, department_of
 
 from models import HumanTask, db
+from workflows import engine
 
 RETURN_STEPS = {"return_plan", "return_province_handover", "return_reunion", "return_repatriation"}
 SAFE_FAMILY = {"parents_found": True, "family_safety_concern": False}
@@ -380,3 +381,35 @@ def test_civil_affairs_placing_a_child_reads_the_dna_result(
     dna = page.split('data-form-key="rescue_dna_sampling"')[1].split("</details>")[0]
     assert label in dna and "DNA-2024-0412" in dna and found in dna
     assert "national database" not in page
+
+
+DIFFICULTY_DEPARTMENTS = {
+    "difficulty_civil_affairs": "civil_affairs",  # housing and income
+    "difficulty_health": "health",
+    "difficulty_education": "education",
+    "difficulty_justice": "justice",
+    "difficulty_police": "police",  # identity documents
+}
+
+
+def test_each_difficulty_ticked_is_a_task_in_its_departments_inbox(open_case, users, run_worker):
+    """A 19-year-old woman staying in Fujian with every difficulty: one task in each inbox."""
+    case = open_case("Wang Fang", age=19, origin_province="fujian")
+    every = ["housing", "income", "health", "schooling", "legal", "documents"]
+    carry(
+        case,
+        users,
+        {
+            "rescue_identification": {"age": 19, "identity_established": True},
+            "aid_shelter": {"willing_to_return": False},
+            "aid_special_file": {"referred_difficulties": every},
+        },
+        run_worker,
+        until=lambda case: any(key.startswith("difficulty_") for key, _ in receivers(case)),
+    )
+    for key, code in DIFFICULTY_DEPARTMENTS.items():
+        inbox = db.session.scalars(engine.inbox(code)).all()
+        assert [t.form_key for t in inbox if t.case_id == case.id and t.form_key == key] == [key]
+    assert {key for key, _ in receivers(case) if key.startswith("difficulty_")} == set(
+        DIFFICULTY_DEPARTMENTS
+    )
