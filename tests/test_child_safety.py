@@ -413,3 +413,28 @@ def test_each_difficulty_ticked_is_a_task_in_its_departments_inbox(open_case, us
     assert {key for key, _ in receivers(case) if key.startswith("difficulty_")} == set(
         DIFFICULTY_DEPARTMENTS
     )
+
+
+def test_girl_of_15_without_a_criminal_case_gets_womens_support_and_legal_aid(
+    open_case, users, run_worker
+):
+    """No criminal case and no request: being a child is enough for justice to assess legal aid,
+    and the women's federation supports a girl as it does a woman."""
+    case = open_case("Lin Xiaoyu", age=15, origin_province="fujian")
+    steps = carry(
+        case,
+        users,
+        {
+            "rescue_identification": {
+                "age": 15,
+                "identity_established": True,
+                "criminal_case_filed": False,
+            },
+            "rescue_family_tracing": SAFE_FAMILY,
+            "aid_shelter": {"willing_to_return": True, "legal_aid_requested": False},
+        },
+        run_worker,
+        until=lambda case: ("legal_eligibility", "justice") in receivers(case),
+    )
+    assert ("aid_womens_support", "womens_federation") in steps
+    assert ("legal_eligibility", "justice") in receivers(case)
