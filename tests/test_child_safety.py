@@ -4,9 +4,11 @@ Each test carries a realistic victim through the engine and checks which departm
 each task, which never do, and what the timeline says.
 """
 
+import pytest
 from scenarios import carry, check_timeline, department_of
 
 from models import HumanTask, db
+from workflows import engine
 
 RETURN_STEPS = {"return_plan", "return_province_handover", "return_reunion", "return_repatriation"}
 SAFE_FAMILY = {"parents_found": True, "family_safety_concern": False}
@@ -343,3 +345,96 @@ def test_follow_up_goes_on_while_the_police_see_danger(open_case, users, run_wor
     )
     assert keys_of(steps).count("follow_up_visit") == 2
     check_timeline(case, steps, rounds=2)
+
+
+@pytest.mark.parametrize(
+    ("locale", "label", "found"),
+    [
+        ("en", "Database comparison reference", "Parents found"),
+        ("zh", "数据库比对编号", "已找到父母"),
+    ],
+)
+def test_civil_affairs_placing_a_child_reads_the_dna_result(
+    open_case, users, run_worker, login, client, locale, label, found
+):
+    """An unidentified 8-year-old whose DNA matches no parent: civil affairs, placing her, reads
+    the comparison that sent her to them, but not the police's own notes."""
+    case = open_case("Xiao Hong", age=8)
+    carry(
+        case,
+        users,
+        {
+            "rescue_identification": {"age": 8, "identity_established": False},
+            "rescue_dna_sampling": {
+                "parents_found": False,
+                "dna_match_reference": "DNA-2024-0412",
+                "dna_notes": "Compared twice; no parent in the national database.",
+            },
+        },
+        run_worker,
+        until=lambda case: ("rescue_child_placement", "civil_affairs") in receivers(case),
+    )
+    placement = db.session.scalar(
+        db.select(HumanTask).filter_by(case_id=case.id, form_key="rescue_child_placement")
+    )
+    page = login("civil_affairs", locale).get(f"/tasks/{placement.id}").get_data(as_text=True)
+    dna = page.split('data-form-key="rescue_dna_sampling"')[1].split("</details>")[0]
+    assert label in dna and "DNA-2024-0412" in dna and found in dna
+    assert "national database" not in page
+
+
+DIFFICULTY_DEPARTMENTS = {
+    "difficulty_civil_affairs": "civil_affairs",  # housing and income
+    "difficulty_health": "health",
+    "difficulty_education": "education",
+    "difficulty_justice": "justice",
+    "difficulty_police": "police",  # identity documents
+}
+
+
+def test_each_difficulty_ticked_is_a_task_in_its_departments_inbox(open_case, users, run_worker):
+    """A 19-year-old woman staying in Fujian with every difficulty: one task in each inbox."""
+    case = open_case("Wang Fang", age=19, origin_province="fujian")
+    every = ["housing", "income", "health", "schooling", "legal", "documents"]
+    carry(
+        case,
+        users,
+        {
+            "rescue_identification": {"age": 19, "identity_established": True},
+            "aid_shelter": {"willing_to_return": False},
+            "aid_special_file": {"referred_difficulties": every},
+        },
+        run_worker,
+        until=lambda case: any(key.startswith("difficulty_") for key, _ in receivers(case)),
+    )
+    for key, code in DIFFICULTY_DEPARTMENTS.items():
+        inbox = db.session.scalars(engine.inbox(code)).all()
+        assert [t.form_key for t in inbox if t.case_id == case.id and t.form_key == key] == [key]
+    assert {key for key, _ in receivers(case) if key.startswith("difficulty_")} == set(
+        DIFFICULTY_DEPARTMENTS
+    )
+
+
+def test_girl_of_15_without_a_criminal_case_gets_womens_support_and_legal_aid(
+    open_case, users, run_worker
+):
+    """No criminal case and no request: being a child is enough for justice to assess legal aid,
+    and the women's federation supports a girl as it does a woman."""
+    case = open_case("Lin Xiaoyu", age=15, origin_province="fujian")
+    steps = carry(
+        case,
+        users,
+        {
+            "rescue_identification": {
+                "age": 15,
+                "identity_established": True,
+                "criminal_case_filed": False,
+            },
+            "rescue_family_tracing": SAFE_FAMILY,
+            "aid_shelter": {"willing_to_return": True, "legal_aid_requested": False},
+        },
+        run_worker,
+        until=lambda case: ("legal_eligibility", "justice") in receivers(case),
+    )
+    assert ("aid_womens_support", "womens_federation") in steps
+    assert ("legal_eligibility", "justice") in receivers(case)

@@ -8,7 +8,14 @@ from sqlalchemy import create_engine, text
 
 from forms.registry import FORMS
 from models import DEPARTMENT_CODES
-from webapp.access import NAME_READERS, NEEDS
+from webapp.access import (
+    CASE_OWNERS,
+    CLASS_READERS,
+    ESCALATION_READER,
+    EVALUATION_OFFICE,
+    NAME_READERS,
+    NEEDS,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -24,6 +31,12 @@ def test_every_form_belongs_to_a_department():
 def test_need_to_know_names_departments_and_registered_forms():
     assert set(NEEDS) <= DEPARTMENT_CODES and NAME_READERS <= DEPARTMENT_CODES
     assert {code: keys - set(FORMS) for code, keys in NEEDS.items() if keys - set(FORMS)} == {}
+
+
+def test_every_other_reader_of_access_is_a_department():
+    """Owners, readers of each sensitive class, the evaluation and escalation offices."""
+    named = CASE_OWNERS.union(*CLASS_READERS.values(), {EVALUATION_OFFICE, ESCALATION_READER})
+    assert named - DEPARTMENT_CODES == set()
 
 
 def test_departments_sync_creates_the_departments_without_demo_data(tmp_path, worker_env):

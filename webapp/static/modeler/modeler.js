@@ -49,6 +49,14 @@ function laneOf(element, elementRegistry) {
 
 // ---- panel components: defined once at module level (inline components lose their input) ----
 
+/* A drop-down's options: the empty choice, then `options`, then the diagram's current value if
+ * the server lists no such choice (labelled by `unknown`), so opening and saving never drops it. */
+function choices(emptyLabel, options, current, known, unknown) {
+  const all = [{ value: '', label: emptyLabel }].concat(options);
+  if (current && !known.includes(current)) { all.push({ value: current, label: unknown(current) }); }
+  return all;
+}
+
 function FormEntry(props) {
   const { element, id } = props;
   const modeling = useService('modeling');
@@ -65,15 +73,12 @@ function FormEntry(props) {
     description: elsewhere ? text('form_elsewhere', { department }) : undefined,
     getValue: () => getBusinessObject(element).get('camunda:formKey') || '',
     setValue: (value) => modeling.updateProperties(element, { 'camunda:formKey': value || undefined }),
-    getOptions: () => {
-      const current = getBusinessObject(element).get('camunda:formKey');
-      const options = [{ value: '', label: text('no_form') }].concat(
-        formOptions(lookups.forms, lane ? lane.name : null, text));
-      if (current && !lookups.forms.some((form) => form.key === current)) {
-        options.push({ value: current, label: text('unknown_form', { key: current }) });
-      }
-      return options;
-    }
+    getOptions: () => choices(
+      text('no_form'),
+      formOptions(lookups.forms, lane ? lane.name : null, text),
+      getBusinessObject(element).get('camunda:formKey'),
+      lookups.forms.map((form) => form.key),
+      (key) => text('unknown_form', { key }))
   });
 }
 
@@ -166,15 +171,12 @@ function MeasureEntry(props) {
     description: text('measure_hint'),
     getValue: () => tag(element, 'measure'),
     setValue: (value) => setTag(element, 'measure', value, modeling, bpmnFactory),
-    getOptions: () => {
-      const current = tag(element, 'measure');
-      const options = [{ value: '', label: text('no_measure') }].concat(
-        lookups.measures.map((m) => ({ value: m.code, label: `${m.code} ${m.title}` })));
-      if (current && !lookups.measures.some((m) => m.code === current)) {
-        options.push({ value: current, label: text('unknown_measure', { code: current }) });
-      }
-      return options;
-    }
+    getOptions: () => choices(
+      text('no_measure'),
+      lookups.measures.map((m) => ({ value: m.code, label: `${m.code} ${m.title}` })),
+      tag(element, 'measure'),
+      lookups.measures.map((m) => m.code),
+      (code) => text('unknown_measure', { code }))
   });
 }
 
