@@ -1,11 +1,13 @@
 """The evaluation's roll-ups: kept with casework, equal to a rebuild, right on known times."""
 
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from models import (
     CaseIndicator,
+    EventType,
     HumanTask,
     PhaseCount,
     PhaseDuration,
@@ -15,7 +17,7 @@ from models import (
     db,
 )
 from workflows import engine
-from workflows.evaluation import figures
+from workflows.evaluation import figures, recorder
 from workflows.evaluation.recorder import rebuild
 
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
@@ -151,3 +153,46 @@ def test_a_case_closed_early_counts_its_reason_and_time_in_phase(open_case, user
     assert path["phases_now"]["rescue"] == 0
     assert path["waiting_longest"] == []
     assert figures.victims(JANUARY)["series"] == {"2026-01": {"opened": 1, "closed": 1}}
+
+
+@contextmanager
+def statements_on(table: str):
+    """The SQL statements sent that name `table`, as a list filled while inside."""
+    sent = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        if table in statement:
+            sent.append(statement)
+
+    engine_ = db.engine
+    event.listen(engine_, "before_cursor_execute", count)
+    try:
+        yield sent
+    finally:
+        event.remove(engine_, "before_cursor_execute", count)
+
+
+def test_a_fact_changed_in_the_same_region_leaves_the_phase_counts_alone(open_case, users):
+    case = open_case("Chen Hua", steps=1, age=9)
+    task = db.session.scalars(select(HumanTask).where(HumanTask.case_id == case.id)).first()
+    before = open_cases_by_phase()
+    with statements_on("phase_counts") as sent:
+        recorder.record(case, EventType.TASK_COMPLETED, task=task, data={"data": {"age": 10}})
+        db.session.flush()
+    assert sent == []
+    assert db.session.get(CaseIndicator, case.id).age == 10
+    assert open_cases_by_phase() == before
+
+
+def test_a_fact_that_moves_the_case_to_another_region_moves_its_phase_count(open_case, users):
+    case = open_case("Chen Hua", steps=1, age=9)
+    task = db.session.scalars(select(HumanTask).where(HumanTask.case_id == case.id)).first()
+    row = db.session.get(CaseIndicator, case.id)
+    other = "350102" if row.region != "350102" else "350103"
+    recorder.record(
+        case, EventType.TASK_COMPLETED, task=task, data={"data": {"rescue_place": other}}
+    )
+    db.session.flush()
+    everywhere = db.session.scalar(select(PhaseCount.count).filter_by(region="*", phase=row.phase))
+    assert (row.region, everywhere) == (other, 1)
+    assert open_cases_by_phase() == {row.phase: 1}

@@ -123,12 +123,12 @@ def _task_completed(case, department, task, data, at) -> None:
     facts = {FACT_FIELDS[k]: _fact(k, answers[k]) for k in FACT_FIELDS if k in answers}
     if facts:
         before = _victim_changes(row, opening_values(row), row.opened_at, -1)
-        _in_phase(row, -1)
+        left = _phase_changes(row, -1)
         for column, value in facts.items():
             setattr(row, column, value)
         after = _victim_changes(row, opening_values(row), row.opened_at, +1)
         bump_rows(VictimCount, before + after)  # only the values that changed move
-        _in_phase(row, +1)
+        bump_rows(PhaseCount, left + _phase_changes(row, +1))  # only if the region changed
     if answers.get(CLOSURE_OUTCOME):
         row.outcome = answers[CLOSURE_OUTCOME]
 
@@ -163,8 +163,15 @@ def _leave_phase(row: CaseIndicator, at: datetime) -> None:
 
 def _in_phase(row: CaseIndicator, sign: int) -> None:
     """Count the case in (+1) or out of (-1) the open cases of its phase and region."""
-    if row.phase and row.phase != CLOSED_PHASE:
-        _bump(PhaseCount, {"region": row.region, "phase": row.phase}, count=sign)
+    bump_rows(PhaseCount, _phase_changes(row, sign))
+
+
+def _phase_changes(row: CaseIndicator, sign: int) -> list:
+    """The changes that count the case in or out of its phase, in its region and in all."""
+    if not row.phase or row.phase == CLOSED_PHASE:
+        return []
+    key = {"region": row.region, "phase": row.phase}
+    return [(key, {"count": sign}), ({**key, "region": ALL_REGIONS}, {"count": sign})]
 
 
 def _count(row: CaseIndicator, values, moment: datetime, sign: int) -> None:
