@@ -2,24 +2,28 @@
 
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 from sqlalchemy import event, select
 
+from forms.examples import EXAMPLES
 from models import (
     CaseIndicator,
     EventType,
     HumanTask,
     PhaseCount,
     PhaseDuration,
+    ProcessInstance,
     TaskCount,
     TaskDuration,
     VictimCount,
     db,
 )
-from workflows import engine
+from workflows import drafts, engine, migration
 from workflows.evaluation import figures, recorder
 from workflows.evaluation.recorder import rebuild
 
+DIAGRAMS = Path(__file__).resolve().parent.parent / "workflows" / "diagrams"
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 JANUARY = figures.Filters(start=date(2026, 1, 1), end=date(2026, 1, 1))
 
@@ -196,3 +200,56 @@ def test_a_fact_that_moves_the_case_to_another_region_moves_its_phase_count(open
     everywhere = db.session.scalar(select(PhaseCount.count).filter_by(region="*", phase=row.phase))
     assert (row.region, everywhere) == (other, 1)
     assert open_cases_by_phase() == {row.phase: 1}
+
+
+def test_a_migrated_case_counts_once_with_its_times_kept(open_case, users, restore_pathway):
+    """Moved to a new version while its shelter step waits: the case and the step count once,
+    time in phase runs on from before the move."""
+    case = open_case("Lin Xiaomei", steps=2)
+    aid = (DIAGRAMS / "temporary_aid.bpmn").read_bytes()
+    drafts.save_draft(
+        "temporary_aid",
+        aid.replace(b'name="Shelter the victim"', b'name="Shelter them"'),
+        users["manager"],
+    )
+    target = drafts.deploy_draft("temporary_aid", users["manager"], "renamed")
+    instance = db.session.scalar(select(ProcessInstance).filter_by(case_id=case.id))
+    assert migration.plan_for(instance, target).clean
+    migration.migrate_instance(instance.id, target, users["manager"])
+    db.session.commit()
+    live = snapshot()
+    assert rebuild() == 1
+    db.session.commit()
+    assert snapshot() == live
+    day = timedelta(days=1)
+    _set_times(
+        case,
+        T0,
+        [(0 * day, 2 * day, 1 * day), (1 * day, 3 * day, 6 * day), (6 * day, 9 * day, None)],
+    )
+    shelter = db.session.scalars(engine.open_tasks(case)).one()
+    assert shelter.form_key == "aid_shelter"
+    engine.complete_task(shelter.id, EXAMPLES["aid_shelter"], users["civil_affairs"])
+    db.session.get(HumanTask, shelter.id).completed_at = T0 + 8 * day
+    db.session.commit()
+    rebuild()
+    db.session.commit()
+    now = T0 + 40 * day
+    path = figures.pathway(JANUARY, now)
+    assert path["durations"]["rescue"] == {"cases": 1, "median_days": 6, "p90_days": 6}
+    assert sum(open_cases_by_phase().values()) == 1
+    assert figures.victims(JANUARY)["breakdowns"]["total"] == {"cases": 1}
+    measures = {row["measure"]: row for row in figures.measures(JANUARY, now)}
+    waiting = [
+        t for t in db.session.scalars(engine.open_tasks(case)) if t.measure == shelter.measure
+    ]
+    assert measures[shelter.measure] == {
+        "measure": shelter.measure,
+        "received": 1,  # in January: the step moved with the case, not received again
+        "completed": 1,
+        "on_time": 1,
+        "waiting": len(waiting),  # now: the steps after it, ready since today
+        "overdue": 0,
+    }
+    ever = {row["measure"]: row for row in figures.measures(figures.Filters(), now)}
+    assert ever[shelter.measure]["received"] == 1 + len(waiting)  # no row twice for the move
