@@ -22,6 +22,7 @@ from models import (
 from workflows import drafts, engine, migration
 from workflows.evaluation import figures, recorder
 from workflows.evaluation.recorder import rebuild
+from workflows.reopening import reopen_case
 
 DIAGRAMS = Path(__file__).resolve().parent.parent / "workflows" / "diagrams"
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
@@ -253,3 +254,75 @@ def test_a_migrated_case_counts_once_with_its_times_kept(open_case, users, resto
     }
     ever = {row["measure"]: row for row in figures.measures(figures.Filters(), now)}
     assert ever[shelter.measure]["received"] == 1 + len(waiting)  # no row twice for the move
+
+
+def _department(user, code):
+    return next(m.department for m in user.memberships if m.department.code == code)
+
+
+def _reopen(case, users, phase="return_home"):
+    head = users["civil_affairs_head"]
+    reopen_case(case, head, _department(head, "civil_affairs"), phase=phase, reason="came back")
+    db.session.commit()
+
+
+def test_reopened_cases_keep_the_roll_ups_equal_to_a_rebuild(open_case, users):
+    once = open_case("Lin Xiaomei", steps=1)
+    engine.close_case(once, users["joint_office"], "victim moved abroad")
+    _reopen(once, users)
+    twice = open_case("Chen Hua", steps=2, age=9, sex="male")
+    engine.close_case(twice, users["joint_office"], "victim died")
+    _reopen(twice, users, phase="rescue")
+    engine.close_case(twice, users["joint_office"], "victim moved abroad")
+    _reopen(twice, users)
+    engine.close_case(twice, users["joint_office"], "family moved abroad")
+    db.session.commit()
+    live = snapshot()
+    assert rebuild() == 2
+    db.session.commit()
+    assert snapshot() == live
+    assert open_cases_by_phase() == {"return_home": 1}
+    path = figures.pathway(figures.Filters(), T0)
+    assert path["outcomes"] == {"closed_early": 1}  # each case's last closure, once
+    assert path["close_reasons"] == {"family moved abroad": 1}
+    counted = figures.victims(figures.Filters())["breakdowns"]
+    assert counted["total"] == {"cases": 2} and counted["closed"] == {"cases": 1}
+    rows = {r.case_id: r.reopenings for r in db.session.scalars(select(CaseIndicator))}
+    assert rows == {once.id: 1, twice.id: 2}
+
+
+def test_a_reopened_case_restarts_its_time_in_phase_and_replaces_its_outcome(open_case, users):
+    """Opened 30 days ago, closed early now; re-opened (the case says) five days later at the
+    return home; closed again ten days after that."""
+    now = datetime.now(UTC)
+    opened, day = now - timedelta(days=30, hours=1), timedelta(days=1)
+    case = open_case("Chen Hua", steps=1, age=9)
+    rows = db.session.scalars(select(HumanTask).where(HumanTask.case_id == case.id)).all()
+    for row in rows:
+        row.created_at, row.due_at = opened, opened + 2 * day
+        row.completed_at = opened + timedelta(hours=5) if row.completed_at else None
+    db.session.get(type(case), case.id).opened_at = opened
+    engine.close_case(case, users["joint_office"], "victim moved abroad")
+    _reopen(case, users)
+    db.session.get(type(case), case.id).reopened_at = now + 5 * day
+    db.session.commit()
+    rebuild()
+    db.session.commit()
+    path = figures.pathway(figures.Filters(), now + 12 * day)
+    assert path["durations"]["rescue"] == {"cases": 1, "median_days": 30, "p90_days": 30}
+    assert path["phases_now"] == {**path["phases_now"], "rescue": 0, "return_home": 1}
+    assert path["waiting_longest"] == [{"case": case.number, "phase": "return_home", "days": 7}]
+    assert path["outcomes"] == {} and path["close_reasons"] == {}
+    assert figures.victims(figures.Filters())["breakdowns"].get("closed", {}) == {}
+    engine.close_case(case, users["joint_office"], "family moved abroad")
+    db.session.get(type(case), case.id).closed_at = now + 15 * day
+    db.session.commit()
+    rebuild()
+    db.session.commit()
+    path = figures.pathway(figures.Filters(), now + 20 * day)
+    assert path["durations"]["return_home"] == {"cases": 1, "median_days": 10, "p90_days": 10}
+    assert path["durations"]["rescue"] == {"cases": 1, "median_days": 30, "p90_days": 30}
+    assert path["outcomes"] == {"closed_early": 1}
+    assert path["close_reasons"] == {"family moved abroad": 1}
+    assert path["phases_now"]["return_home"] == 0 and path["waiting_longest"] == []
+    assert figures.victims(figures.Filters())["breakdowns"]["closed"] == {"cases": 1}

@@ -144,7 +144,7 @@ def _closed(case, department, task, data, at) -> None:
     row = _indicator(case)
     if row is None or row.closed_at is not None:
         return
-    closed_at = case.closed_at or at
+    closed_at = _case_time(case.closed_at, at, row.reopenings == case.reopenings)
     _leave_phase(row, closed_at)
     _in_phase(row, -1)
     reason = str(data.get("reason") or "")
@@ -153,6 +153,26 @@ def _closed(case, department, task, data, at) -> None:
     if row.closed_early:
         row.outcome, row.close_reason = "closed_early", reason[:80]
     _count(row, closing_values(row), closed_at, +1)
+
+
+def _reopened(case, department, task, data, at) -> None:
+    """The closure's counts are withdrawn (a case closes, and counts its outcome, once); the
+    case is open again in the phase it starts at, its time there counted from now."""
+    row = _indicator(case)
+    if row is None or row.closed_at is None:
+        return
+    _count(row, closing_values(row), row.closed_at, -1)
+    row.reopenings += 1
+    since = _case_time(case.reopened_at, at, row.reopenings == case.reopenings)
+    row.phase, row.phase_since, row.closed_at = str(data.get("phase") or ""), since, None
+    row.outcome, row.closed_early, row.close_reason = "", False, ""
+    _in_phase(row, +1)
+
+
+def _case_time(column: datetime | None, at: datetime, latest: bool) -> datetime:
+    """When a closure or re-opening happened: the case's column for its latest one (what the
+    case says, tests move it), the event's time for earlier ones a rebuild replays."""
+    return column if latest and column is not None else at
 
 
 def _leave_phase(row: CaseIndicator, at: datetime) -> None:
@@ -218,6 +238,7 @@ _HANDLERS = {
     EventType.TASK_COMPLETED: _task_completed,
     EventType.CASE_HANDED_OVER: _handed_over,
     EventType.CASE_CLOSED: _closed,
+    EventType.CASE_REOPENED: _reopened,
 }
 
 

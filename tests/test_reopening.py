@@ -1,0 +1,116 @@
+"""Re-opening a closed case: who may, with what reason, where it starts again, and its trace."""
+
+import pytest
+from sqlalchemy import select
+
+from forms.examples import EXAMPLES
+from forms.reopening import PHASES
+from models import Case, CaseIndicator, CaseStatus, EventType, TimelineEvent, db
+from workflows import engine
+from workflows.errors import CaseNotClosed, ReopeningInvalid
+from workflows.reopening import ENTRY_PHASES, REASON_LENGTH, reopen_case
+
+REASON = "The victim came back into care after a month at home."
+
+
+@pytest.fixture
+def closed_case(open_case, users):
+    """A case closed early during identification."""
+    case = open_case("Lin Xiaomei", steps=1)
+    engine.close_case(case, users["joint_office"], "victim moved abroad")
+    db.session.commit()
+    return case
+
+
+@pytest.fixture
+def completed_case(app, open_case, users, monkeypatch):
+    """A case closed at the end of its pathway (the joint office's closing review done)."""
+    monkeypatch.setitem(app.config, "FOLLOW_UP_INTERVAL", "PT0S")  # the visit is due at once
+    case = open_case("Huang Wei", age=30, sex="male", origin_province="fujian")
+    answers = {"age": 30, "willing_to_return": True, "legal_aid_requested": False}
+    while case.status == CaseStatus.OPEN:
+        task = db.session.scalars(engine.open_tasks(case)).first()
+        data = {**EXAMPLES[task.form_key], **answers}
+        engine.complete_task(task.id, data, users[task.department.code])
+    db.session.commit()
+    return case
+
+
+def _department(user, code):
+    return next(m.department for m in user.memberships if m.department.code == code)
+
+
+def _events(case, kind):
+    query = select(TimelineEvent).filter_by(case_id=case.id, event_type=kind)
+    return db.session.scalars(query).all()
+
+
+def test_a_closed_case_starts_again_at_the_chosen_phase(closed_case, users):
+    office = users["joint_office"]
+    reopen_case(
+        closed_case, office, _department(office, "joint_office"), phase="rescue", reason=REASON
+    )
+    db.session.commit()
+    case = db.session.get(Case, closed_case.id)
+    assert case.status == CaseStatus.OPEN and case.closed_at is None
+    assert case.reopenings == 1 and case.reopened_at is not None
+    waiting = db.session.scalars(engine.open_tasks(case)).all()
+    assert [task.process_id for task in waiting] == ["rescue"]
+    (event,) = _events(case, EventType.CASE_REOPENED)
+    assert event.data["phase"] == "rescue" and event.data["reason"] == REASON
+    assert event.data["closed_at"]
+    engine.complete_task(waiting[0].id, EXAMPLES[waiting[0].form_key], users["police"])
+    db.session.commit()  # the pathway runs on
+    assert db.session.scalars(engine.open_tasks(case)).all()
+
+
+def test_a_case_reopened_at_the_return_home_goes_on_to_follow_up(closed_case, users):
+    head = users["civil_affairs_head"]
+    reopen_case(
+        closed_case, head, _department(head, "civil_affairs"), phase="return_home", reason=REASON
+    )
+    db.session.commit()
+    (task,) = db.session.scalars(engine.open_tasks(closed_case)).all()
+    assert task.form_key == "return_reunion" and task.department.code == "civil_affairs"
+
+
+def test_an_open_case_is_not_reopened_and_nothing_changes(open_case, users):
+    case = open_case("Chen Hua", steps=1)
+    office = users["joint_office"]
+    with pytest.raises(CaseNotClosed):
+        reopen_case(
+            case, office, _department(office, "joint_office"), phase="rescue", reason=REASON
+        )
+    db.session.rollback()
+    assert db.session.get(Case, case.id).reopenings == 0
+
+
+@pytest.mark.parametrize(
+    ("phase", "reason"),
+    [("rescue", ""), ("rescue", "   "), ("rescue", "x" * (REASON_LENGTH + 1)), ("stay", REASON)],
+)
+def test_a_reopening_needs_a_reason_and_a_phase_it_can_start_at(closed_case, users, phase, reason):
+    office = users["joint_office"]
+    with pytest.raises(ReopeningInvalid):
+        reopen_case(
+            closed_case, office, _department(office, "joint_office"), phase=phase, reason=reason
+        )
+    db.session.rollback()
+    assert db.session.get(Case, closed_case.id).status == CaseStatus.CLOSED
+
+
+def test_a_case_closed_at_the_end_of_its_pathway_starts_again_without_its_outcome(
+    completed_case, users
+):
+    row = db.session.get(CaseIndicator, completed_case.id)
+    assert row.outcome and not row.closed_early and row.phase == "closed"
+    office = users["joint_office"]
+    department = _department(office, "joint_office")
+    reopen_case(completed_case, office, department, phase="return_home", reason=REASON)
+    db.session.commit()
+    row = db.session.get(CaseIndicator, completed_case.id)
+    assert (row.phase, row.outcome, row.closed_at, row.reopenings) == ("return_home", "", None, 1)
+
+
+def test_the_form_offers_exactly_the_phases_a_case_starts_again_at():
+    assert [code for code, _ in PHASES] == list(ENTRY_PHASES)
