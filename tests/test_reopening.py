@@ -1,11 +1,13 @@
 """Re-opening a closed case: who may, with what reason, where it starts again, and its trace."""
 
+import re
+
 import pytest
 from sqlalchemy import select
 
 from forms.examples import EXAMPLES
 from forms.reopening import PHASES
-from models import Case, CaseIndicator, CaseStatus, EventType, TimelineEvent, db
+from models import AuditEvent, Case, CaseIndicator, CaseStatus, EventType, TimelineEvent, db
 from workflows import engine
 from workflows.errors import CaseNotClosed, ReopeningInvalid
 from workflows.reopening import ENTRY_PHASES, REASON_LENGTH, reopen_case
@@ -112,5 +114,76 @@ def test_a_case_closed_at_the_end_of_its_pathway_starts_again_without_its_outcom
     assert (row.phase, row.outcome, row.closed_at, row.reopenings) == ("return_home", "", None, 1)
 
 
+def _reopen(client, case, **form):
+    return client.post(
+        f"/cases/{case.number}/reopen", data={"phase": "rescue", "reason": REASON, **form}
+    )
+
+
+def _listed(client, **query) -> list[str]:
+    page = client.get("/cases/", query_string=query).get_data(as_text=True)
+    return re.findall(r">(HC-\d{4}-[A-Z0-9]{6})<", page)
+
+
+def test_the_joint_office_reopens_from_the_case_page(completed_case, login, audits):
+    closed_case = completed_case
+    client = login("joint_office", "en")
+    assert _listed(client, phase="closed") == [closed_case.number]
+    page = client.get(f"/cases/{closed_case.number}").get_data(as_text=True)
+    assert "Re-open the case" in page
+    response = _reopen(client, closed_case)
+    assert response.status_code == 303
+    page = client.get(f"/cases/{closed_case.number}").get_data(as_text=True)
+    assert "Case re-opened at Rescue and identification: " + REASON in page
+    assert "Re-open the case" not in page and "1 time, last on" in page
+    assert audits("case_reopened", case_id=closed_case.id, allowed=True) == 1
+    assert _listed(client, phase="closed") == []
+    assert _listed(client, phase="rescue") == [closed_case.number]
+
+
+def test_the_case_page_says_it_in_chinese(closed_case, login):
+    client = login("police_head")
+    assert _reopen(client, closed_case).status_code == 303
+    page = client.get(f"/cases/{closed_case.number}").get_data(as_text=True)
+    assert "案件重新开启，从“解救与身份甄别”阶段开始：" + REASON in page  # noqa: RUF001
+    assert "1 次，最近一次于" in page  # noqa: RUF001
+
+
+@pytest.mark.parametrize("username", ["police", "health_head", "reviewer"])
+def test_others_get_403_and_the_refusal_is_audited(closed_case, login, audits, username):
+    client = login(username)
+    page = client.get(f"/cases/{closed_case.number}").get_data(as_text=True)
+    assert "/reopen" not in page
+    assert _reopen(client, closed_case).status_code == 403
+    refused = {"case_reopen_refused", "case_reopen_requested"}
+    rows = db.session.scalars(select(AuditEvent).filter_by(case_id=closed_case.id, allowed=False))
+    assert {row.action for row in rows} & refused
+    assert db.session.get(Case, closed_case.id).status == CaseStatus.CLOSED
+
+
+def test_an_open_case_answers_409(open_case, login):
+    case = open_case("Chen Hua", steps=1)
+    response = _reopen(login("police_head"), case)
+    assert response.status_code == 409
+    assert db.session.get(Case, case.id).reopenings == 0
+
+
+@pytest.mark.parametrize(
+    "form",
+    [{"reason": ""}, {"reason": "x" * (REASON_LENGTH + 1)}, {"phase": "nowhere"}, {"phase": ""}],
+)
+def test_hostile_forms_get_422_and_change_nothing(closed_case, login, form):
+    response = _reopen(login("police_head", "en"), closed_case, **form)
+    assert response.status_code == 422
+    assert 'class="error' in response.get_data(as_text=True)
+    assert db.session.get(Case, closed_case.id).status == CaseStatus.CLOSED
+
+
 def test_the_form_offers_exactly_the_phases_a_case_starts_again_at():
     assert [code for code, _ in PHASES] == list(ENTRY_PHASES)
+
+
+def test_a_reopening_without_a_csrf_token_is_refused(closed_case, csrf_client):
+    response = csrf_client.post(f"/cases/{closed_case.number}/reopen", data={"reason": REASON})
+    assert response.status_code == 400
+    assert db.session.get(Case, closed_case.id).status == CaseStatus.CLOSED
