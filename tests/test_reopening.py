@@ -10,7 +10,7 @@ from forms.reopening import PHASES
 from models import AuditEvent, Case, CaseIndicator, CaseStatus, EventType, TimelineEvent, db
 from workflows import engine
 from workflows.errors import CaseNotClosed, ReopeningInvalid
-from workflows.reopening import ENTRY_PHASES, REASON_LENGTH, reopen_case
+from workflows.reopening import ENTRY_PHASES, REASON_LENGTH, entry_phases, reopen_case
 
 REASON = "The victim came back into care after a month at home."
 
@@ -114,6 +114,34 @@ def test_a_case_closed_at_the_end_of_its_pathway_starts_again_without_its_outcom
     assert (row.phase, row.outcome, row.closed_at, row.reopenings) == ("return_home", "", None, 1)
 
 
+@pytest.fixture
+def received_case(users):
+    """A case handed over by another province (no intake here), closed early."""
+    case = engine.open_received_case(
+        {"age": 15, "sex": "female"},
+        users["civil_affairs"],
+        "Lin Xiaomei",
+        department="civil_affairs",
+        received={"province": "yunnan", "case_number": "YN-1", "packet": "p-1"},
+    )
+    engine.close_case(case, users["civil_affairs_head"], "victim moved abroad")
+    db.session.commit()
+    return case
+
+
+def test_a_case_handed_over_starts_again_only_where_it_has_the_data(received_case, users):
+    head = users["civil_affairs_head"]
+    department = _department(head, "civil_affairs")
+    assert entry_phases(received_case) == ["return_home"]
+    with pytest.raises(ReopeningInvalid):  # rescue reads the intake it never had here
+        reopen_case(received_case, head, department, phase="rescue", reason=REASON)
+    db.session.rollback()
+    reopen_case(received_case, head, department, phase="return_home", reason=REASON)
+    db.session.commit()
+    (task,) = db.session.scalars(engine.open_tasks(received_case)).all()
+    assert task.form_key == "return_reunion"
+
+
 def _reopen(client, case, **form):
     return client.post(
         f"/cases/{case.number}/reopen", data={"phase": "rescue", "reason": REASON, **form}
@@ -187,3 +215,10 @@ def test_a_reopening_without_a_csrf_token_is_refused(closed_case, csrf_client):
     response = csrf_client.post(f"/cases/{closed_case.number}/reopen", data={"reason": REASON})
     assert response.status_code == 400
     assert db.session.get(Case, closed_case.id).status == CaseStatus.CLOSED
+
+
+def test_a_phase_the_case_cannot_start_at_gets_422_with_the_reason(received_case, login):
+    response = _reopen(login("civil_affairs_head", "en"), received_case)  # at rescue
+    assert response.status_code == 422
+    assert "This case cannot start again at this phase" in response.get_data(as_text=True)
+    assert db.session.get(Case, received_case.id).status == CaseStatus.CLOSED

@@ -10,7 +10,16 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 
 from forms.reopening import REASON_LENGTH
-from models import Case, CaseStatus, Department, EventType, ProcessInstance, User, db
+from models import (
+    Case,
+    CaseStatus,
+    Department,
+    EventType,
+    ProcessInstance,
+    TimelineEvent,
+    User,
+    db,
+)
 
 from . import timeline
 from .engine import with_settings
@@ -21,6 +30,18 @@ from .serialization import new_workflow
 
 # The phase a re-opened case starts at -> the top process that starts there.
 ENTRY_PHASES = {"rescue": CASE_PROCESS, "return_home": RECEIVED_PROCESS}
+# Phases whose pathway reads the intake: a case handed over from another province has none.
+NEEDS_INTAKE = frozenset({"rescue"})
+
+
+def entry_phases(case: Case) -> list[str]:
+    """The phases the case can start again at."""
+    opened_here = db.session.scalar(
+        select(TimelineEvent.id)
+        .filter_by(case_id=case.id, event_type=EventType.CASE_OPENED)
+        .limit(1)
+    )
+    return [phase for phase in ENTRY_PHASES if opened_here or phase not in NEEDS_INTAKE]
 
 
 def clean_reason(reason: str) -> str:
@@ -34,8 +55,8 @@ def clean_reason(reason: str) -> str:
 def reopen_case(case: Case, actor: User, department: Department, *, phase: str, reason: str):
     """Start a closed case's pathway again at `phase`; CaseNotClosed if it is open."""
     reason = clean_reason(reason)
-    if phase not in ENTRY_PHASES:
-        raise ReopeningInvalid(f"a case cannot start again at {phase!r}")
+    if phase not in entry_phases(case):
+        raise ReopeningInvalid(f"case {case.number} cannot start again at {phase!r}")
     instance_id = db.session.scalar(select(ProcessInstance.id).filter_by(case_id=case.id))
     with Step.locked(instance_id, actor, handed_from=department) as step:
         if step.case.status != CaseStatus.CLOSED:  # read under the lock: one re-opening wins

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from forms.reopening import ReopenForm
 from models import DEPARTMENT_CODES, CaseStatus, db
 from workflows import consent, engine, reopening
-from workflows.errors import CaseNotClosed
+from workflows.errors import CaseNotClosed, ReopeningInvalid
 from workflows.matching.decisions import is_retrafficked
 
 from .. import access, case_list, casefile, document_list, match_list, readers, saved_views
@@ -162,10 +162,12 @@ def reopen(number):
         reopening.reopen_case(
             case, current_user, department, phase=form.phase.data, reason=form.reason.data
         )
-    except CaseNotClosed:
-        db.session.rollback()
+    except CaseNotClosed:  # raised before any change, as is ReopeningInvalid
         flash(_("This case is open: nothing changed."), "error")
         return show(number, status=409)
+    except ReopeningInvalid:  # a phase this case cannot start at (e.g. rescue, handed over)
+        form.phase.errors = [_("This case cannot start again at this phase: choose another.")]
+        return show(number, reopen_form=form, status=422)
     access.audit(current_user, "case_reopened", case, phase=form.phase.data)
     flash(_("Case re-opened: its pathway starts again."), "success")
     return redirect(url_for("cases.show", number=case.number), 303)
