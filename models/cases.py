@@ -31,6 +31,9 @@ class Case(db.Model):
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     opened_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # How often the case was re-opened after a closure, and when last.
+    reopenings: Mapped[int] = mapped_column(default=0, server_default="0")
+    reopened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Sensitive (police and civil affairs only): the victim's name or the alias used in care,
     # encrypted at rest.
     victim_name: Mapped[str] = mapped_column(EncryptedText, info={"sensitive": True})

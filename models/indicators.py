@@ -45,6 +45,7 @@ class CaseIndicator(db.Model):
     outcome: Mapped[str] = mapped_column(String(40), default="")
     closed_early: Mapped[bool] = mapped_column(default=False)
     close_reason: Mapped[str] = mapped_column(String(80), default="")
+    reopenings: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
 class PhaseCount(db.Model):

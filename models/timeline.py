@@ -30,6 +30,7 @@ class EventType(enum.StrEnum):
     HANDOVER_REFUSED = "handover_refused"
     DIAGRAM_MIGRATED = "diagram_migrated"
     CASE_CLOSED = "case_closed"
+    CASE_REOPENED = "case_reopened"
     INCIDENT_OPENED = "incident_opened"
     INCIDENT_RESOLVED = "incident_resolved"
     CONSENT_RECORDED = "consent_recorded"

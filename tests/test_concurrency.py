@@ -31,12 +31,14 @@ from models import (
 from webapp import create_app
 from workflows import engine
 from workflows.errors import (
+    CaseNotClosed,
     FormInvalid,
     NotYourDepartment,
     TaskAlreadyCompleted,
     TaskClaimedByOther,
 )
 from workflows.instances import load
+from workflows.reopening import reopen_case
 from workflows.routing import workflow_task
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,8 +64,8 @@ def threads_app(app):
 def race(app, actions) -> list:
     """Run `(username, action)` pairs in threads released together; each commits on success.
 
-    Returns one outcome per action: "ok", "already" (TaskAlreadyCompleted) or the traceback of
-    any other exception.
+    Returns one outcome per action: "ok", "already" (TaskAlreadyCompleted, or CaseNotClosed for
+    a re-opening) or the traceback of any other exception.
     """
     barrier = threading.Barrier(len(actions))
     outcomes = [None] * len(actions)
@@ -77,7 +79,7 @@ def race(app, actions) -> list:
                 action(user)
                 db.session.commit()
                 outcomes[index] = "ok"
-            except TaskAlreadyCompleted:
+            except (TaskAlreadyCompleted, CaseNotClosed):
                 db.session.rollback()
                 outcomes[index] = "already"
             except Exception:
@@ -170,6 +172,28 @@ def test_twenty_simultaneous_completions_of_one_task(open_case, threads_app, use
     (tracing,) = _ready(case_id)
     assert tracing.form_key == "rescue_family_tracing"
     assert _events(case_id, "task_ready", tracing.id) == 1
+
+
+def test_ten_simultaneous_reopenings_of_one_case(open_case, threads_app, users):
+    """Ten heads press "re-open" at once: the case starts again once, nine hear it is open."""
+    case = open_case("Race reopened")
+    engine.close_case(case, users["police_head"], "victim moved abroad")
+    case_id = case.id
+    db.session.commit()
+
+    def reopen(user):
+        department = next(m.department for m in user.memberships if m.department.code == "police")
+        reopen_case(
+            db.session.get(type(case), case_id), user, department, phase="rescue", reason="back"
+        )
+
+    outcomes = race(threads_app, [("police_head", reopen)] * 10)
+
+    errors = [o for o in outcomes if o not in ("ok", "already")]
+    assert not errors, "\n".join(errors)
+    assert outcomes.count("ok") == 1
+    assert _events(case_id, "case_reopened") == 1
+    assert [t.form_key for t in _ready(case_id)] == ["rescue_identification"]
 
 
 def _drive_to_parallel_block(case, users, wanted: set[str], answers) -> dict[str, HumanTask]:

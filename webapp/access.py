@@ -99,6 +99,8 @@ CLASS_READERS = {
 OVERSIGHT = (Role.REVIEWER, Role.MANAGER)
 # The department a step overdue twice over is escalated to, which then sees that case.
 ESCALATION_READER = escalation.OVERSIGHT_DEPARTMENT
+# Heads of these departments re-open closed cases (besides the joint office).
+REOPENING_HEADS = frozenset({"police", RECEIVING_DEPARTMENT})
 # What a referral's recipient reads of the case besides its number and the service: the
 # intake's plain facts a service needs to receive the victim (minimum necessary).
 REFERRAL_FIELDS = ("age", "sex", "victim_language", "interpreter_needed", "disability")
@@ -283,6 +285,18 @@ def acting_department(user: User, codes) -> Department:
     return next(
         m.department for m in user.memberships if m.department and m.department.code in codes
     )
+
+
+def reopening_departments(user: User) -> set[str]:
+    """The departments in whose name the user re-opens closed cases: the joint office (its
+    social workers) and the heads of police and civil affairs."""
+    office = user.department_codes() & {EVALUATION_OFFICE}
+    return office | (user.headed_department_codes() & REOPENING_HEADS)
+
+
+def may_reopen(user: User, case: Case) -> bool:
+    """Whether the user may re-open the case (once it is closed): a reopener who may see it."""
+    return bool(reopening_departments(user)) and may_see_case(user, case)
 
 
 def may_work_on(user: User, task: HumanTask) -> bool:

@@ -277,7 +277,12 @@ def _referral_escalated(data: dict) -> str:
 
 
 # Events of the whole case, in no phase.
-CASE_LEVEL = (EventType.CASE_OPENED, EventType.CASE_RECEIVED, EventType.CASE_CLOSED)
+CASE_LEVEL = (
+    EventType.CASE_OPENED,
+    EventType.CASE_RECEIVED,
+    EventType.CASE_CLOSED,
+    EventType.CASE_REOPENED,
+)
 # What the case page says of each kind of event: (step title, event data) -> text.
 SUMMARIES = {
     EventType.CASE_OPENED: lambda step, data: _("Case opened"),
@@ -298,6 +303,11 @@ SUMMARIES = {
     EventType.TASK_REASSIGNED: lambda step, data: _("Step reassigned: %(step)s", step=step),
     EventType.CASE_HANDED_OVER: lambda step, data: _handover(data),
     EventType.CASE_CLOSED: lambda step, data: _closed(data),
+    EventType.CASE_REOPENED: lambda step, data: _(
+        "Case re-opened at %(phase)s: %(reason)s",
+        phase=phase_name(data.get("phase")),
+        reason=data.get("reason", ""),
+    ),
     EventType.CASE_RECEIVED: lambda step, data: _(
         "Case received from the province of %(province)s (their case %(number)s)",
         province=_province(data),

@@ -96,8 +96,8 @@ def _bulk_cases(rng: random.Random, kinds, opener: User, count: int, taken: set[
     ids = db.session.scalars(insert(Case).returning(Case.id, sort_by_parameter_order=True), rows)
     with batched():
         for case_id, row, told in zip(ids.all(), rows, stories, strict=True):
-            case = SimpleNamespace(
-                id=case_id, opened_at=row["opened_at"], closed_at=row["closed_at"]
+            case = SimpleNamespace(  # what the recorder reads of a case (never re-opened)
+                id=case_id, opened_at=row["opened_at"], closed_at=row["closed_at"], reopenings=0
             )
             synthetic.replay(case, told)
     db.session.flush()

@@ -79,7 +79,7 @@ def open_case(data: Mapping | TaskForm, actor: User, victim_name: str, version=N
     """Register a rescued victim or a missing-child report and start its pathway."""
     if not may_open_cases(actor):
         raise NotYourDepartment(f"only {case_opener()} opens cases")
-    case_data = _with_settings(validated_data(CASE_OPEN_FORM, data))
+    case_data = with_settings(validated_data(CASE_OPEN_FORM, data))
     department = _department(actor, case_opener())
     case = _new_case(actor, victim_name, case_data)
     timeline.record(case, EventType.CASE_OPENED, actor=actor, department=department, data=case_data)
@@ -96,7 +96,7 @@ def open_received_case(
     (`received`) starts at the reunion at home, then follow-up. `data` is what the sender
     shared (age, sex, disability, origin), `received` what the timeline says of the sender."""
     acting = _department(actor, department)
-    case_data = _with_settings(data)
+    case_data = with_settings(data)
     case = _new_case(actor, victim_name, case_data)
     timeline.record(case, EventType.CASE_RECEIVED, actor=actor, department=acting, **received)
     _start(case, case_data, latest_version(RECEIVED_PROCESS), actor, acting)
@@ -121,7 +121,7 @@ def _new_case(actor: User, victim_name: str, case_data: dict) -> Case:
     return case
 
 
-def _with_settings(data: Mapping) -> dict:
+def with_settings(data: Mapping) -> dict:
     """A new case's data with what the deployment sets (see docs/pathway.md)."""
     config = current_app.config
     return {

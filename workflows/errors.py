@@ -153,3 +153,11 @@ class LinkSpent(WorkflowError):
 
 class DraftRefused(WorkflowError):
     """A draft is not answers to the task's form (wrong shape, unknown field) or is too large."""
+
+
+class CaseNotClosed(WorkflowError):
+    """Only a closed case can be re-opened; nothing was changed."""
+
+
+class ReopeningInvalid(WorkflowError):
+    """A re-opening without a reason, with too long a reason, or at a phase it cannot start."""

@@ -209,6 +209,10 @@ class Step:
             )
         return fired
 
+    def restart(self, version, workflow) -> None:
+        """Run the case on `workflow`, a fresh one of `version`, from now on (a re-opening)."""
+        self.row.pathway_version, self._workflow = version, workflow
+
     def close(self, reason: str) -> None:
         """Mark the case closed, with why on its timeline."""
         self.case.status = CaseStatus.CLOSED

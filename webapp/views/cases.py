@@ -4,8 +4,10 @@ from flask import Blueprint, Response, flash, jsonify, redirect, render_template
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from models import DEPARTMENT_CODES, db
-from workflows import consent, engine
+from forms.reopening import ReopenForm
+from models import DEPARTMENT_CODES, CaseStatus, db
+from workflows import consent, engine, reopening
+from workflows.errors import CaseNotClosed, ReopeningInvalid
 from workflows.matching.decisions import is_retrafficked
 
 from .. import access, case_list, casefile, document_list, match_list, readers, saved_views
@@ -107,7 +109,7 @@ def _find_by_name(name: str):
 
 @bp.route("/<number>")
 @login_required
-def show(number):
+def show(number, reopen_form: ReopenForm | None = None, status: int = 200):
     """The case's facts, how long each phase took, and its timeline with filters."""
     case = access.case_for(current_user, number, "case_viewed")
     department = request.args.get("department") or None
@@ -133,7 +135,42 @@ def show(number):
         attach_to=document_list.targets(current_user, case),
         kind_names=document_list.KIND_NAMES,
         report=access.step_report_for(current_user, case),
-    )
+        reopen_form=_reopen_form(case, reopen_form),
+    ), status
+
+
+def _reopen_form(case, form: ReopenForm | None) -> ReopenForm | None:
+    """The re-opening form, on a closed case the user may re-open."""
+    if case.status != CaseStatus.CLOSED or not access.may_reopen(current_user, case):
+        return None
+    return form or ReopenForm()
+
+
+@bp.post("/<number>/reopen")
+@login_required
+def reopen(number):
+    """Re-open a closed case at a phase, with the reason: 403 (audited) for those who may not,
+    409 if it is open, 422 without a valid reason or phase."""
+    case = access.case_for(current_user, number, "case_reopen_requested")
+    if not access.may_reopen(current_user, case):
+        access.deny(current_user, "case_reopen_refused", case)
+    form = ReopenForm(request.form)
+    if not form.validate():
+        return show(number, reopen_form=form, status=422)
+    department = access.acting_department(current_user, access.reopening_departments(current_user))
+    try:
+        reopening.reopen_case(
+            case, current_user, department, phase=form.phase.data, reason=form.reason.data
+        )
+    except CaseNotClosed:  # raised before any change, as is ReopeningInvalid
+        flash(_("This case is open: nothing changed."), "error")
+        return show(number, status=409)
+    except ReopeningInvalid:  # a phase this case cannot start at (e.g. rescue, handed over)
+        form.phase.errors = [_("This case cannot start again at this phase: choose another.")]
+        return show(number, reopen_form=form, status=422)
+    access.audit(current_user, "case_reopened", case, phase=form.phase.data)
+    flash(_("Case re-opened: its pathway starts again."), "success")
+    return redirect(url_for("cases.show", number=case.number), 303)
 
 
 @bp.get("/<number>/summary.pdf")

@@ -123,12 +123,12 @@ def _task_completed(case, department, task, data, at) -> None:
     facts = {FACT_FIELDS[k]: _fact(k, answers[k]) for k in FACT_FIELDS if k in answers}
     if facts:
         before = _victim_changes(row, opening_values(row), row.opened_at, -1)
-        _in_phase(row, -1)
+        left = _phase_changes(row, -1)
         for column, value in facts.items():
             setattr(row, column, value)
         after = _victim_changes(row, opening_values(row), row.opened_at, +1)
         bump_rows(VictimCount, before + after)  # only the values that changed move
-        _in_phase(row, +1)
+        bump_rows(PhaseCount, left + _phase_changes(row, +1))  # only if the region changed
     if answers.get(CLOSURE_OUTCOME):
         row.outcome = answers[CLOSURE_OUTCOME]
 
@@ -144,7 +144,7 @@ def _closed(case, department, task, data, at) -> None:
     row = _indicator(case)
     if row is None or row.closed_at is not None:
         return
-    closed_at = case.closed_at or at
+    closed_at = _case_time(case.closed_at, at, row.reopenings == case.reopenings)
     _leave_phase(row, closed_at)
     _in_phase(row, -1)
     reason = str(data.get("reason") or "")
@@ -155,6 +155,26 @@ def _closed(case, department, task, data, at) -> None:
     _count(row, closing_values(row), closed_at, +1)
 
 
+def _reopened(case, department, task, data, at) -> None:
+    """The closure's counts are withdrawn (a case closes, and counts its outcome, once); the
+    case is open again in the phase it starts at, its time there counted from now."""
+    row = _indicator(case)
+    if row is None or row.closed_at is None:
+        return
+    _count(row, closing_values(row), row.closed_at, -1)
+    row.reopenings += 1
+    since = _case_time(case.reopened_at, at, row.reopenings == case.reopenings)
+    row.phase, row.phase_since, row.closed_at = str(data.get("phase") or ""), since, None
+    row.outcome, row.closed_early, row.close_reason = "", False, ""
+    _in_phase(row, +1)
+
+
+def _case_time(column: datetime | None, at: datetime, latest: bool) -> datetime:
+    """When a closure or re-opening happened: the case's column for its latest one (what the
+    case says, tests move it), the event's time for earlier ones a rebuild replays."""
+    return column if latest and column is not None else at
+
+
 def _leave_phase(row: CaseIndicator, at: datetime) -> None:
     if row.phase and row.phase_since is not None and row.phase != CLOSED_PHASE:
         key = {"month": month_of(at), "region": row.region, "phase": row.phase}
@@ -163,8 +183,15 @@ def _leave_phase(row: CaseIndicator, at: datetime) -> None:
 
 def _in_phase(row: CaseIndicator, sign: int) -> None:
     """Count the case in (+1) or out of (-1) the open cases of its phase and region."""
-    if row.phase and row.phase != CLOSED_PHASE:
-        _bump(PhaseCount, {"region": row.region, "phase": row.phase}, count=sign)
+    bump_rows(PhaseCount, _phase_changes(row, sign))
+
+
+def _phase_changes(row: CaseIndicator, sign: int) -> list:
+    """The changes that count the case in or out of its phase, in its region and in all."""
+    if not row.phase or row.phase == CLOSED_PHASE:
+        return []
+    key = {"region": row.region, "phase": row.phase}
+    return [(key, {"count": sign}), ({**key, "region": ALL_REGIONS}, {"count": sign})]
 
 
 def _count(row: CaseIndicator, values, moment: datetime, sign: int) -> None:
@@ -211,6 +238,7 @@ _HANDLERS = {
     EventType.TASK_COMPLETED: _task_completed,
     EventType.CASE_HANDED_OVER: _handed_over,
     EventType.CASE_CLOSED: _closed,
+    EventType.CASE_REOPENED: _reopened,
 }
 
 

@@ -1,0 +1,224 @@
+"""Re-opening a closed case: who may, with what reason, where it starts again, and its trace."""
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from forms.examples import EXAMPLES
+from forms.reopening import PHASES
+from models import AuditEvent, Case, CaseIndicator, CaseStatus, EventType, TimelineEvent, db
+from workflows import engine
+from workflows.errors import CaseNotClosed, ReopeningInvalid
+from workflows.reopening import ENTRY_PHASES, REASON_LENGTH, entry_phases, reopen_case
+
+REASON = "The victim came back into care after a month at home."
+
+
+@pytest.fixture
+def closed_case(open_case, users):
+    """A case closed early during identification."""
+    case = open_case("Lin Xiaomei", steps=1)
+    engine.close_case(case, users["joint_office"], "victim moved abroad")
+    db.session.commit()
+    return case
+
+
+@pytest.fixture
+def completed_case(app, open_case, users, monkeypatch):
+    """A case closed at the end of its pathway (the joint office's closing review done)."""
+    monkeypatch.setitem(app.config, "FOLLOW_UP_INTERVAL", "PT0S")  # the visit is due at once
+    case = open_case("Huang Wei", age=30, sex="male", origin_province="fujian")
+    answers = {"age": 30, "willing_to_return": True, "legal_aid_requested": False}
+    while case.status == CaseStatus.OPEN:
+        task = db.session.scalars(engine.open_tasks(case)).first()
+        data = {**EXAMPLES[task.form_key], **answers}
+        engine.complete_task(task.id, data, users[task.department.code])
+    db.session.commit()
+    return case
+
+
+def _department(user, code):
+    return next(m.department for m in user.memberships if m.department.code == code)
+
+
+def _events(case, kind):
+    query = select(TimelineEvent).filter_by(case_id=case.id, event_type=kind)
+    return db.session.scalars(query).all()
+
+
+def test_a_closed_case_starts_again_at_the_chosen_phase(closed_case, users):
+    office = users["joint_office"]
+    reopen_case(
+        closed_case, office, _department(office, "joint_office"), phase="rescue", reason=REASON
+    )
+    db.session.commit()
+    case = db.session.get(Case, closed_case.id)
+    assert case.status == CaseStatus.OPEN and case.closed_at is None
+    assert case.reopenings == 1 and case.reopened_at is not None
+    waiting = db.session.scalars(engine.open_tasks(case)).all()
+    assert [task.process_id for task in waiting] == ["rescue"]
+    (event,) = _events(case, EventType.CASE_REOPENED)
+    assert event.data["phase"] == "rescue" and event.data["reason"] == REASON
+    assert event.data["closed_at"]
+    engine.complete_task(waiting[0].id, EXAMPLES[waiting[0].form_key], users["police"])
+    db.session.commit()  # the pathway runs on
+    assert db.session.scalars(engine.open_tasks(case)).all()
+
+
+def test_a_case_reopened_at_the_return_home_goes_on_to_follow_up(closed_case, users):
+    head = users["civil_affairs_head"]
+    reopen_case(
+        closed_case, head, _department(head, "civil_affairs"), phase="return_home", reason=REASON
+    )
+    db.session.commit()
+    (task,) = db.session.scalars(engine.open_tasks(closed_case)).all()
+    assert task.form_key == "return_reunion" and task.department.code == "civil_affairs"
+
+
+def test_an_open_case_is_not_reopened_and_nothing_changes(open_case, users):
+    case = open_case("Chen Hua", steps=1)
+    office = users["joint_office"]
+    with pytest.raises(CaseNotClosed):
+        reopen_case(
+            case, office, _department(office, "joint_office"), phase="rescue", reason=REASON
+        )
+    db.session.rollback()
+    assert db.session.get(Case, case.id).reopenings == 0
+
+
+@pytest.mark.parametrize(
+    ("phase", "reason"),
+    [("rescue", ""), ("rescue", "   "), ("rescue", "x" * (REASON_LENGTH + 1)), ("stay", REASON)],
+)
+def test_a_reopening_needs_a_reason_and_a_phase_it_can_start_at(closed_case, users, phase, reason):
+    office = users["joint_office"]
+    with pytest.raises(ReopeningInvalid):
+        reopen_case(
+            closed_case, office, _department(office, "joint_office"), phase=phase, reason=reason
+        )
+    db.session.rollback()
+    assert db.session.get(Case, closed_case.id).status == CaseStatus.CLOSED
+
+
+def test_a_case_closed_at_the_end_of_its_pathway_starts_again_without_its_outcome(
+    completed_case, users
+):
+    row = db.session.get(CaseIndicator, completed_case.id)
+    assert row.outcome and not row.closed_early and row.phase == "closed"
+    office = users["joint_office"]
+    department = _department(office, "joint_office")
+    reopen_case(completed_case, office, department, phase="return_home", reason=REASON)
+    db.session.commit()
+    row = db.session.get(CaseIndicator, completed_case.id)
+    assert (row.phase, row.outcome, row.closed_at, row.reopenings) == ("return_home", "", None, 1)
+
+
+@pytest.fixture
+def received_case(users):
+    """A case handed over by another province (no intake here), closed early."""
+    case = engine.open_received_case(
+        {"age": 15, "sex": "female"},
+        users["civil_affairs"],
+        "Lin Xiaomei",
+        department="civil_affairs",
+        received={"province": "yunnan", "case_number": "YN-1", "packet": "p-1"},
+    )
+    engine.close_case(case, users["civil_affairs_head"], "victim moved abroad")
+    db.session.commit()
+    return case
+
+
+def test_a_case_handed_over_starts_again_only_where_it_has_the_data(received_case, users):
+    head = users["civil_affairs_head"]
+    department = _department(head, "civil_affairs")
+    assert entry_phases(received_case) == ["return_home"]
+    with pytest.raises(ReopeningInvalid):  # rescue reads the intake it never had here
+        reopen_case(received_case, head, department, phase="rescue", reason=REASON)
+    db.session.rollback()
+    reopen_case(received_case, head, department, phase="return_home", reason=REASON)
+    db.session.commit()
+    (task,) = db.session.scalars(engine.open_tasks(received_case)).all()
+    assert task.form_key == "return_reunion"
+
+
+def _reopen(client, case, **form):
+    return client.post(
+        f"/cases/{case.number}/reopen", data={"phase": "rescue", "reason": REASON, **form}
+    )
+
+
+def _listed(client, **query) -> list[str]:
+    page = client.get("/cases/", query_string=query).get_data(as_text=True)
+    return re.findall(r">(HC-\d{4}-[A-Z0-9]{6})<", page)
+
+
+def test_the_joint_office_reopens_from_the_case_page(completed_case, login, audits):
+    closed_case = completed_case
+    client = login("joint_office", "en")
+    assert _listed(client, phase="closed") == [closed_case.number]
+    page = client.get(f"/cases/{closed_case.number}").get_data(as_text=True)
+    assert "Re-open the case" in page
+    response = _reopen(client, closed_case)
+    assert response.status_code == 303
+    page = client.get(f"/cases/{closed_case.number}").get_data(as_text=True)
+    assert "Case re-opened at Rescue and identification: " + REASON in page
+    assert "Re-open the case" not in page and "1 time, last on" in page
+    assert audits("case_reopened", case_id=closed_case.id, allowed=True) == 1
+    assert _listed(client, phase="closed") == []
+    assert _listed(client, phase="rescue") == [closed_case.number]
+
+
+def test_the_case_page_says_it_in_chinese(closed_case, login):
+    client = login("police_head")
+    assert _reopen(client, closed_case).status_code == 303
+    page = client.get(f"/cases/{closed_case.number}").get_data(as_text=True)
+    assert "案件重新开启，从“解救与身份甄别”阶段开始：" + REASON in page  # noqa: RUF001
+    assert "1 次，最近一次于" in page  # noqa: RUF001
+
+
+@pytest.mark.parametrize("username", ["police", "health_head", "reviewer"])
+def test_others_get_403_and_the_refusal_is_audited(closed_case, login, audits, username):
+    client = login(username)
+    page = client.get(f"/cases/{closed_case.number}").get_data(as_text=True)
+    assert "/reopen" not in page
+    assert _reopen(client, closed_case).status_code == 403
+    refused = {"case_reopen_refused", "case_reopen_requested"}
+    rows = db.session.scalars(select(AuditEvent).filter_by(case_id=closed_case.id, allowed=False))
+    assert {row.action for row in rows} & refused
+    assert db.session.get(Case, closed_case.id).status == CaseStatus.CLOSED
+
+
+def test_an_open_case_answers_409(open_case, login):
+    case = open_case("Chen Hua", steps=1)
+    response = _reopen(login("police_head"), case)
+    assert response.status_code == 409
+    assert db.session.get(Case, case.id).reopenings == 0
+
+
+@pytest.mark.parametrize(
+    "form",
+    [{"reason": ""}, {"reason": "x" * (REASON_LENGTH + 1)}, {"phase": "nowhere"}, {"phase": ""}],
+)
+def test_hostile_forms_get_422_and_change_nothing(closed_case, login, form):
+    response = _reopen(login("police_head", "en"), closed_case, **form)
+    assert response.status_code == 422
+    assert 'class="error' in response.get_data(as_text=True)
+    assert db.session.get(Case, closed_case.id).status == CaseStatus.CLOSED
+
+
+def test_the_form_offers_exactly_the_phases_a_case_starts_again_at():
+    assert [code for code, _ in PHASES] == list(ENTRY_PHASES)
+
+
+def test_a_reopening_without_a_csrf_token_is_refused(closed_case, csrf_client):
+    response = csrf_client.post(f"/cases/{closed_case.number}/reopen", data={"reason": REASON})
+    assert response.status_code == 400
+    assert db.session.get(Case, closed_case.id).status == CaseStatus.CLOSED
+
+
+def test_a_phase_the_case_cannot_start_at_gets_422_with_the_reason(received_case, login):
+    response = _reopen(login("civil_affairs_head", "en"), received_case)  # at rescue
+    assert response.status_code == 422
+    assert "This case cannot start again at this phase" in response.get_data(as_text=True)
+    assert db.session.get(Case, received_case.id).status == CaseStatus.CLOSED
