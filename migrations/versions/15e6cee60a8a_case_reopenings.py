@@ -1,7 +1,7 @@
 """Re-opened cases: how often and when last on the case, how often on its indicator row
 
 Revision ID: 15e6cee60a8a
-Revises: b7e1c9d3f5a2
+Revises: 2c5cb4f74a10
 Create Date: 2026-12-03 11:20:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '15e6cee60a8a'
-down_revision = 'b7e1c9d3f5a2'
+down_revision = '2c5cb4f74a10'
 branch_labels = None
 depends_on = None
 
