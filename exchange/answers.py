@@ -22,7 +22,7 @@ from models import (
 from workflows import timeline
 
 from .errors import PacketInvalid
-from .receiving import REQUIRED, signed_by
+from .receiving import verified
 from .signing import sign
 
 ACCEPTED, REFUSED = "accepted", "refused"
@@ -66,14 +66,10 @@ def queue_answer(
     return outgoing
 
 
-def _checked(answer: dict, home: str) -> None:
+def _checked(answer: dict) -> None:
     action = answer.get("hcd_Action")
     if not isinstance(action, str) or action not in OUTCOMES:
         raise PacketInvalid("an answer says hcd_Action: accepted or refused")
-    if not all(isinstance(answer.get(name), str) for name in REQUIRED):
-        raise PacketInvalid("an answer names the packet, both provinces and the case number")
-    if answer["hcd_SenderProvince"] != home:
-        raise PacketInvalid(f"this deployment is {home}")
     if answer["hcd_Action"] == ACCEPTED:
         number = answer.get("hcd_ReceiverCaseNumber")
         if not isinstance(number, str) or not 0 < len(number) <= 20:
@@ -87,8 +83,8 @@ def _checked(answer: dict, home: str) -> None:
 def receive_answer(answer: dict, signature: str, *, home: str) -> tuple[OutgoingHandover, bool]:
     """Record a signed answer to a packet this deployment sent, on its case's timeline; a
     replay returns the packet (and False: nothing new)."""
-    _checked(answer, home)
-    peer = signed_by(answer["hcd_ReceiverProvince"], answer, signature)
+    _checked(answer)
+    peer = verified(answer, signature, home=home, signer="hcd_ReceiverProvince")
     outgoing = db.session.scalar(
         select(OutgoingHandover).filter_by(packet_id=answer["packetId"], receiver=peer.code)
     )
