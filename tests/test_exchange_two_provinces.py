@@ -97,7 +97,18 @@ def test_replay_bad_signature_and_withdrawal_over_http(fujian, yunnan, fujian_se
     changed = {"packet": outgoing.packet | {"prs_FirstName": "X"}, "signature": body["signature"]}
     assert post(yunnan["url"], changed) == 403
     assert len(received(yunnan, outgoing.packet_id)) == 1
-    assert sending.withdraw(outgoing, signing_key(FUJIAN_KEY)) == 200
+    serve(fujian_server)  # an acceptance forged in Yunnan's name reaches Fujian's timeline not
+    keys = ("packetId", "hcd_SenderProvince", "hcd_ReceiverProvince", "hcd_SenderCaseNumber")
+    answer = {name: outgoing.packet[name] for name in keys} | {
+        "hcd_Action": "accepted",
+        "hcd_ReceiverCaseNumber": "HC-FORGED",
+    }
+    forged = {"packet": answer, "signature": sign(signing_key(new_signing_key()), answer)}
+    assert post(fujian_server["url"], forged, "/api/v1/handovers/answers") == 403
+    assert timeline(outgoing.case_id, EventType.HANDOVER_ACCEPTED) == []
+    sent = db.session.get(OutgoingHandover, outgoing.id)
+    assert sending.withdraw(sent, signing_key(FUJIAN_KEY)) == 200
     db.session.commit()
+    assert fujian.outgoing(outgoing.case_id).status == DeliveryStatus.WITHDRAWN
     assert received(yunnan, outgoing.packet_id) == [("WITHDRAWN", None)]
     assert decide(yunnan, outgoing.packet_id, "accept").status_code == 409
