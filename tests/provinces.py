@@ -107,8 +107,9 @@ def stop(server: dict, sig: int = signal.SIGTERM) -> None:
 
 
 @pytest.fixture(scope="session")
-def fujian_server(database_url):
-    """This deployment's app as a process on the tests' database (answers come to it)."""
+def fujian_server(app, database_url):
+    """This deployment's app as a process on the tests' database (answers come to it); it
+    starts after `app` made that database and stops before `app` drops it."""
     env = {**os.environ, "DATABASE_URL": database_url, "FLASK_APP": "webapp"}
     server = _server(env | {"HOMECOMING_SIGNING_KEY": FUJIAN_KEY})
     yield server
