@@ -8,7 +8,7 @@ the hand-over (the answer's recipient), `hcd_ReceiverProvince` the one that answ
 from datetime import UTC, datetime
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from models import (
     Case,
@@ -22,7 +22,7 @@ from models import (
 from workflows import timeline
 
 from .errors import PacketInvalid
-from .receiving import REQUIRED, signed_by
+from .receiving import verified
 from .signing import sign
 
 ACCEPTED, REFUSED = "accepted", "refused"
@@ -32,6 +32,7 @@ OUTCOMES = {
     REFUSED: (DeliveryStatus.REFUSED, EventType.HANDOVER_REFUSED),
 }
 REASON_LENGTH = 1000
+ANSWERED = (DeliveryStatus.ACCEPTED, DeliveryStatus.REFUSED)
 
 
 def queue_answer(
@@ -66,14 +67,10 @@ def queue_answer(
     return outgoing
 
 
-def _checked(answer: dict, home: str) -> None:
+def _checked(answer: dict) -> None:
     action = answer.get("hcd_Action")
     if not isinstance(action, str) or action not in OUTCOMES:
         raise PacketInvalid("an answer says hcd_Action: accepted or refused")
-    if not all(isinstance(answer.get(name), str) for name in REQUIRED):
-        raise PacketInvalid("an answer names the packet, both provinces and the case number")
-    if answer["hcd_SenderProvince"] != home:
-        raise PacketInvalid(f"this deployment is {home}")
     if answer["hcd_Action"] == ACCEPTED:
         number = answer.get("hcd_ReceiverCaseNumber")
         if not isinstance(number, str) or not 0 < len(number) <= 20:
@@ -84,20 +81,32 @@ def _checked(answer: dict, home: str) -> None:
             raise PacketInvalid("a refusal gives its reason")
 
 
+def _answered(outgoing: OutgoingHandover, status: DeliveryStatus) -> bool:
+    """Mark the packet answered unless it was already: one compare-and-set, so that of an answer
+    and its replay arriving at once exactly one is recorded."""
+    won = db.session.execute(
+        update(OutgoingHandover)
+        .where(OutgoingHandover.id == outgoing.id, OutgoingHandover.status.not_in(ANSWERED))
+        .values(status=status)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.refresh(outgoing)
+    return won == 1
+
+
 def receive_answer(answer: dict, signature: str, *, home: str) -> tuple[OutgoingHandover, bool]:
     """Record a signed answer to a packet this deployment sent, on its case's timeline; a
     replay returns the packet (and False: nothing new)."""
-    _checked(answer, home)
-    peer = signed_by(answer["hcd_ReceiverProvince"], answer, signature)
+    _checked(answer)
+    peer = verified(answer, signature, home=home, signer="hcd_ReceiverProvince")
     outgoing = db.session.scalar(
         select(OutgoingHandover).filter_by(packet_id=answer["packetId"], receiver=peer.code)
     )
     if outgoing is None:
         raise PacketInvalid("no such packet sent to this province")
-    if outgoing.status in (DeliveryStatus.ACCEPTED, DeliveryStatus.REFUSED):
-        return outgoing, False
     status, event_type = OUTCOMES[answer["hcd_Action"]]
-    outgoing.status = status
+    if not _answered(outgoing, status):
+        return outgoing, False
     detail = {"province": peer.code, "packet": outgoing.packet_id}
     if status == DeliveryStatus.ACCEPTED:
         detail["case_number"] = answer["hcd_ReceiverCaseNumber"]

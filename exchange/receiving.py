@@ -10,25 +10,24 @@ from .errors import AlreadyDecided, PacketInvalid, SignatureRefused, UnknownSend
 from .signing import verify
 
 WITHDRAW = "withdraw"
-REQUIRED = ("packetId", "hcd_SenderProvince", "hcd_ReceiverProvince", "hcd_SenderCaseNumber")
+PROVINCES = ("hcd_SenderProvince", "hcd_ReceiverProvince")
+REQUIRED = ("packetId", *PROVINCES, "hcd_SenderCaseNumber")
 
 
-def _checked(packet: dict, signature: str, home: str) -> PeerProvince:
-    """The registered sender of a well-formed packet for `home`, signed by that sender."""
-    if not all(isinstance(packet.get(name), str) for name in REQUIRED):
+def verified(message: dict, signature: str, *, home: str, signer: str) -> PeerProvince:
+    """The registered peer that signed a well-formed message for `home`: a packet or a
+    withdrawal (`signer` is hcd_SenderProvince) or an answer (hcd_ReceiverProvince); the
+    other province field must be this deployment."""
+    if not all(isinstance(message.get(name), str) for name in REQUIRED):
         raise PacketInvalid("a packet names its id, sender, receiver and case number")
-    if len(packet["packetId"]) > 36 or len(packet["hcd_SenderCaseNumber"]) > 20:
+    if len(message["packetId"]) > 36 or len(message["hcd_SenderCaseNumber"]) > 20:
         raise PacketInvalid("packet id or case number too long")
-    if packet["hcd_ReceiverProvince"] != home:
+    (addressee,) = set(PROVINCES) - {signer}
+    if message[addressee] != home:
         raise PacketInvalid(f"this deployment is {home}")
-    return signed_by(packet["hcd_SenderProvince"], packet, signature)
-
-
-def signed_by(code: str, message: dict, signature: str) -> PeerProvince:
-    """The enabled peer `code`, if `signature` is its over `message`."""
-    peer = db.session.scalar(select(PeerProvince).filter_by(code=code))
+    peer = db.session.scalar(select(PeerProvince).filter_by(code=message[signer]))
     if peer is None or not peer.enabled:
-        raise UnknownSender(code)
+        raise UnknownSender(message[signer])
     if not verify(peer.public_key, message, signature):
         raise SignatureRefused(peer.code)
     return peer
@@ -38,7 +37,7 @@ def receive(packet: dict, signature: str, *, home: str) -> tuple[IncomingHandove
     """Store a signed packet once; a replay returns the stored one (and False: nothing new)."""
     if "hcd_Action" in packet:
         raise PacketInvalid("a packet is no request")
-    peer = _checked(packet, signature, home)
+    peer = verified(packet, signature, home=home, signer="hcd_SenderProvince")
     stored = db.session.scalar(select(IncomingHandover).filter_by(packet_id=packet["packetId"]))
     if stored is not None:
         if stored.sender != peer.code:
@@ -61,7 +60,7 @@ def withdraw(request: dict, signature: str, *, home: str) -> IncomingHandover:
     `hcd_Action: withdraw`, so that a replayed packet can never withdraw itself."""
     if request.get("hcd_Action") != WITHDRAW:
         raise PacketInvalid("a withdrawal says hcd_Action: withdraw")
-    peer = _checked(request, signature, home)
+    peer = verified(request, signature, home=home, signer="hcd_SenderProvince")
     handover = db.session.scalar(
         select(IncomingHandover).filter_by(packet_id=request["packetId"], sender=peer.code)
     )

@@ -7,11 +7,12 @@ packet id, so one sent twice (a worker killed after sending, before its commit) 
 twice.
 """
 
+import http.client
 import json
 import urllib.error
 import urllib.request
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import select, update
@@ -27,6 +28,7 @@ from models import (
     TimelineEvent,
     db,
 )
+from workflows import clock
 
 from .packets import HANDOVER_FORM, build_packet
 from .signing import sign
@@ -114,34 +116,55 @@ def http_post(url: str, body: dict) -> int:
         return error.code
 
 
-def deliver(outgoing: Outgoing, post: Post = http_post) -> bool:
-    """Send one message; acknowledged (200/201) marks it delivered, else the next try is later."""
+def addressed(outgoing: Outgoing) -> tuple[str, dict]:
+    """The peer's URL for a message, and the body posted there."""
     peer = db.session.scalar(select(PeerProvince).filter_by(code=outgoing.receiver))
-    url = peer.api_url.rstrip("/") + PATHS[type(outgoing)]
-    now = datetime.now(UTC)
+    body = {"packet": outgoing.packet, "signature": outgoing.signature}
+    return peer.api_url.rstrip("/") + PATHS[type(outgoing)], body
+
+
+def attempt(url: str, body: dict, post: Post = http_post) -> str | None:
+    """Post a message once: None if the peer acknowledged it (200/201), else what went wrong."""
     try:
-        status = post(url, {"packet": outgoing.packet, "signature": outgoing.signature})
-        error = None if status in (200, 201) else f"HTTP {status}"
-    except OSError as exc:  # the peer is down or unreachable: try again later
-        error = type(exc).__name__
+        status = post(url, body)
+    except (OSError, http.client.HTTPException) as exc:  # down, unreachable, not speaking HTTP
+        return type(exc).__name__
+    return None if status in (200, 201) else f"HTTP {status}"
+
+
+def record(outgoing: Outgoing, error: str | None) -> bool:
+    """Note an attempt: acknowledged marks the message delivered (a compare-and-set, so that an
+    answer recorded meanwhile stays), else its next try is later; whether it was acknowledged."""
+    now = clock.now()
     outgoing.last_error = error
-    if error is None:
-        outgoing.delivered_at = now
-        if outgoing.status == DeliveryStatus.PENDING:  # an answer may have come meanwhile
-            outgoing.status = DeliveryStatus.DELIVERED
-        return True
-    outgoing.attempts += 1
-    outgoing.next_attempt_at = now + backoff(outgoing.attempts)
-    return False
+    if error is not None:
+        outgoing.attempts += 1
+        outgoing.next_attempt_at = now + backoff(outgoing.attempts)
+        return False
+    outgoing.delivered_at = now
+    model = type(outgoing)
+    db.session.flush()
+    db.session.execute(
+        update(model)
+        .where(model.id == outgoing.id, model.status == DeliveryStatus.PENDING)
+        .values(status=DeliveryStatus.DELIVERED)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.refresh(outgoing)
+    return True
 
 
 def send_due(commit, post: Post = http_post) -> int:
-    """Deliver every due packet and answer, each in its own transaction; how many were tried."""
+    """Deliver every due packet and answer, each in its own transaction; how many were tried.
+
+    No transaction stays open while a peer is called: the lease is committed first and the
+    outcome recorded afterwards, so a slow peer holds no lock (on SQLite, the database's)."""
     tried = 0
     for model in PATHS:
-        while (outgoing := claim_due(datetime.now(UTC), model)) is not None:
-            commit()  # the lease is taken before the peer is called
-            deliver(outgoing, post)
+        while (outgoing := claim_due(clock.now(), model)) is not None:
+            url, body = addressed(outgoing)
+            commit()
+            record(outgoing, attempt(url, body, post))
             commit()
             tried += 1
     return tried

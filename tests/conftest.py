@@ -61,6 +61,7 @@ from models import (
     db,
 )
 from models.processes import pathway_diagrams
+from tests.provinces import fujian, fujian_server, yunnan  # noqa: F401 (fixtures)
 from webapp import create_app, demo
 from webapp.config import TEST_DATA_KEY, TestConfig
 from webapp.ratelimit import limiter

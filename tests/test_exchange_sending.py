@@ -1,5 +1,6 @@
 """Sending hand-overs in one process: one packet per case, back-off, acknowledgement."""
 
+import http.client
 from datetime import UTC, datetime
 
 import pytest
@@ -76,3 +77,14 @@ def test_backoff_doubles_up_to_an_hour():
 def test_the_registry_refuses_bad_keys_and_addresses(key, url, error):
     with pytest.raises(error):
         set_peer("sichuan", key, url)
+
+
+def test_a_peer_not_speaking_http_is_a_failed_attempt(handed_over):
+    sending.queue_new("fujian", KEY)
+
+    def garbled(url, body):
+        raise http.client.BadStatusLine("SSH-2.0-OpenSSH_9.2")
+
+    assert sending.send_due(db.session.commit, garbled) == 1  # the worker lives on
+    outgoing = db.session.scalar(select(OutgoingHandover))
+    assert outgoing.status == DeliveryStatus.PENDING and outgoing.last_error == "BadStatusLine"

@@ -35,21 +35,30 @@ def _refused(error: ExchangeError, body: dict):
     abort(code, message=f"packet refused: {type(error).__name__}")
 
 
+def _taken(take, body: dict, action: str, party: str):
+    """Take a signed message once with `take` (a domain function returning the record and
+    whether it is new): 201 and an audit row naming the peer (`party`) when new, 200 for a
+    replay, 4xx and a logged refusal when it is refused."""
+    try:
+        record, created = take(body["packet"], body["signature"], home=_home())
+    except ExchangeError as error:
+        _refused(error, body)
+    if created:
+        access.audit(None, action, None, **{party: getattr(record, party)})
+    return {"packetId": record.packet_id, "status": str(record.status)}, 201 if created else 200
+
+
+def _home() -> str:
+    return current_app.config["HOME_PROVINCE"]
+
+
 @bp.post("")
 @bp.arguments(schemas.SignedPacket)
 @bp.response(200, schemas.PacketAnswer)
 @bp.alt_response(201, schema=schemas.PacketAnswer)
 def receive(body):
     """Take a signed hand-over packet; a replay is acknowledged and creates nothing."""
-    home = current_app.config["HOME_PROVINCE"]
-    try:
-        handover, created = receiving.receive(body["packet"], body["signature"], home=home)
-    except ExchangeError as error:
-        _refused(error, body)
-    if created:
-        access.audit(None, "handover_received", None, sender=handover.sender)
-    answer = {"packetId": handover.packet_id, "status": str(handover.status)}
-    return answer, 201 if created else 200
+    return _taken(receiving.receive, body, "handover_received", "sender")
 
 
 @bp.post("/withdraw")
@@ -58,9 +67,8 @@ def receive(body):
 @bp.alt_response(409, response="DEFAULT_ERROR")
 def withdraw(body):
     """The sender takes back a packet not yet accepted (the request signed like a packet)."""
-    home = current_app.config["HOME_PROVINCE"]
     try:
-        handover = receiving.withdraw(body["packet"], body["signature"], home=home)
+        handover = receiving.withdraw(body["packet"], body["signature"], home=_home())
     except ExchangeError as error:
         _refused(error, body)
     access.audit(None, "handover_withdrawn", None, sender=handover.sender)
@@ -73,12 +81,4 @@ def withdraw(body):
 @bp.alt_response(201, schema=schemas.PacketAnswer)
 def answer(body):
     """The receiver's answer to a packet this deployment sent: accepted or refused (signed)."""
-    home = current_app.config["HOME_PROVINCE"]
-    try:
-        outgoing, created = answers.receive_answer(body["packet"], body["signature"], home=home)
-    except ExchangeError as error:
-        _refused(error, body)
-    if created:
-        access.audit(None, "handover_answered", None, receiver=outgoing.receiver)
-    answer = {"packetId": outgoing.packet_id, "status": str(outgoing.status)}
-    return answer, 201 if created else 200
+    return _taken(answers.receive_answer, body, "handover_answered", "receiver")
