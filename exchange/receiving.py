@@ -3,6 +3,7 @@
 from datetime import UTC, datetime
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 
 from models import HandoverStatus, IncomingHandover, PeerProvince, db
 
@@ -38,10 +39,8 @@ def receive(packet: dict, signature: str, *, home: str) -> tuple[IncomingHandove
     if "hcd_Action" in packet:
         raise PacketInvalid("a packet is no request")
     peer = verified(packet, signature, home=home, signer="hcd_SenderProvince")
-    stored = db.session.scalar(select(IncomingHandover).filter_by(packet_id=packet["packetId"]))
+    stored = _stored(packet["packetId"], peer)
     if stored is not None:
-        if stored.sender != peer.code:
-            raise PacketInvalid("another province sent a packet with this id")
         return stored, False
     handover = IncomingHandover(
         packet_id=packet["packetId"],
@@ -50,9 +49,21 @@ def receive(packet: dict, signature: str, *, home: str) -> tuple[IncomingHandove
         packet=packet,
         signature=signature,
     )
-    db.session.add(handover)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():  # the same packet arriving twice at once: one row
+            db.session.add(handover)
+    except IntegrityError:
+        return _stored(packet["packetId"], peer), False
     return handover, True
+
+
+def _stored(packet_id: str, peer) -> IncomingHandover | None:
+    """The packet already received under this id, if any; PacketInvalid if another province
+    sent it."""
+    stored = db.session.scalar(select(IncomingHandover).filter_by(packet_id=packet_id))
+    if stored is not None and stored.sender != peer.code:
+        raise PacketInvalid("another province sent a packet with this id")
+    return stored
 
 
 def withdraw(request: dict, signature: str, *, home: str) -> IncomingHandover:

@@ -1,10 +1,12 @@
 """Receiving hand-overs: signed by a registered peer, stored once, refused and logged otherwise."""
 
+import threading
 import uuid
 
 import pytest
 from sqlalchemy import delete, func, select
 
+from exchange import receiving
 from exchange.signing import new_signing_key, public_key, sign, signing_key
 from models import HandoverStatus, IncomingHandover, PeerProvince, db
 
@@ -119,3 +121,29 @@ def test_an_accepted_packet_cannot_be_withdrawn(client, app):
     row.status = HandoverStatus.ACCEPTED
     db.session.commit()
     assert _send(client, _withdrawal(packet), path="/withdraw").status_code == 409
+
+
+def test_the_same_packet_arriving_ten_times_at_once_is_stored_once(app):
+    """A sender retrying while its first post is still in flight: one row, every post answered."""
+    packet = _packet(app)
+    signature, home = sign(SICHUAN, packet), app.config["HOME_PROVINCE"]
+    barrier, created, failures = threading.Barrier(10), [], []
+
+    def post():
+        with app.app_context():
+            try:
+                barrier.wait(timeout=60)
+                created.append(receiving.receive(packet, signature, home=home)[1])
+                db.session.commit()
+            except Exception as error:  # any failure is the test's finding
+                db.session.rollback()
+                failures.append(repr(error))
+
+    threads = [threading.Thread(target=post) for _ in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not failures
+    assert sorted(created) == [False] * 9 + [True]
+    assert _stored() == 1
