@@ -10,6 +10,7 @@ from exchange import answers, incoming
 from exchange.signing import new_signing_key, public_key, sign, signing_key, verify
 from forms.examples import EXAMPLES
 from models import (
+    AuditEvent,
     Case,
     CaseStatus,
     DeliveryStatus,
@@ -221,6 +222,10 @@ def test_a_refusal_shows_its_reason_and_a_forged_answer_is_refused(client, app, 
     forged = _answer(app, sent_to_sichuan, case.number)
     forged["signature"] = sign(signing_key(new_signing_key()), forged["packet"])
     assert client.post("/api/v1/handovers/answers", json=forged).status_code == 403
+    refusal = db.session.scalars(
+        select(AuditEvent).filter_by(action="handover_refused").order_by(AuditEvent.id.desc())
+    ).first()
+    assert refusal.detail["receiver"] == "sichuan" and "sender" not in refusal.detail
     no_reason = _answer(app, sent_to_sichuan, case.number, hcd_Action="refused")
     assert client.post("/api/v1/handovers/answers", json=no_reason).status_code == 422
     body = _answer(

@@ -18,15 +18,16 @@ bp = api_blueprint(
 )
 
 
-def _refused(error: ExchangeError, body: dict):
-    """Log the refusal (who claimed to send what, never the victim's data) and answer 4xx."""
+def _refused(error: ExchangeError, body: dict, party: str = "sender"):
+    """Log the refusal (which province claimed to sign what, never the victim's data: the
+    sender of a packet, the receiver of an answer) and answer 4xx."""
     packet = body["packet"]
     access.record_refusal(
         None,
         "handover_refused",
         None,
         reason=type(error).__name__,
-        sender=str(packet.get("hcd_SenderProvince", ""))[:40],
+        **{party: str(packet.get(f"hcd_{party.title()}Province", ""))[:40]},
         packet=str(packet.get("packetId", ""))[:36],
     )
     if isinstance(error, AlreadyDecided):
@@ -42,7 +43,7 @@ def _taken(take, body: dict, action: str, party: str):
     try:
         record, created = take(body["packet"], body["signature"], home=_home())
     except ExchangeError as error:
-        _refused(error, body)
+        _refused(error, body, party)
     if created:
         access.audit(None, action, None, **{party: getattr(record, party)})
     return {"packetId": record.packet_id, "status": str(record.status)}, 201 if created else 200
