@@ -17,7 +17,7 @@ from .errors import RuleFailed
 from .failures import reported, rule_failed
 from .pathways import pathway
 from .routing import is_user_task, ready_user_tasks, sync_tasks
-from .serialization import dump_state, load_state
+from .serialization import dump_state, is_lean, load_state
 
 
 def lock_instance(instance_id: int) -> ProcessInstance:
@@ -65,12 +65,13 @@ class _RecentlySaved:
 _recent = _RecentlySaved()
 
 
-def load(instance: ProcessInstance):
-    """The instance's workflow and the pathway version it runs on."""
+def load(instance: ProcessInstance, whole=True):
+    """The instance's workflow and the pathway version it runs on; not `whole`: lean, for a
+    step that only runs what is live (see workflows.serialization)."""
     version = pathway(instance.pathway_version)
     workflow = _recent.take(instance.id, instance.state)
-    if workflow is None:
-        workflow = load_state(instance.state, version.specs)
+    if workflow is None or (whole and is_lean(workflow)):
+        workflow = load_state(instance.state, version.specs, whole)
     return workflow, version
 
 
@@ -171,29 +172,37 @@ class Step:
     On entry the caller holds the instance row (locked, or new); inside it runs, cancels or
     migrates `step.workflow` and calls `advance()`; a clean exit saves the workflow, syncs the
     task rows and writes the timeline of what became ready, moved or closed. An exception
-    leaves everything unsaved for the caller's rollback.
+    leaves everything unsaved for the caller's rollback. The workflow is loaded lean unless
+    the step is `whole` (one that changes finished called processes too, as a migration does).
     """
 
     def __init__(
-        self, row: ProcessInstance, actor=None, handed_from=None, *, workflow=None, case=None
+        self,
+        row: ProcessInstance,
+        actor=None,
+        handed_from=None,
+        *,
+        workflow=None,
+        case=None,
+        whole=False,
     ):
         """`workflow` and `case` when the caller already holds them (a new case, a lock)."""
         self.row, self.actor, self.handed_from = row, actor, handed_from
         self.case = case or db.session.get(Case, row.case_id)
-        self._workflow = workflow
+        self._workflow, self.whole = workflow, whole
         self._ready = None  # the ready user tasks advance() saw, for finish()
 
     @classmethod
-    def locked(cls, instance_id: int, actor=None, handed_from=None) -> "Step":
+    def locked(cls, instance_id: int, actor=None, handed_from=None, whole=False) -> "Step":
         """A step on the instance row, locked for this transaction."""
         row, case = lock_with_case(instance_id)
-        return cls(row, actor, handed_from, case=case)
+        return cls(row, actor, handed_from, case=case, whole=whole)
 
     @property
     def workflow(self):
         """The instance's workflow, loaded on first use."""
         if self._workflow is None:
-            self._workflow, _ = load(self.row)
+            self._workflow, _ = load(self.row, self.whole)
         return self._workflow
 
     def advance(self, refresh_timers=False) -> list:
