@@ -3,6 +3,7 @@
 import hashlib
 import threading
 from collections import OrderedDict
+from contextlib import ExitStack
 from datetime import UTC, datetime
 
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
@@ -14,6 +15,7 @@ from models import Case, CaseStatus, EventType, HumanTask, ProcessInstance, db
 
 from . import timeline
 from .errors import RuleFailed
+from .evaluation.counters import batched
 from .failures import reported, rule_failed
 from .pathways import pathway
 from .routing import is_user_task, ready_user_tasks, sync_tasks
@@ -225,12 +227,18 @@ class Step:
         timeline.record(self.case, EventType.CASE_CLOSED, actor=self.actor, reason=reason)
 
     def __enter__(self) -> "Step":
+        # The roll-ups of the step's timeline, summed and written once, after its own rows.
+        self._roll_ups = ExitStack()
+        self._roll_ups.enter_context(batched())
         return self
 
     def __exit__(self, error_type, error, traceback) -> None:
         if error_type is None:
-            self.finish()
-        elif isinstance(error, RuleFailed):  # the incident names the version the rule ran on
+            with self._roll_ups:  # a failing finish drops the sums with the rest
+                self.finish()
+            return
+        self._roll_ups.__exit__(error_type, error, traceback)  # drops them
+        if isinstance(error, RuleFailed):  # the incident names the version the rule ran on
             error.pathway_version_id = self.row.pathway_version.id  # set even on a new row
 
     def finish(self) -> list[HumanTask]:
