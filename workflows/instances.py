@@ -10,8 +10,9 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import StandardLoopTask
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
-from models import Case, CaseStatus, EventType, HumanTask, ProcessInstance, db
+from models import Case, CaseStatus, EventType, HumanTask, PathwayVersion, ProcessInstance, db
 
 from . import timeline
 from .errors import RuleFailed
@@ -28,11 +29,16 @@ def lock_instance(instance_id: int) -> ProcessInstance:
 
 
 def lock_with_case(instance_id: int) -> tuple[ProcessInstance, Case]:
-    """The instance row, locked as by lock_instance, and its case, read in the same statement."""
+    """The instance row, locked as by lock_instance, and its case, read in the same statement.
+
+    Its pathway version comes without the deployer (a user row with a second-factor secret
+    to decrypt), which a step never reads.
+    """
     return db.session.execute(
         select(ProcessInstance, Case)
         .join(Case, Case.id == ProcessInstance.case_id)
         .where(ProcessInstance.id == instance_id)
+        .options(joinedload(ProcessInstance.pathway_version).lazyload(PathwayVersion.deployed_by))
         .with_for_update(of=ProcessInstance)
         .execution_options(populate_existing=True)
     ).one()
