@@ -1,5 +1,6 @@
 """Follow-up visits repeat until the case can close: 1,000 rounds must not stall."""
 
+import json
 import time
 
 from sqlalchemy import func, select
@@ -7,6 +8,8 @@ from sqlalchemy import func, select
 from forms.examples import EXAMPLES
 from models import CaseStatus, HumanTask, ProcessInstance, TimelineEvent, db
 from workflows import engine
+from workflows.pathways import pathway
+from workflows.serialization import dump_state, load_state
 
 ROUNDS = 1_000
 
@@ -50,3 +53,26 @@ def test_follow_up_survives_a_thousand_rounds(app, users, open_case, monkeypatch
     )
     assert fired == ROUNDS + 1  # the interval before each visit
     print(f"\n{ROUNDS} rounds in {elapsed:.1f}s; state after 10/100/1000 rounds: {sizes} bytes")
+
+
+def test_a_step_leaves_finished_called_processes_as_saved(app, users, open_case, monkeypatch):
+    """A lean load restores only what still runs; its save writes the finished called
+    processes back as they were, and a finished round's process does not come back."""
+    monkeypatch.setitem(app.config, "FOLLOW_UP_INTERVAL", "PT0S")
+    case = open_case("Huang Wei", age=30, sex="male", origin_province="fujian")
+    answers = {"age": 30, "willing_to_return": True, "legal_aid_requested": False}
+    while db.session.scalars(engine.open_tasks(case)).first().form_key != "follow_up_visit":
+        _complete_next(case, users, **answers)
+    for _ in range(3):
+        _complete_next(case, users, case_can_close=False)
+    instance = db.session.scalar(select(ProcessInstance).filter_by(case_id=case.id))
+    specs = pathway(instance.pathway_version).specs
+    whole = load_state(instance.state, specs)
+    lean = load_state(instance.state, specs, whole=False)
+    restored = {sub.spec.name for sub in lean.subprocesses.values()}
+    assert {"rescue", "return_home"} <= {sub.spec.name for sub in whole.subprocesses.values()}
+    assert "follow_up" in restored and not {"rescue", "return_home"} & restored
+    assert json.loads(dump_state(lean)) == json.loads(dump_state(whole))
+    before = len(json.loads(instance.state)["subprocesses"])
+    _complete_next(case, users, case_can_close=False)
+    assert len(json.loads(instance.state)["subprocesses"]) == before

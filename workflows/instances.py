@@ -3,21 +3,24 @@
 import hashlib
 import threading
 from collections import OrderedDict
+from contextlib import ExitStack
 from datetime import UTC, datetime
 
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import StandardLoopTask
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
-from models import Case, CaseStatus, EventType, HumanTask, ProcessInstance, db
+from models import Case, CaseStatus, EventType, HumanTask, PathwayVersion, ProcessInstance, db
 
 from . import timeline
 from .errors import RuleFailed
+from .evaluation.counters import batched
 from .failures import reported, rule_failed
 from .pathways import pathway
 from .routing import is_user_task, ready_user_tasks, sync_tasks
-from .serialization import dump_state, load_state
+from .serialization import dump_state, is_lean, load_state
 
 
 def lock_instance(instance_id: int) -> ProcessInstance:
@@ -26,11 +29,16 @@ def lock_instance(instance_id: int) -> ProcessInstance:
 
 
 def lock_with_case(instance_id: int) -> tuple[ProcessInstance, Case]:
-    """The instance row, locked as by lock_instance, and its case, read in the same statement."""
+    """The instance row, locked as by lock_instance, and its case, read in the same statement.
+
+    Its pathway version comes without the deployer (a user row with a second-factor secret
+    to decrypt), which a step never reads.
+    """
     return db.session.execute(
         select(ProcessInstance, Case)
         .join(Case, Case.id == ProcessInstance.case_id)
         .where(ProcessInstance.id == instance_id)
+        .options(joinedload(ProcessInstance.pathway_version).lazyload(PathwayVersion.deployed_by))
         .with_for_update(of=ProcessInstance)
         .execution_options(populate_existing=True)
     ).one()
@@ -65,12 +73,13 @@ class _RecentlySaved:
 _recent = _RecentlySaved()
 
 
-def load(instance: ProcessInstance):
-    """The instance's workflow and the pathway version it runs on."""
+def load(instance: ProcessInstance, whole=True):
+    """The instance's workflow and the pathway version it runs on; not `whole`: lean, for a
+    step that only runs what is live (see workflows.serialization)."""
     version = pathway(instance.pathway_version)
     workflow = _recent.take(instance.id, instance.state)
-    if workflow is None:
-        workflow = load_state(instance.state, version.specs)
+    if workflow is None or (whole and is_lean(workflow)):
+        workflow = load_state(instance.state, version.specs, whole)
     return workflow, version
 
 
@@ -171,29 +180,37 @@ class Step:
     On entry the caller holds the instance row (locked, or new); inside it runs, cancels or
     migrates `step.workflow` and calls `advance()`; a clean exit saves the workflow, syncs the
     task rows and writes the timeline of what became ready, moved or closed. An exception
-    leaves everything unsaved for the caller's rollback.
+    leaves everything unsaved for the caller's rollback. The workflow is loaded lean unless
+    the step is `whole` (one that changes finished called processes too, as a migration does).
     """
 
     def __init__(
-        self, row: ProcessInstance, actor=None, handed_from=None, *, workflow=None, case=None
+        self,
+        row: ProcessInstance,
+        actor=None,
+        handed_from=None,
+        *,
+        workflow=None,
+        case=None,
+        whole=False,
     ):
         """`workflow` and `case` when the caller already holds them (a new case, a lock)."""
         self.row, self.actor, self.handed_from = row, actor, handed_from
         self.case = case or db.session.get(Case, row.case_id)
-        self._workflow = workflow
+        self._workflow, self.whole = workflow, whole
         self._ready = None  # the ready user tasks advance() saw, for finish()
 
     @classmethod
-    def locked(cls, instance_id: int, actor=None, handed_from=None) -> "Step":
+    def locked(cls, instance_id: int, actor=None, handed_from=None, whole=False) -> "Step":
         """A step on the instance row, locked for this transaction."""
         row, case = lock_with_case(instance_id)
-        return cls(row, actor, handed_from, case=case)
+        return cls(row, actor, handed_from, case=case, whole=whole)
 
     @property
     def workflow(self):
         """The instance's workflow, loaded on first use."""
         if self._workflow is None:
-            self._workflow, _ = load(self.row)
+            self._workflow, _ = load(self.row, self.whole)
         return self._workflow
 
     def advance(self, refresh_timers=False) -> list:
@@ -220,12 +237,18 @@ class Step:
         timeline.record(self.case, EventType.CASE_CLOSED, actor=self.actor, reason=reason)
 
     def __enter__(self) -> "Step":
+        # The roll-ups of the step's timeline, summed and written once, after its own rows.
+        self._roll_ups = ExitStack()
+        self._roll_ups.enter_context(batched())
         return self
 
     def __exit__(self, error_type, error, traceback) -> None:
         if error_type is None:
-            self.finish()
-        elif isinstance(error, RuleFailed):  # the incident names the version the rule ran on
+            with self._roll_ups:  # a failing finish drops the sums with the rest
+                self.finish()
+            return
+        self._roll_ups.__exit__(error_type, error, traceback)  # drops them
+        if isinstance(error, RuleFailed):  # the incident names the version the rule ran on
             error.pathway_version_id = self.row.pathway_version.id  # set even on a new row
 
     def finish(self) -> list[HumanTask]:

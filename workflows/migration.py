@@ -197,7 +197,7 @@ def migrate_instance(instance_id: int, target: PathwayVersion, actor) -> CasePla
 
     The caller runs this in a savepoint, so a refusal or failure leaves the case as it was.
     """
-    step = Step.locked(instance_id, actor)
+    step = Step.locked(instance_id, actor, whole=True)
     plan = plan_for(step.row, target)
     if step.row.pathway_version_id >= target.id or not plan.clean:
         raise MigrationRefused(f"case {plan.case_number} cannot move cleanly")

@@ -72,6 +72,7 @@ def sync_tasks(instance, ready_tasks, pathway) -> list[HumanTask]:
     known = {row.workflow_task_id for row in rows}
     new = {task_id: task for task_id, task in ready.items() if task_id not in known}
     departments = lane_departments(new.values())
+    levels = service_levels.levels_for({t.task_spec.form.key for t in new.values()})
     created = []
     for task_id, task in new.items():
         row = HumanTask(
@@ -84,7 +85,7 @@ def sync_tasks(instance, ready_tasks, pathway) -> list[HumanTask]:
             form_key=task.task_spec.form.key,
             measure=parse_tags(getattr(task.task_spec, "extensions", None) or {}).measure,
             department=department_for(task, departments),
-            **service_levels.terms(task, pathway, task.task_spec.form.key),
+            **service_levels.terms(task, pathway, task.task_spec.form.key, levels),
         )
         db.session.add(row)
         created.append(row)

@@ -69,11 +69,20 @@ def level(form_key: str, profile_: str) -> ServiceLevel | None:
     return db.session.scalar(select(ServiceLevel).filter_by(form_key=form_key, profile=profile_))
 
 
-def terms(task, pathway, form_key: str) -> dict:
-    """created_at, due_at, follow_up_at, priority and next_escalation_at of a new task row."""
+def levels_for(form_keys) -> dict[tuple[str, str], ServiceLevel]:
+    """The manager's rows for these steps, by (form key, profile), in one query."""
+    if not form_keys:
+        return {}
+    rows = db.session.scalars(select(ServiceLevel).where(ServiceLevel.form_key.in_(form_keys)))
+    return {(r.form_key, r.profile): r for r in rows}
+
+
+def terms(task, pathway, form_key: str, levels: dict) -> dict:
+    """created_at, due_at, follow_up_at, priority and next_escalation_at of a new task row;
+    `levels` holds the manager's rows for its step (levels_for)."""
     now = clock.now()
     who = profile(task)
-    row = level(form_key, who)
+    row = levels.get((form_key, who))
     text = (
         row.due_period
         if row
