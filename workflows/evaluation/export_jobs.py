@@ -9,6 +9,7 @@ Files not downloaded in time are deleted (`expire`).
 """
 
 import io
+import time
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import and_, or_, select, update
@@ -22,6 +23,9 @@ from .export import ExportRequest, csv_writer, page, row_count
 
 LEASE = timedelta(minutes=2)
 KEPT = timedelta(hours=24)
+# The pause after each page's commit: on SQLite every transaction takes the one write lock,
+# and a worker retaking it at once would keep the user's progress poll (and casework) waiting.
+BREATH = 0.01
 
 
 class ExportGone(LookupError):
@@ -96,6 +100,7 @@ def write(job: RowExport, commit, page_rows: int) -> bool:
             return False
         if len(rows) < page_rows:
             break
+        time.sleep(BREATH)
     name = store.save(buffer.getvalue().encode())
     ready = dict(status=ExportStatus.READY, storage_name=name, rows_total=written)
     if _renew(job_id, lease, expires_at=clock.now() + KEPT, **ready) is None:
