@@ -120,6 +120,7 @@ def run(worker: str, commit, rollback, *, until_idle=False, batch=20, poll=5.0, 
             renew(worker, ids[position + 1 :])
             commit()
         busy = _escalate_and_mail(commit, batch) + sum(chore() for chore in chores)
+        commit()  # a chore's last read ends here: never sleep in a transaction (SQLite's lock)
         if not ids and not busy:
             if until_idle:
                 return fired
