@@ -13,6 +13,8 @@ PHASES = (
     ("return_home", _l("Return home, then follow-up visits")),
 )
 REASON_LENGTH = 500
+# Sensitive: the reason may say something of the victim's situation.
+REASON_CLASS = S.IDENTITY
 
 
 class ReopenForm(Form):
@@ -21,9 +23,8 @@ class ReopenForm(Form):
     Meta = TaskMeta
 
     phase = ChoiceField(_l("Start again at"), choices=PHASES, sensitivity=S.PLAIN)
-    # Sensitive: the reason may say something of the victim's situation.
     reason = NotesField(
-        _l("Why the case is re-opened"), sensitivity=S.IDENTITY, max_length=REASON_LENGTH
+        _l("Why the case is re-opened"), sensitivity=REASON_CLASS, max_length=REASON_LENGTH
     )
 
     def validate(self, extra_validators=None) -> bool:

@@ -240,6 +240,15 @@ def readable_classes(user: User, form_key: str, case: Case | None = None) -> set
     }
 
 
+def reads_class(user: User, kind: Sensitivity, case: Case, recorded_by: str | None) -> bool:
+    """Whether the user reads a sensitive value of `kind` outside a step's answers (e.g. the
+    reason a case was re-opened): oversight, the recording department, its class's readers."""
+    codes = user.department_codes()
+    if oversees(user) or recorded_by in codes or shares_with(user, case):
+        return True
+    return bool(CLASS_READERS.get(kind, set()) & codes)
+
+
 def may_record_consent(user: User, case: Case) -> bool:
     """Social workers of the departments owning the case record and withdraw its consents."""
     owner = bool(user.department_codes() & CASE_OWNERS)

@@ -12,6 +12,7 @@ from forms.choices import PROVINCES
 from forms.consent import PURPOSES
 from forms.referrals import SERVICES, STATUS_NAMES
 from forms.registry import FORMS
+from forms.reopening import REASON_CLASS
 from models import Case, EventType, HumanTask, TimelineEvent, User, db
 from models.crypto import keyring
 from workflows import incidents, progress
@@ -200,6 +201,11 @@ def _entry(
             classes = access.readable_classes(user, form_key, case)
             entry.details = answers(form_key, data.get("data", {}), notes, classes)
         else:
+            entry.restricted = True
+    elif event.event_type == EventType.CASE_REOPENED:
+        recorded_by = event.department.code if event.department else None
+        if not access.reads_class(user, REASON_CLASS, case, recorded_by):
+            entry.summary = _("Case re-opened at %(phase)s", phase=phase_name(data.get("phase")))
             entry.restricted = True
     return entry
 
