@@ -153,3 +153,21 @@ def test_identity_and_biometric_fields_other_than_the_columns_never_travel(expor
         export_grants.Sensitivity.LOCATION,
         export_grants.Sensitivity.IDENTITY,
     )
+
+
+def test_no_one_grants_themselves(users):
+    with pytest.raises(export_grants.GrantInvalid):
+        export_grants.grant(
+            users["admin"], ["location"], "own study", actor=users["admin"], now=clock.now()
+        )
+    assert db.session.scalars(select(ExportGrant)).all() == []
+
+
+def test_revoking_a_grant_that_has_ended_says_so_and_audits_nothing(login, audits):
+    admin = login("admin", locale="en")
+    _give(admin)
+    grant = db.session.scalars(select(ExportGrant)).one()
+    assert admin.post(f"/admin/export-grants/{grant.id}/revoke").status_code == 303
+    again = admin.post(f"/admin/export-grants/{grant.id}/revoke", follow_redirects=True)
+    assert "This permission had already ended." in again.get_data(as_text=True)
+    assert audits("export_grant_revoked") == 1

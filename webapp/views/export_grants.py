@@ -26,8 +26,9 @@ def only_admins():
 
 
 def _exporters() -> list[User]:
+    """The users a grant may name: joint-office exporters other than the administrator."""
     users = db.session.scalars(select(User).where(User.active).order_by(User.username))
-    return [user for user in users if access.may_export_rows(user)]
+    return [u for u in users if access.may_export_rows(u) and u.id != current_user.id]
 
 
 def _form(data=None) -> ExportGrantForm:
@@ -56,10 +57,14 @@ def give():
     if not form.validate():
         return index(form, 422)
     user = db.session.scalar(select(User).filter_by(username=form.user.data))
-    grants = export_grants.grant(
-        user, form.classes.data, form.reason.data, actor=current_user, now=clock.now(),
-        days=form.days.data,
-    )  # fmt: skip
+    try:
+        grants = export_grants.grant(
+            user, form.classes.data, form.reason.data, actor=current_user, now=clock.now(),
+            days=form.days.data,
+        )  # fmt: skip
+    except export_grants.GrantInvalid:
+        form.user.errors = [*form.user.errors, _("This permission cannot be given.")]
+        return index(form, 422)
     access.audit(
         current_user, "export_grant_given", None, account=user.username,
         classes=form.classes.data, reason=form.reason.data,
@@ -76,10 +81,12 @@ def revoke(grant_id: int):
     found = db.session.get(ExportGrant, grant_id) if grant_id < 2**31 else None
     if found is None:
         abort(404)
-    if export_grants.revoke(found, actor=current_user, now=clock.now()):
-        access.audit(
-            current_user, "export_grant_revoked", None, account=found.user.username,
-            classes=[found.sensitivity], grant=found.id,
-        )  # fmt: skip
+    if not export_grants.revoke(found, actor=current_user, now=clock.now()):
+        flash(_("This permission had already ended."), "info")
+        return redirect(url_for(".index"), 303)
+    access.audit(
+        current_user, "export_grant_revoked", None, account=found.user.username,
+        classes=[found.sensitivity], grant=found.id,
+    )  # fmt: skip
     flash(_("The permission has been revoked."), "success")
     return redirect(url_for(".index"), 303)

@@ -34,7 +34,11 @@ class GrantInvalid(ValueError):
 def grant(
     user: User, classes, reason: str, *, actor: User, now: datetime, days: int = DEFAULT_DAYS
 ) -> list[ExportGrant]:
-    """Let `user` include each of `classes` in row exports for `days` (flushes)."""
+    """Let `user` include each of `classes` in row exports for `days` (flushes); GrantInvalid
+    for a class the export does not carry, a bad period or reason, or a grant to oneself (a
+    second person always decides)."""
+    if user.id == actor.id:
+        raise GrantInvalid("no one grants themselves")
     wanted = [Sensitivity(value) for value in classes]
     if not wanted or any(value not in GRANTABLE for value in wanted):
         raise GrantInvalid("only the export's sensitive classes can be granted")
