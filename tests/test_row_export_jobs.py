@@ -246,3 +246,36 @@ def test_an_export_whose_file_cannot_be_stored_fails_without_stopping_the_worker
     assert client.get(f"/evaluation/export/jobs/{job.id}/progress").get_json()["status"] == "failed"
     assert client.post(f"/evaluation/export/jobs/{job.id}/download").status_code == 410
     assert export_jobs.prepare_due(db.session.commit, db.session.rollback, 500) == 0  # not again
+
+
+def test_an_export_that_fails_for_any_reason_is_marked_failed_and_the_next_one_runs(
+    open_case, users, login, monkeypatch
+):
+    _export_consent(open_case("Lin Xiaomei", steps=5), users, True)
+    client = login("joint_office", locale="en")
+    broken, good = _job(client), _job(client)
+    real_page = export_jobs.page
+
+    def fails_once(asked, after, rows):
+        monkeypatch.setattr(export_jobs, "page", real_page)  # only the first export breaks
+        raise ValueError("a bug in a row")
+
+    monkeypatch.setattr(export_jobs, "page", fails_once)
+    assert export_jobs.prepare_due(db.session.commit, db.session.rollback, 500) == 2
+    db.session.refresh(broken)
+    db.session.refresh(good)
+    assert (broken.status, good.status) == (ExportStatus.FAILED, ExportStatus.READY)
+
+
+def test_a_changed_file_is_a_410_and_no_download_is_recorded(open_case, users, login, audits):
+    _export_consent(open_case("Lin Xiaomei", steps=5), users, True)
+    client = login("joint_office", locale="en")
+    job = _job(client)
+    export_jobs.prepare_due(db.session.commit, db.session.rollback, 500)
+    db.session.refresh(job)
+    stored = Path(current_app.config["DOCUMENTS_DIR"], job.storage_name)
+    stored.write_bytes(stored.read_bytes()[:-1] + b"X")  # one byte changed at rest
+    assert client.post(f"/evaluation/export/jobs/{job.id}/download").status_code == 410
+    db.session.refresh(job)
+    assert job.status == ExportStatus.EXPIRED and job.downloaded_at is None
+    assert audits("rows_exported") == 0

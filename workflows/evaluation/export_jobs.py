@@ -9,18 +9,22 @@ Files not downloaded in time are deleted (`expire`).
 """
 
 import io
+import logging
 import time
 from datetime import UTC, datetime, timedelta
 
+from cryptography.exceptions import InvalidTag
 from sqlalchemy import and_, or_, select, update
 
 from forms.sensitivity import Sensitivity
 from models import ExportStatus, RowExport, User, db
+from models.crypto import MissingDataKey
 
 from .. import clock
 from ..documents import store
 from .export import ExportRequest, csv_writer, page, row_count
 
+logger = logging.getLogger(__name__)
 LEASE = timedelta(minutes=2)
 KEPT = timedelta(hours=24)
 # The pause after each page's commit: on SQLite every transaction takes the one write lock,
@@ -112,23 +116,26 @@ def write(job: RowExport, commit, page_rows: int) -> bool:
 
 def take(job: RowExport, now: datetime) -> bytes:
     """The export's CSV, once: marked downloaded and its file deleted (flushes); ExportGone if
-    it is not ready, was downloaded already or expired."""
+    it is not ready, was downloaded already or expired, or its file is lost (marked expired)."""
     if job.status != ExportStatus.READY or job.expires_at <= now:
         raise ExportGone(job.id)
+    name = job.storage_name
+    try:
+        data = store.load(name)
+    except (FileNotFoundError, MissingDataKey, InvalidTag):  # lost, its key gone, or changed
+        logger.warning("row export %s cannot be read back", job.id)
+        data = None
+    done = ExportStatus.DOWNLOADED if data is not None else ExportStatus.EXPIRED
     won = db.session.execute(
         update(RowExport)
         .where(RowExport.id == job.id, RowExport.status == ExportStatus.READY)
-        .values(status=ExportStatus.DOWNLOADED, downloaded_at=now, storage_name=None)
+        .values(status=done, downloaded_at=now if data else None, storage_name=None)
         .execution_options(synchronize_session=False)
     ).rowcount
-    if won != 1:
-        raise ExportGone(job.id)
-    try:
-        data = store.load(job.storage_name)
-    except FileNotFoundError:
-        raise ExportGone(job.id) from None
-    store.remove(job.storage_name)
     db.session.refresh(job)
+    if won != 1 or data is None:
+        raise ExportGone(job.id)
+    store.remove(name)
     return data
 
 
@@ -146,8 +153,8 @@ def expire(now: datetime) -> int:
 def prepare_due(commit, rollback, page_rows: int) -> int:
     """The timer worker's chore: expire old files, then write every export waiting; how many.
 
-    An export whose file cannot be stored (a full or unwritable disk) is marked failed, so it
-    does not stop the worker's timers by failing again at every round."""
+    An export that fails (a full or unwritable disk, a missing key, a bug) is logged and marked
+    failed, so it does not stop the worker's timers by failing again at every round."""
     done = expire(clock.now())
     commit()
     while (job := claim(datetime.now(UTC))) is not None:
@@ -155,8 +162,9 @@ def prepare_due(commit, rollback, page_rows: int) -> int:
         job_id = job.id
         try:
             write(job, commit, page_rows)
-        except OSError:
+        except Exception:  # one export's failure must not stop the worker's other duties
             rollback()
+            logger.exception("row export %s failed", job_id)
             db.session.execute(
                 update(RowExport)
                 .where(RowExport.id == job_id)
