@@ -53,7 +53,10 @@ def receive(packet: dict, signature: str, *, home: str) -> tuple[IncomingHandove
         with db.session.begin_nested():  # the same packet arriving twice at once: one row
             db.session.add(handover)
     except IntegrityError:
-        return _stored(packet["packetId"], peer), False
+        stored = _stored(packet["packetId"], peer)
+        if stored is None:  # a clash on something else than the packet id
+            raise
+        return stored, False
     return handover, True
 
 

@@ -44,10 +44,12 @@ def bump_rows(model, changes) -> None:
 
 
 def _write(model, totals: dict[tuple, Counter]) -> None:
+    """Add the sums to their rows, tables and rows always in the same order, so that two steps
+    writing shared rows (every region's, the month's) wait for each other, never deadlock."""
     names = tuple(sorted({name for sums in totals.values() for name in sums}))
     rows = [
         {**dict(keys), **{name: sums[name] for name in names}}
-        for keys, sums in totals.items()
+        for keys, sums in sorted(totals.items(), key=lambda item: repr(item[0]))
         if any(sums.values())
     ]
     if not rows:
@@ -79,5 +81,5 @@ def batched():
         sums = _batches()[-1]
     finally:
         _batches().pop()
-    for model, totals in sums.items():
-        _write(model, totals)
+    for model in sorted(sums, key=lambda model: model.__tablename__):
+        _write(model, sums[model])
