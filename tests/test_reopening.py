@@ -8,7 +8,7 @@ from sqlalchemy import select
 from forms.examples import EXAMPLES
 from forms.reopening import PHASES
 from models import AuditEvent, Case, CaseIndicator, CaseStatus, EventType, TimelineEvent, db
-from workflows import engine
+from workflows import engine, timeline
 from workflows.errors import CaseNotClosed, ReopeningInvalid
 from workflows.reopening import ENTRY_PHASES, REASON_LENGTH, entry_phases, reopen_case
 
@@ -169,6 +169,16 @@ def test_the_joint_office_reopens_from_the_case_page(completed_case, login, audi
     assert _listed(client, phase="rescue") == [closed_case.number]
 
 
+def test_the_reason_stays_with_the_readers_of_identity(completed_case, login):
+    """Health saw the case through, so it reads the re-opening, but not why (it may tell the
+    victim's situation); the police read it."""
+    assert _reopen(login("joint_office", "en"), completed_case).status_code == 303
+    health = login("health", "en").get(f"/cases/{completed_case.number}").get_data(as_text=True)
+    assert "Case re-opened at Rescue and identification" in health and REASON not in health
+    police = login("police", "en").get(f"/cases/{completed_case.number}").get_data(as_text=True)
+    assert "Case re-opened at Rescue and identification: " + REASON in police
+
+
 def test_the_case_page_says_it_in_chinese(closed_case, login):
     client = login("police_head")
     assert _reopen(client, closed_case).status_code == 303
@@ -217,8 +227,23 @@ def test_a_reopening_without_a_csrf_token_is_refused(closed_case, csrf_client):
     assert db.session.get(Case, closed_case.id).status == CaseStatus.CLOSED
 
 
-def test_a_phase_the_case_cannot_start_at_gets_422_with_the_reason(received_case, login):
-    response = _reopen(login("civil_affairs_head", "en"), received_case)  # at rescue
+def test_only_the_phases_a_case_can_start_at_are_offered_and_accepted(received_case, login):
+    client = login("civil_affairs_head", "en")
+    page = client.get(f"/cases/{received_case.number}").get_data(as_text=True)
+    assert 'value="return_home"' in page and 'value="rescue"' not in page
+    response = _reopen(client, received_case)  # a forged choice: at rescue
     assert response.status_code == 422
-    assert "This case cannot start again at this phase" in response.get_data(as_text=True)
+    assert "Not a valid choice" in response.get_data(as_text=True)
     assert db.session.get(Case, received_case.id).status == CaseStatus.CLOSED
+
+
+def test_a_case_another_province_took_over_does_not_start_again_here(closed_case, login):
+    timeline.record(closed_case, EventType.HANDOVER_ACCEPTED, case_number="HC-2026-YN0001")
+    db.session.commit()
+    client = login("police_head", "en")
+    page = client.get(f"/cases/{closed_case.number}").get_data(as_text=True)
+    assert "Re-open the case" not in page
+    response = _reopen(client, closed_case)
+    assert response.status_code == 409
+    assert "Another province has taken this case over" in response.get_data(as_text=True)
+    assert db.session.get(Case, closed_case.id).reopenings == 0

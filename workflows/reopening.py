@@ -34,13 +34,17 @@ ENTRY_PHASES = {"rescue": CASE_PROCESS, "return_home": RECEIVED_PROCESS}
 NEEDS_INTAKE = frozenset({"rescue"})
 
 
+def _has_event(case: Case, event_type: EventType) -> bool:
+    query = select(TimelineEvent.id).filter_by(case_id=case.id, event_type=event_type)
+    return db.session.scalar(query.limit(1)) is not None
+
+
 def entry_phases(case: Case) -> list[str]:
-    """The phases the case can start again at."""
-    opened_here = db.session.scalar(
-        select(TimelineEvent.id)
-        .filter_by(case_id=case.id, event_type=EventType.CASE_OPENED)
-        .limit(1)
-    )
+    """The phases the case can start again at: none once another province has accepted it
+    (the victim's case lives on there), and not those reading an intake it never had here."""
+    if _has_event(case, EventType.HANDOVER_ACCEPTED):
+        return []
+    opened_here = _has_event(case, EventType.CASE_OPENED)
     return [phase for phase in ENTRY_PHASES if opened_here or phase not in NEEDS_INTAKE]
 
 
@@ -53,7 +57,8 @@ def clean_reason(reason: str) -> str:
 
 
 def reopen_case(case: Case, actor: User, department: Department, *, phase: str, reason: str):
-    """Start a closed case's pathway again at `phase`; CaseNotClosed if it is open."""
+    """Start a closed case's pathway again at `phase`; CaseNotClosed if it is open,
+    ReopeningInvalid for a bad reason or a phase it cannot start at."""
     reason = clean_reason(reason)
     if phase not in entry_phases(case):
         raise ReopeningInvalid(f"case {case.number} cannot start again at {phase!r}")

@@ -140,10 +140,17 @@ def show(number, reopen_form: ReopenForm | None = None, status: int = 200):
 
 
 def _reopen_form(case, form: ReopenForm | None) -> ReopenForm | None:
-    """The re-opening form, on a closed case the user may re-open."""
+    """The re-opening form, on a closed case the user may re-open and that can start again."""
     if case.status != CaseStatus.CLOSED or not access.may_reopen(current_user, case):
         return None
-    return form or ReopenForm()
+    return form or _reopen_choices(ReopenForm(), case)
+
+
+def _reopen_choices(form: ReopenForm, case) -> ReopenForm | None:
+    """The form offering only the phases the case can start again at (None: no phase)."""
+    phases = reopening.entry_phases(case)
+    form.phase.choices = [c for c in form.phase.choices if c.value in ("", *phases)]
+    return form if phases else None
 
 
 @bp.post("/<number>/reopen")
@@ -154,7 +161,10 @@ def reopen(number):
     case = access.case_for(current_user, number, "case_reopen_requested")
     if not access.may_reopen(current_user, case):
         access.deny(current_user, "case_reopen_refused", case)
-    form = ReopenForm(request.form)
+    form = _reopen_choices(ReopenForm(request.form), case)
+    if form is None:  # accepted by another province: the case lives on there
+        flash(_("Another province has taken this case over: it cannot start again here."), "error")
+        return show(number, status=409)
     if not form.validate():
         return show(number, reopen_form=form, status=422)
     department = access.acting_department(current_user, access.reopening_departments(current_user))
