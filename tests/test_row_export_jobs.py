@@ -279,3 +279,18 @@ def test_a_changed_file_is_a_410_and_no_download_is_recorded(open_case, users, l
     db.session.refresh(job)
     assert job.status == ExportStatus.EXPIRED and job.downloaded_at is None
     assert audits("rows_exported") == 0
+
+
+def test_the_list_says_expired_once_the_file_ran_out_before_it_is_deleted(open_case, users, login):
+    _export_consent(open_case("Lin Xiaomei", steps=5), users, True)
+    client = login("joint_office", locale="en")
+    job = _job(client)
+    export_jobs.prepare_due(db.session.commit, db.session.rollback, 500)
+    db.session.refresh(job)
+    listed = client.get("/evaluation/export/").get_data(as_text=True)
+    assert "ready to download" in listed
+    job.expires_at = clock.now() - timedelta(seconds=1)
+    db.session.commit()
+    listed = client.get("/evaluation/export/").get_data(as_text=True)
+    assert "ready to download" not in listed and "expired" in listed
+    assert client.post(f"/evaluation/export/jobs/{job.id}/download").status_code == 410

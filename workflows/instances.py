@@ -24,7 +24,8 @@ from .serialization import dump_state, is_lean, load_state
 
 
 def lock_instance(instance_id: int) -> ProcessInstance:
-    """The instance row, locked for this transaction (FOR UPDATE; SQLite's BEGIN IMMEDIATE)."""
+    """The instance row, locked with its case for this transaction (FOR UPDATE; SQLite's
+    BEGIN IMMEDIATE)."""
     return lock_with_case(instance_id)[0]
 
 

@@ -17,7 +17,6 @@ from .. import access
 from .evaluation import parse_month
 
 bp = Blueprint("row_export", __name__, url_prefix="/evaluation/export")
-GONE = (ExportStatus.DOWNLOADED, ExportStatus.EXPIRED)
 STATUS_NAMES = {
     ExportStatus.QUEUED: _l("waiting for the worker"),
     ExportStatus.RUNNING: _l("being prepared"),
@@ -42,6 +41,8 @@ def _page(status: int = 200, **context):
             limit=export.PURPOSE_LIMIT,
             offered=offered,
             status_names=STATUS_NAMES,
+            status_now=export_jobs.status_now,
+            now=clock.now(),
             **context,
         ),
         status,
@@ -84,7 +85,7 @@ def _request() -> export.ExportRequest | str:
 @bp.route("/")
 @login_required
 def index():
-    """The form: purpose and period."""
+    """The form (purpose, period, the classes the user holds a grant for) and their exports."""
     _check()
     return _page(form=MultiDict(), jobs=export_jobs.jobs_of(current_user))
 
@@ -130,10 +131,6 @@ def _job(job_id: int) -> RowExport:
     return job
 
 
-def _gone(job: RowExport, now) -> bool:
-    return job.status in GONE or (job.status == ExportStatus.READY and job.expires_at <= now)
-
-
 @bp.route("/jobs/<int:job_id>")
 @login_required
 def job(job_id: int):
@@ -141,7 +138,7 @@ def job(job_id: int):
     scripts), then its download button; 410 once downloaded or expired."""
     _check()
     found = _job(job_id)
-    gone = _gone(found, clock.now())
+    gone = export_jobs.is_gone(found, clock.now())
     return render_template("evaluation/export_job.html", job=found, gone=gone), 410 if gone else 200
 
 
@@ -151,7 +148,7 @@ def progress(job_id: int):
     """Rows written of rows in total, and the export's status (what row_export.js shows)."""
     _check()
     found = _job(job_id)
-    status = "gone" if _gone(found, clock.now()) else found.status.value
+    status = "gone" if export_jobs.is_gone(found, clock.now()) else found.status.value
     return {"status": status, "written": found.rows_written, "total": found.rows_total}
 
 

@@ -25,6 +25,8 @@ from ..documents import store
 from .export import ExportRequest, csv_writer, page, row_count
 
 logger = logging.getLogger(__name__)
+# A lease is wall time (datetime.now), as every worker's lease is; when an export was asked,
+# and when its file runs out, are on the app's clock (workflows.clock), as the rest of casework.
 LEASE = timedelta(minutes=2)
 KEPT = timedelta(hours=24)
 # The pause after each page's commit: on SQLite every transaction takes the one write lock,
@@ -114,10 +116,23 @@ def write(job: RowExport, commit, page_rows: int) -> bool:
     return True
 
 
+def status_now(job: RowExport, now: datetime) -> ExportStatus:
+    """The export's status as its user sees it: expired once its file ran out, even before
+    the worker deletes the file."""
+    if job.status == ExportStatus.READY and job.expires_at <= now:
+        return ExportStatus.EXPIRED
+    return job.status
+
+
+def is_gone(job: RowExport, now: datetime) -> bool:
+    """Whether the export's file was downloaded or ran out."""
+    return status_now(job, now) in (ExportStatus.DOWNLOADED, ExportStatus.EXPIRED)
+
+
 def take(job: RowExport, now: datetime) -> bytes:
     """The export's CSV, once: marked downloaded and its file deleted (flushes); ExportGone if
     it is not ready, was downloaded already or expired, or its file is lost (marked expired)."""
-    if job.status != ExportStatus.READY or job.expires_at <= now:
+    if status_now(job, now) != ExportStatus.READY:
         raise ExportGone(job.id)
     name = job.storage_name
     try:
@@ -151,7 +166,8 @@ def expire(now: datetime) -> int:
 
 
 def prepare_due(commit, rollback, page_rows: int) -> int:
-    """The timer worker's chore: expire old files, then write every export waiting; how many.
+    """The timer worker's chore: expire old files, then write every export waiting; how many
+    files it expired and exports it took (the worker is idle only when this is 0).
 
     An export that fails (a full or unwritable disk, a missing key, a bug) is logged and marked
     failed, so it does not stop the worker's timers by failing again at every round."""
