@@ -271,12 +271,8 @@ def test_an_export_that_fails_for_any_reason_is_marked_failed_and_the_next_one_r
     assert (broken.status, good.status) == (ExportStatus.FAILED, ExportStatus.READY)
 
 
-def test_a_changed_file_is_a_410_and_no_download_is_recorded(open_case, users, login, audits):
-    _export_consent(open_case("Lin Xiaomei", steps=5), users, True)
-    client = login("joint_office", locale="en")
-    job = _job(client)
-    export_jobs.prepare_due(db.session.commit, db.session.rollback, 500)
-    db.session.refresh(job)
+def test_a_changed_file_is_a_410_and_no_download_is_recorded(ready, login, audits):
+    client, job = login("joint_office", locale="en"), ready
     stored = Path(current_app.config["DOCUMENTS_DIR"], job.storage_name)
     stored.write_bytes(stored.read_bytes()[:-1] + b"X")  # one byte changed at rest
     assert client.post(f"/evaluation/export/jobs/{job.id}/download").status_code == 410
@@ -285,12 +281,8 @@ def test_a_changed_file_is_a_410_and_no_download_is_recorded(open_case, users, l
     assert audits("rows_exported") == 0
 
 
-def test_the_list_says_expired_once_the_file_ran_out_before_it_is_deleted(open_case, users, login):
-    _export_consent(open_case("Lin Xiaomei", steps=5), users, True)
-    client = login("joint_office", locale="en")
-    job = _job(client)
-    export_jobs.prepare_due(db.session.commit, db.session.rollback, 500)
-    db.session.refresh(job)
+def test_the_list_says_expired_once_the_file_ran_out_before_it_is_deleted(ready, login):
+    client, job = login("joint_office", locale="en"), ready
     listed = client.get("/evaluation/export/").get_data(as_text=True)
     assert "ready to download" in listed
     job.expires_at = clock.now() - timedelta(seconds=1)
