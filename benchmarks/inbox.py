@@ -16,7 +16,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from statistics import median, quantiles
 
-from sqlalchemy import event, insert, select
+from sqlalchemy import event, insert, select, text
 
 from models import Case, Department, HumanTask, ProcessInstance, TaskStatus, User, db
 from webapp import create_app, demo
@@ -73,7 +73,8 @@ def _rows(start: int, count: int, version: int, departments: dict, justice_user:
 
 
 def grow(app, start: int, end: int) -> None:
-    """Insert cases start+1 .. end, in batches."""
+    """Insert cases start+1 .. end, in batches, then refresh the planner's statistics (as
+    PostgreSQL's autovacuum would after such growth)."""
     with app.app_context():
         departments = {d.code: d.id for d in db.session.scalars(select(Department))}
         justice = db.session.scalar(select(User.id).filter_by(username="justice"))
@@ -85,6 +86,8 @@ def grow(app, start: int, end: int) -> None:
             db.session.execute(insert(ProcessInstance), instances)
             db.session.execute(insert(HumanTask), tasks)
             db.session.commit()
+        db.session.execute(text("ANALYZE"))
+        db.session.commit()
 
 
 def measure(app, repeats: int) -> dict[str, tuple[float, float, int]]:

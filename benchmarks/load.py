@@ -5,17 +5,19 @@ Run: `.venv/bin/python benchmarks/load.py [--users 50] [--cases 5000] [--seconds
 LOAD_DATABASE_SERVER, or the server of TEST_DATABASE_URL, or postgres@127.0.0.1:5432), seeds
 it (accounts, the pathway, cases opened through the engine), then serves it with the documented
 production start, `flask prod serve` (gunicorn + a timer worker, HOMECOMING_ENV=production),
-first with 4 gunicorn workers, then with 1, and drops the database at the end. The ready police
-tasks are dealt out between the two runs, so the first cannot leave the second nothing to do.
+first with 4 gunicorn workers, then with 1, and drops the database at the end.
 
 Each simulated social worker is a thread with its own browser session: it logs in through the
-login page, then until the time is up opens the unclaimed inbox, claims a task, completes it with
-realistic answers and waits `--pause` seconds. Prints p50/p95/p99 (ms) and throughput per
-request kind, the errors (5xx, refused connections, unexpected answers) and the conflicts
-(409: a colleague took the task first), then the 4-vs-1 completion throughput ratio.
+login page, waits a random part of a pause (people do not all click at once), then until the
+time is up opens the unclaimed inbox, picks any step on its first page (steps the department's
+work brings in too), opens it, claims it, completes it with realistic answers and waits
+`--pause` seconds (± 50 %). Prints p50/p95/p99 (ms) and throughput per request kind, the errors
+(5xx, refused connections, unexpected answers) and the conflicts (409: a colleague took the task
+first), then the 4-vs-1 completion throughput ratio.
 """
 
 import argparse
+import html
 import os
 import random
 import re
@@ -31,6 +33,7 @@ from pathlib import Path
 from statistics import quantiles
 
 import requests
+from flask_babel import force_locale
 from sqlalchemy import create_engine, select, text
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,6 +41,7 @@ sys.path.insert(0, str(ROOT))
 
 from forms.base import as_formdata  # noqa: E402
 from forms.examples import EXAMPLES  # noqa: E402
+from forms.registry import FORMS  # noqa: E402
 from models import Department, HumanTask, Membership, Role, TaskStatus, User, db  # noqa: E402
 from models.crypto import new_key  # noqa: E402
 from webapp import create_app  # noqa: E402
@@ -49,9 +53,10 @@ from workflows.routing import sync_departments  # noqa: E402
 
 PASSWORD = "load-benchmark-password"
 DEPARTMENT = "police"
-KINDS = ("login", "inbox", "claim", "complete")
+KINDS = ("login", "inbox", "task", "claim", "complete")
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
-TASK_ROW = re.compile(r'data-task-id="(\d+)"')
+# An inbox row: the task's id, then (after the case number) the step's title.
+TASK_ROW = re.compile(r'data-task-id="(\d+)">\s*<td>.*?</td>\s*<td><a [^>]*>([^<]+)</a>', re.S)
 
 
 def _server_url(given: str | None) -> str:
@@ -76,9 +81,9 @@ def _flask(env: dict, *args: str) -> None:
     subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True, timeout=300)
 
 
-def seed(env: dict, cases: int, users: int) -> dict[int, str]:
-    """Migrate, add `users` police social workers and `cases` cases; the form key of each
-    police task ready, by task id (the answers a worker would type for it)."""
+def seed(env: dict, cases: int, users: int) -> tuple[int, dict[str, str]]:
+    """Migrate, add `users` police social workers and `cases` cases; the police tasks ready,
+    and every step's form key by its English title (what a worker reads in the inbox)."""
     _flask(env, "db", "upgrade")
     config = type(
         "LoadConfig",
@@ -103,10 +108,12 @@ def seed(env: dict, cases: int, users: int) -> dict[int, str]:
         ready = select(HumanTask.id, HumanTask.form_key).where(
             HumanTask.department_id == police, HumanTask.status == TaskStatus.READY
         )
-        forms = dict(db.session.execute(ready).all())
+        count = len(db.session.execute(ready).all())
+        with app.test_request_context(), force_locale("en"):  # the users' locale
+            titles = {str(form.title): key for key, form in FORMS.items()}
         db.session.remove()
         db.engine.dispose()
-    return forms
+    return count, titles
 
 
 def _user(username: str, department: Department, password_hash: str) -> User:
@@ -181,9 +188,9 @@ class SocialWorker(threading.Thread):
     """One police social worker at their browser: logs in, waits for the whole department
     (`start`, a barrier), then works until the clock's `stop_at`."""
 
-    def __init__(self, url, username, forms, tally, clock, pause, seed_):
+    def __init__(self, url, username, titles, tally, clock, pause, seed_):
         super().__init__(daemon=True)
-        self.url, self.username, self.forms, self.tally = url, username, forms, tally
+        self.url, self.username, self.titles, self.tally = url, username, titles, tally
         self.clock, self.pause, self.rng = clock, pause, random.Random(seed_)
         self.browser = requests.Session()
 
@@ -205,29 +212,35 @@ class SocialWorker(threading.Thread):
     def run(self) -> None:
         logged_in = self.login()
         self.clock["start"].wait()
+        time.sleep(self.pause * self.rng.uniform(0, 1))
         while logged_in and time.monotonic() < self.clock["stop_at"]:
             self.step()
             time.sleep(self.pause * self.rng.uniform(0.5, 1.5) if self.pause else 0)
 
     def step(self) -> None:
-        """Open the inbox, claim one of the first tasks, complete it with its answers."""
+        """Open the inbox, open one of its steps, claim it, complete it with its answers."""
         inbox = self._send("inbox", "GET", "/?filter=unclaimed", (200,))
         if inbox is None:
             return
         csrf = CSRF.search(inbox.text).group(1)  # every page holds the logout form's token
-        known = [int(t) for t in TASK_ROW.findall(inbox.text) if int(t) in self.forms]
-        if not known:
+        rows = TASK_ROW.findall(inbox.text)
+        if not rows:
             return
-        task = self.rng.choice(known)  # colleagues read the same page: spread the choice
-        claim = {"csrf_token": csrf}
-        if self._send("claim", "POST", f"/tasks/{task}/claim", (302,), data=claim) is None:
+        task, title = self.rng.choice(rows)  # colleagues read the same page: spread the choice
+        form_key = self.titles[html.unescape(title).strip()]
+        if self._send("task", "GET", f"/tasks/{task}", (200,)) is None:
             return
-        data = as_formdata(EXAMPLES[self.forms[task]])
+        claim = self._send(
+            "claim", "POST", f"/tasks/{task}/claim", (302,), data={"csrf_token": csrf}
+        )
+        if claim is None or claim.status_code == 409:
+            return
+        data = as_formdata(EXAMPLES[form_key])
         data.add("csrf_token", csrf)
         self._send("complete", "POST", f"/tasks/{task}", (302,), data=data)
 
 
-def drive(url, forms, users, seconds, pause) -> tuple[Tally, float]:
+def drive(url, titles, users, seconds, pause) -> tuple[Tally, float]:
     """`users` social workers log in, then work for `seconds`; the tally and the work's time."""
     tally, clock = Tally(), {}
 
@@ -237,7 +250,7 @@ def drive(url, forms, users, seconds, pause) -> tuple[Tally, float]:
 
     clock["start"] = threading.Barrier(users, action=go)
     workers = [
-        SocialWorker(url, f"worker{n:03d}", forms, tally, clock, pause, n) for n in range(users)
+        SocialWorker(url, f"worker{n:03d}", titles, tally, clock, pause, n) for n in range(users)
     ]
     for worker in workers:
         worker.start()
@@ -281,7 +294,7 @@ def main() -> None:
     parser.add_argument("--short", action="store_true", help="a quick check that it works")
     args = parser.parse_args()
     if args.short:
-        args.users, args.cases, args.seconds, args.pause = 4, 80, 4, 0.2
+        args.users, args.cases, args.seconds, args.pause = 4, 60, 4, 0.2
     server = _server_url(args.server)
     name = f"hc_load_{os.getpid()}"
     env = {
@@ -294,17 +307,16 @@ def main() -> None:
     _admin(server, f'create database "{name}"')
     try:
         started = time.monotonic()
-        forms = seed(env, args.cases, args.users)
+        ready, titles = seed(env, args.cases, args.users)
         print(
-            f"seeded {args.cases} cases, {len(forms)} police tasks ready, {args.users} "
+            f"seeded {args.cases} cases, {ready} police tasks ready, {args.users} "
             f"social workers in {time.monotonic() - started:.1f} s; pause {args.pause} s"
         )
-        rates, dealt = {}, sorted(forms.items())
-        for share, workers in enumerate((4, 1)):
+        rates = {}
+        for workers in (4, 1):
             process, url = serve(env, workers)
             try:
-                own = dict(dealt[share::2])
-                tally, elapsed = drive(url, own, args.users, args.seconds, args.pause)
+                tally, elapsed = drive(url, titles, args.users, args.seconds, args.pause)
             finally:
                 process.terminate()
                 process.wait(timeout=60)

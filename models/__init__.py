@@ -33,7 +33,7 @@ from .row_exports import ExportStatus, RowExport
 from .saved_views import SavedView
 from .service_levels import Escalation, MailStatus, Notification, ServiceLevel
 from .task_drafts import TaskDraft
-from .tasks import HumanTask, TaskStatus
+from .tasks import INBOX_ORDER, HumanTask, TaskStatus
 from .timeline import AuditEvent, EventType, TimelineEvent
 from .tokens import ApiToken, TokenScope
 
@@ -41,6 +41,7 @@ __all__ = [
     "CLOSED_PHASE",
     "DEPARTMENTS",
     "DEPARTMENT_CODES",
+    "INBOX_ORDER",
     "ApiToken",
     "AuditEvent",
     "Case",

@@ -23,11 +23,7 @@ class HumanTask(db.Model):
     """A user task of a running workflow, owned by the department of its lane."""
 
     __tablename__ = "human_tasks"
-    __table_args__ = (
-        Index("ix_human_tasks_inbox", "department_id", "status", "due_at"),
-        # The inbox's order, highest priority first (a backward scan, due times sorted within).
-        Index("ix_human_tasks_inbox_priority", "department_id", "status", "priority", "due_at"),
-    )
+    __table_args__ = (Index("ix_human_tasks_inbox", "department_id", "status", "due_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
@@ -60,3 +56,21 @@ class HumanTask(db.Model):
     department: Mapped[Department] = relationship(lazy="joined")
     claimed_by: Mapped[User | None] = relationship(foreign_keys=[claimed_by_id])
     completed_by: Mapped[User | None] = relationship(foreign_keys=[completed_by_id])
+
+
+# A department's inbox order: highest priority, then least time left (no due time last), then
+# oldest. The index holds exactly this order, so a page is read off it, never sorted; the
+# claimer comes last so that counting the unclaimed (or one's own) reads only the index.
+INBOX_ORDER = (
+    HumanTask.priority.desc(),
+    HumanTask.due_at.is_(None),
+    HumanTask.due_at,
+    HumanTask.id,
+)
+Index(
+    "ix_human_tasks_inbox_order",
+    HumanTask.department_id,
+    HumanTask.status,
+    *INBOX_ORDER,
+    HumanTask.claimed_by_id,
+)

@@ -12,6 +12,7 @@ from forms.examples import EXAMPLES
 from models import (
     AuditEvent,
     Case,
+    CaseIndicator,
     CaseStatus,
     DeliveryStatus,
     EventType,
@@ -21,11 +22,14 @@ from models import (
     OutgoingAnswer,
     OutgoingHandover,
     PeerProvince,
+    PhaseCount,
     ProcessInstance,
     TimelineEvent,
+    VictimCount,
     db,
 )
 from workflows import engine
+from workflows.evaluation.recorder import ALL_REGIONS, rebuild
 
 SICHUAN = signing_key(new_signing_key())
 HOME_KEY = new_signing_key()
@@ -254,3 +258,40 @@ def test_the_received_case_goes_on_to_follow_up_after_the_reunion(client, app, u
     instance = db.session.scalar(select(ProcessInstance).filter_by(case_id=case.id))
     assert case.status == CaseStatus.OPEN and instance.next_timer_at is not None
     assert instance.pathway_version.process_id == "received"
+
+
+def _counted() -> tuple[dict, dict]:
+    """This deployment's victims by (dimension, value) and open cases by phase, all regions."""
+    victims = db.session.execute(
+        select(VictimCount.dimension, VictimCount.value, VictimCount.count).filter_by(
+            region=ALL_REGIONS
+        )
+    )
+    phases = db.session.execute(
+        select(PhaseCount.phase, PhaseCount.count).filter_by(region=ALL_REGIONS)
+    )
+    return (
+        {(dimension, value): n for dimension, value, n in victims if n},
+        {phase: n for phase, n in phases if n},
+    )
+
+
+def test_a_received_case_counts_in_the_evaluation_from_what_was_shared(client, app, users):
+    """The receiving province evaluates its care of the victim: a girl of 14 from Fujian,
+    at the reunion at home; the roll-ups a rebuild would give."""
+    handover = _receive(client, app)
+    case = incoming.accept(handover, users["civil_affairs"], signing_key(HOME_KEY), home="fujian")
+    db.session.commit()
+    row = db.session.get(CaseIndicator, case.id)
+    assert (row.sex, row.age, row.origin_province, row.phase) == (
+        "female",
+        14,
+        "fujian",
+        "return_home",
+    )
+    victims, phases = _counted()
+    assert victims[("total", "cases")] == 1 and victims[("sex_child", "female:child")] == 1
+    assert phases == {"return_home": 1}
+    assert rebuild() == 1
+    db.session.commit()
+    assert _counted() == (victims, phases)

@@ -7,11 +7,14 @@ from datetime import UTC, datetime
 from flask import current_app
 from flask_babel import gettext
 from sqlalchemy import select, update
+from sqlalchemy.exc import NoResultFound
+from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from forms.base import TaskForm
 from forms.registry import get_form_class
 from models import (
+    INBOX_ORDER,
     Case,
     CaseStatus,
     Department,
@@ -98,7 +101,9 @@ def open_received_case(
     acting = _department(actor, department)
     case_data = with_settings(data)
     case = _new_case(actor, victim_name, case_data)
-    timeline.record(case, EventType.CASE_RECEIVED, actor=actor, department=acting, **received)
+    timeline.record(
+        case, EventType.CASE_RECEIVED, actor=actor, department=acting, data=case_data, **received
+    )
     _start(case, case_data, latest_version(RECEIVED_PROCESS), actor, acting)
     return case
 
@@ -177,9 +182,8 @@ def _set_status(task: HumanTask, status: TaskStatus, actor: User) -> None:
 
 def complete_task(task_id: int, data: Mapping | TaskForm, actor: User) -> HumanTask:
     """Validate the form, run the task, advance the workflow, sync rows, write the timeline."""
-    task = get_task(task_id)
-    with Step.locked(task.instance_id, actor, handed_from=task.department) as step:
-        db.session.refresh(task)
+    step, task = _locked_task(task_id, actor)
+    with step:
         if task.status != TaskStatus.READY:
             raise TaskAlreadyCompleted(f"task {task.id} was already completed")
         _check_actor(task, actor)
@@ -199,6 +203,19 @@ def complete_task(task_id: int, data: Mapping | TaskForm, actor: User) -> HumanT
         step.advance()
     incidents.resolve_for_task(task.id, actor)
     return task
+
+
+def _locked_task(task_id: int, actor: User) -> tuple[Step, HumanTask]:
+    """A step on the task's instance, locked, and the task row as it is once the lock is held
+    (a colleague's completion may have committed while this one waited)."""
+    instance_id = select(HumanTask.instance_id).where(HumanTask.id == task_id).scalar_subquery()
+    try:
+        step = Step.locked(instance_id, actor)
+    except NoResultFound:
+        raise TaskNotFound(f"no task {task_id}") from None
+    task = db.session.get(HumanTask, task_id, populate_existing=True)
+    step.handed_from = task.department
+    return step, task
 
 
 def _refuse_family_contact(task: HumanTask, data, clean: dict) -> None:
@@ -300,13 +317,22 @@ def inbox(
     follow_up_before: datetime | None = None,
     min_priority: int | None = None,
 ):
-    """A select of the department's ready tasks: highest priority, then least time left, first."""
-    # The department's id as a value, not a join, so ix_human_tasks_inbox_priority gives the order.
+    """A select of the department's ready tasks: highest priority, then least time left, first.
+
+    Each row comes with its case's number and its claimer's names in the same statement (an
+    inbox shows them; the victim's name stays unread and undecrypted)."""
+    # The department's id as a value, not a join, so ix_human_tasks_inbox_order gives the order.
     department_id = select(Department.id).filter_by(code=department_code).scalar_subquery()
     query = (
         select(HumanTask)
         .where(HumanTask.department_id == department_id, HumanTask.status == TaskStatus.READY)
-        .order_by(HumanTask.priority.desc(), HumanTask.due_at.asc().nulls_last(), HumanTask.id)
+        .order_by(*INBOX_ORDER)
+        .options(
+            joinedload(HumanTask.case).load_only(Case.number),
+            joinedload(HumanTask.claimed_by)
+            .load_only(User.username, User.display_name)
+            .lazyload(User.memberships),
+        )
     )
     if user is not None:
         query = query.where(HumanTask.claimed_by_id == user.id)

@@ -29,8 +29,9 @@ def lock_instance(instance_id: int) -> ProcessInstance:
     return lock_with_case(instance_id)[0]
 
 
-def lock_with_case(instance_id: int) -> tuple[ProcessInstance, Case]:
-    """The instance row, locked as by lock_instance, and its case, read in the same statement.
+def lock_with_case(instance_id) -> tuple[ProcessInstance, Case]:
+    """The instance row, locked as by lock_instance, and its case, read in the same statement;
+    `instance_id` may be a scalar subquery (NoResultFound if it names no instance).
 
     The case row is locked too, so that on PostgreSQL a step that waited for the lock reads
     the case as the step before it left it (a joined row not locked keeps the snapshot of

@@ -30,6 +30,7 @@ PHASES = (
     "closure",
 )
 PHASE_OF = {phase: phase for phase in PHASES} | {
+    "received": "return_home",  # a case handed over from another province starts at the reunion
     "missing_search": "rescue",
     "care": "stay",
     "job_training": "stay",

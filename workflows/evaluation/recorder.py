@@ -234,6 +234,7 @@ def _fact(key: str, value):
 
 _HANDLERS = {
     EventType.CASE_OPENED: _opened,
+    EventType.CASE_RECEIVED: _opened,  # from another province: counted from what it shared
     EventType.TASK_READY: _task_ready,
     EventType.TASK_COMPLETED: _task_completed,
     EventType.CASE_HANDED_OVER: _handed_over,
