@@ -23,3 +23,7 @@ class AlreadyDecided(ExchangeError):
 
 class NoSigningKey(ExchangeError):
     """This deployment has no signing key, so it can sign no answer."""
+
+
+class WithdrawalFailed(ExchangeError):
+    """The receiving province could not be reached, or did not confirm the withdrawal."""

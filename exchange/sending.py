@@ -168,15 +168,3 @@ def send_due(commit, post: Post = http_post) -> int:
             commit()
             tried += 1
     return tried
-
-
-def withdraw(outgoing: OutgoingHandover, key: Ed25519PrivateKey, post: Post = http_post) -> int:
-    """Ask the receiver to drop a packet not yet accepted; its HTTP status (200: withdrawn)."""
-    keys = ("packetId", "hcd_SenderProvince", "hcd_ReceiverProvince", "hcd_SenderCaseNumber")
-    request = {name: outgoing.packet[name] for name in keys} | {"hcd_Action": "withdraw"}
-    peer = db.session.scalar(select(PeerProvince).filter_by(code=outgoing.receiver))
-    url = peer.api_url.rstrip("/") + "/api/v1/handovers/withdraw"
-    status = post(url, {"packet": request, "signature": sign(key, request)})
-    if status == 200:
-        outgoing.status = DeliveryStatus.WITHDRAWN
-    return status

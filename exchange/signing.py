@@ -44,6 +44,11 @@ def signing_key(text: str | None = None, file: str | None = None) -> Ed25519Priv
     return Ed25519PrivateKey.from_private_bytes(raw_key(text)) if text else None
 
 
+def deployment_key(config) -> Ed25519PrivateKey | None:
+    """This deployment's key, from its configuration (SIGNING_KEY or SIGNING_KEY_FILE)."""
+    return signing_key(config["SIGNING_KEY"], config["SIGNING_KEY_FILE"])
+
+
 def public_key(key: Ed25519PrivateKey) -> str:
     """The public half, as base64 of 32 bytes: what peers register for this province."""
     raw = key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)

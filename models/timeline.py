@@ -28,6 +28,7 @@ class EventType(enum.StrEnum):
     CASE_RECEIVED = "case_received"
     HANDOVER_ACCEPTED = "handover_accepted"
     HANDOVER_REFUSED = "handover_refused"
+    HANDOVER_WITHDRAWN = "handover_withdrawn"
     DIAGRAM_MIGRATED = "diagram_migrated"
     CASE_CLOSED = "case_closed"
     CASE_REOPENED = "case_reopened"

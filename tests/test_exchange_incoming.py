@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import delete, select
 
 from exchange import answers, incoming
+from exchange.packets import HANDOVER_FORM, build_packet
 from exchange.signing import new_signing_key, public_key, sign, signing_key, verify
 from forms.examples import EXAMPLES
 from models import (
@@ -28,6 +29,7 @@ from models import (
     VictimCount,
     db,
 )
+from webapp import demo
 from workflows import engine
 from workflows.evaluation.recorder import ALL_REGIONS, rebuild
 
@@ -295,3 +297,78 @@ def test_a_received_case_counts_in_the_evaluation_from_what_was_shared(client, a
     assert rebuild() == 1
     db.session.commit()
     assert _counted() == (victims, phases)
+
+
+@pytest.fixture
+def handed_to_sichuan(open_case, users):
+    """A case this deployment's civil affairs handed over to Sichuan, whose packet Sichuan
+    received (as its worker would have sent it)."""
+    case = open_case()
+    demo.advance_case(case, users, 60, stop_at=HANDOVER_FORM)
+    demo.advance_case(case, users, 1)
+    db.session.commit()
+    outgoing = OutgoingHandover(
+        packet_id=str(uuid.uuid4()),
+        case_id=case.id,
+        receiver="sichuan",
+        packet=build_packet(case, sender="fujian"),
+        signature="x",
+        status=DeliveryStatus.DELIVERED,
+    )
+    db.session.add(outgoing)
+    db.session.commit()
+    return outgoing
+
+
+def _withdrawal_page(client, case) -> tuple[int, str]:
+    answer = client.post(f"/cases/{case.number}/handover/withdraw")
+    return answer.status_code, answer.get_data(as_text=True)
+
+
+def test_only_civil_affairs_withdraw_a_hand_over_and_nothing_changes_if_refused(
+    client, login, handed_to_sichuan, audits
+):
+    case = db.session.get(Case, handed_to_sichuan.case_id)
+    login("police", locale="en")
+    page = client.get(f"/cases/{case.number}").get_data(as_text=True)
+    assert "To the province of Sichuan: delivered, waiting for their answer." in page
+    assert "Withdraw the hand-over" not in page
+    assert _withdrawal_page(client, case)[0] == 403
+    assert audits("handover_withdrawal_refused", case_id=case.id, allowed=False) == 1
+    login("civil_affairs", locale="zh")
+    page = client.get(f"/cases/{case.number}").get_data(as_text=True)
+    assert "移交给外省" in page and "撤回移交" in page
+    assert db.session.get(OutgoingHandover, handed_to_sichuan.id).status == DeliveryStatus.DELIVERED
+
+
+def test_a_delivered_hand_over_is_not_withdrawn_while_the_receiver_cannot_be_asked(
+    client, login, handed_to_sichuan, audits
+):
+    peer = db.session.scalar(select(PeerProvince).filter_by(code="sichuan"))
+    peer.api_url = "http://127.0.0.1:9"  # nothing listens there: refused at once
+    db.session.commit()
+    case = db.session.get(Case, handed_to_sichuan.case_id)
+    login("civil_affairs", locale="en")
+    status, page = _withdrawal_page(client, case)
+    assert status == 503 and "could not be reached: nothing changed" in page
+    assert db.session.get(OutgoingHandover, handed_to_sichuan.id).status == DeliveryStatus.DELIVERED
+    events = select(TimelineEvent).filter_by(case_id=case.id, event_type="handover_withdrawn")
+    assert db.session.scalars(events).all() == []
+    assert audits("handover_withdrawal_requested", case_id=case.id) == 1
+    assert audits("handover_withdrawn", case_id=case.id) == 0
+
+
+def test_nothing_to_withdraw_or_no_key_is_said_and_changes_nothing(
+    client, login, open_case, users, handed_to_sichuan, app, monkeypatch
+):
+    staying = open_case("Chen Hua")
+    demo.advance_case(staying, users, 60, stop_at=HANDOVER_FORM)  # not handed over (yet)
+    db.session.commit()
+    login("civil_affairs", locale="en")
+    status, page = _withdrawal_page(client, staying)
+    assert status == 409 and "already answered or withdrawn" in page
+    assert client.post("/cases/HC-2026-NOSUCH/handover/withdraw").status_code == 404
+    monkeypatch.setitem(app.config, "SIGNING_KEY", None)
+    status, page = _withdrawal_page(client, db.session.get(Case, handed_to_sichuan.case_id))
+    assert status == 503 and "no signing key" in page
+    assert db.session.get(OutgoingHandover, handed_to_sichuan.id).status == DeliveryStatus.DELIVERED

@@ -4,7 +4,8 @@ acceptance and a refusal through Yunnan's web pages, replays, bad signature, wit
 import time
 from datetime import UTC, datetime
 
-from exchange import sending
+from sqlalchemy import text
+
 from exchange.signing import new_signing_key, sign, signing_key
 from models import Case, DeliveryStatus, EventType, OutgoingHandover, db
 from tests.provinces import (
@@ -106,9 +107,60 @@ def test_replay_bad_signature_and_withdrawal_over_http(fujian, yunnan, fujian_se
     forged = {"packet": answer, "signature": sign(signing_key(new_signing_key()), answer)}
     assert post(fujian_server["url"], forged, "/api/v1/handovers/answers") == 403
     assert timeline(outgoing.case_id, EventType.HANDOVER_ACCEPTED) == []
-    sent = db.session.get(OutgoingHandover, outgoing.id)
-    assert sending.withdraw(sent, signing_key(FUJIAN_KEY)) == 200
-    db.session.commit()
+
+
+def _withdraw(client, case_id: int):
+    """Fujian's civil affairs press "Withdraw the hand-over" on the case's page."""
+    number = db.session.get(Case, case_id).number
+    db.session.rollback()  # no open read: SQLite lets one transaction at a time in
+    return client.post(f"/cases/{number}/handover/withdraw")
+
+
+def test_withdrawn_from_the_case_page_yunnan_can_no_longer_accept(
+    fujian, yunnan, client, login, app, monkeypatch
+):
+    monkeypatch.setitem(app.config, "SIGNING_KEY", FUJIAN_KEY)
+    serve(yunnan)
+    outgoing = fujian()
+    assert outgoing.status == DeliveryStatus.DELIVERED
+    login("civil_affairs", locale="en")
+    number = db.session.get(Case, outgoing.case_id).number
+    page = client.get(f"/cases/{number}").get_data(as_text=True)
+    assert "To the province of Yunnan: delivered, waiting for their answer." in page
+    stop(yunnan)  # Yunnan cannot be asked: nothing changes, and the user is told
+    down = _withdraw(client, outgoing.case_id)
+    assert down.status_code == 503 and "could not be reached" in down.get_data(as_text=True)
+    assert fujian.outgoing(outgoing.case_id).status == DeliveryStatus.DELIVERED
+    serve(yunnan)
+    withdrawn = _withdraw(client, outgoing.case_id)
+    assert withdrawn.status_code == 303
     assert fujian.outgoing(outgoing.case_id).status == DeliveryStatus.WITHDRAWN
     assert received(yunnan, outgoing.packet_id) == [("WITHDRAWN", None)]
+    (event,) = timeline(outgoing.case_id, EventType.HANDOVER_WITHDRAWN)
+    assert event.data == {"province": "yunnan", "packet": outgoing.packet_id}
+    page = client.get(f"/cases/{number}").get_data(as_text=True)
+    assert "Hand-over to the province of Yunnan withdrawn" in page
+    assert "Withdraw the hand-over" not in page
+    assert _withdraw(client, outgoing.case_id).status_code == 409  # once only
     assert decide(yunnan, outgoing.packet_id, "accept").status_code == 409
+
+
+def test_a_packet_not_yet_delivered_is_withdrawn_here_and_never_sent(
+    fujian, yunnan, client, login, app, monkeypatch
+):
+    monkeypatch.setitem(app.config, "SIGNING_KEY", FUJIAN_KEY)
+    stop(yunnan)
+    outgoing = fujian()  # Yunnan is down: the packet waits to be sent again
+    assert outgoing.status == DeliveryStatus.PENDING
+    login("civil_affairs", locale="zh")
+    withdrawn = _withdraw(client, outgoing.case_id)
+    assert withdrawn.status_code == 303
+    assert fujian.outgoing(outgoing.case_id).status == DeliveryStatus.WITHDRAWN
+    serve(yunnan)
+    db.session.rollback()
+    sql = "update outgoing_handovers set next_attempt_at = :now where id = :id"
+    db.session.execute(text(sql), {"now": datetime.now(UTC), "id": outgoing.id})
+    db.session.commit()  # due now, were it still pending
+    fujian(outgoing.case_id)
+    assert received(yunnan, outgoing.packet_id) == []
+    assert fujian.outgoing(outgoing.case_id).attempts == 1

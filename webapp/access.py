@@ -320,7 +320,8 @@ def may_open_cases(user: User) -> bool:
 
 def may_receive_handovers(user: User) -> bool:
     """Civil affairs' social workers see, accept and refuse the hand-overs other provinces
-    send: the packets carry the victim's data, so admins (who register the peers) do not."""
+    send, and withdraw those they sent: the packets carry the victim's data, so admins (who
+    register the peers) do not."""
     return user.has_role(Role.SOCIAL_WORKER) and RECEIVING_DEPARTMENT in user.department_codes()
 
 

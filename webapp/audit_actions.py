@@ -30,6 +30,8 @@ NAMES = {
     "referral_link_opened": _l("opened a referral link"),
     "handover_received": _l("received the case from another province"),
     "handover_withdrawn": _l("withdrew a hand-over"),
+    "handover_withdrawal_requested": _l("asked to withdraw the case's hand-over"),
+    "handover_withdrawal_refused": _l("was refused withdrawing the case's hand-over"),
     "handover_refused": _l("was refused a hand-over"),
     "inbox_listed": _l("listed the inbox"),
     "alerts_viewed": _l("viewed the re-trafficking alerts"),

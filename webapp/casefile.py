@@ -8,7 +8,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from forms.choices import PROVINCES
 from forms.consent import PURPOSES
 from forms.referrals import SERVICES, STATUS_NAMES
 from forms.registry import FORMS
@@ -21,7 +20,7 @@ from workflows.referrals import CONSENT_WITHDRAWN
 
 from . import access, journey
 from .case_summary import answers
-from .templating import department_name, step_title
+from .templating import department_name, province_name, step_title
 
 NUMBER_PATTERN = re.compile(r"HC-\d{4}-[A-Z0-9]{6}")
 PHASE_NAMES = {
@@ -227,7 +226,7 @@ def _closed(data: dict) -> str:
 def _handover(data: dict) -> str:
     target = data.get("to") or ""
     if data.get("form_key") == "return_province_handover":
-        province = next((str(p.name) for p in PROVINCES if p.code == target), target)
+        province = province_name(target)
         return _("Victim handed over to the province of %(province)s", province=province)
     if data.get("form_key") == "return_repatriation":
         return _("Victim handed over abroad to %(authority)s", authority=target)
@@ -241,8 +240,7 @@ def _handover(data: dict) -> str:
 
 
 def _province(data: dict) -> str:
-    code = data.get("province") or ""
-    return next((str(p.name) for p in PROVINCES if p.code == code), code)
+    return province_name(data.get("province"))
 
 
 def _purpose(data: dict) -> str:
@@ -323,6 +321,9 @@ SUMMARIES = {
         "Hand-over accepted by the province of %(province)s: their case %(number)s",
         province=_province(data),
         number=data.get("case_number", ""),
+    ),
+    EventType.HANDOVER_WITHDRAWN: lambda step, data: _(
+        "Hand-over to the province of %(province)s withdrawn", province=_province(data)
     ),
     EventType.HANDOVER_REFUSED: lambda step, data: _(
         "Hand-over refused by the province of %(province)s: %(reason)s",

@@ -4,7 +4,7 @@ import click
 from flask import current_app
 
 from exchange import registry, sending
-from exchange.signing import KeyInvalid, new_signing_key, public_key, signing_key
+from exchange.signing import KeyInvalid, deployment_key, new_signing_key, public_key
 from models import db
 
 exchange_cli = click.Group("exchange", help="Hand-over between provinces: the signing key.")
@@ -20,7 +20,7 @@ def generate_key_command():
 def public_key_command():
     """Print this province's code and public key, which its peers register."""
     config = current_app.config
-    key = signing_key(config["SIGNING_KEY"], config["SIGNING_KEY_FILE"])
+    key = deployment_key(config)
     if key is None:
         raise click.ClickException("set HOMECOMING_SIGNING_KEY or HOMECOMING_SIGNING_KEY_FILE")
     click.echo(f"{config['HOME_PROVINCE']} {public_key(key)}")
@@ -29,7 +29,7 @@ def public_key_command():
 def send_handovers() -> int:
     """The timer worker's chore: queue new hand-overs for registered peers, send those due."""
     config = current_app.config
-    key = signing_key(config["SIGNING_KEY"], config["SIGNING_KEY_FILE"])
+    key = deployment_key(config)
     if key is None:  # a deployment without a key exchanges nothing
         return 0
     queued = sending.queue_new(config["HOME_PROVINCE"], key)

@@ -3,9 +3,11 @@
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from forms.choices import COUNTRIES, PROVINCES
+from forms.choices import COUNTRIES
 from forms.return_home import PENDING_SUPPORT
 from models import HandoverStatus, IncomingHandover
+
+from .templating import province_name
 
 # The packet's fields in the order a reader wants them; any other field is not shown.
 LABELS = {
@@ -30,11 +32,6 @@ STATUS_NAMES = {
     HandoverStatus.REFUSED: _l("refused"),
     HandoverStatus.WITHDRAWN: _l("withdrawn by the sender"),
 }
-
-
-def province_name(code: str | None) -> str:
-    """A province's name in the reader's language, or the code if it is none of China's."""
-    return next((str(p.name) for p in PROVINCES if p.code == code), code or "")
 
 
 def _value(field: str, value) -> str:

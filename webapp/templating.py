@@ -69,11 +69,16 @@ def person_name(user) -> str:
     return user.display_name
 
 
+def province_name(code: str | None) -> str:
+    """A province's name in the reader's language, or the code if it is none of China's."""
+    return next((str(p.name) for p in PROVINCES if p.code == code), code or "")
+
+
 def party_name(code: str) -> str:
     """Who a case was handed to or from: a department's or province's name, else the code."""
     if code in _NAMES:
         return department_name(code)
-    return next((str(p.name) for p in PROVINCES if p.code == code), code)
+    return province_name(code)
 
 
 def measure_title(code: str | None) -> str:

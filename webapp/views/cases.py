@@ -1,9 +1,22 @@
 """A case: find it, follow its timeline, see its diagram."""
 
-from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from exchange import incoming, withdrawals
+from exchange.errors import AlreadyDecided, WithdrawalFailed
+from exchange.signing import deployment_key
 from forms.reopening import ReopenForm
 from models import DEPARTMENT_CODES, CaseStatus, db
 from workflows import consent, engine, reopening
@@ -136,6 +149,8 @@ def show(number, reopen_form: ReopenForm | None = None, status: int = 200):
         kind_names=document_list.KIND_NAMES,
         report=access.step_report_for(current_user, case),
         reopen_form=_reopen_form(case, reopen_form),
+        handover_out=withdrawals.withdrawable(case),
+        may_withdraw=access.may_receive_handovers(current_user),
     ), status
 
 
@@ -224,3 +239,41 @@ def diagram_data(number):
     """The diagrams of the case's pathway version and the progress marks, for diagram.js."""
     case = access.case_for(current_user, number, "diagram_viewed")
     return jsonify(casefile.diagram_data(case))
+
+
+@bp.post("/<number>/handover/withdraw")
+@login_required
+def withdraw_handover(number: str):
+    """Take back the case's packet the receiving province has not answered: 409 if it has (or
+    nothing was sent), 503 if it could not be asked; nothing changes then."""
+    case = access.case_for(current_user, number, "handover_withdrawal_requested")
+    if not access.may_receive_handovers(current_user):
+        access.deny(current_user, "handover_withdrawal_refused", case)
+    outgoing = withdrawals.withdrawable(case)
+    key = deployment_key(current_app.config)
+    if outgoing is None or key is None:
+        return _not_withdrawn(case, outgoing is None)
+    department = access.acting_department(current_user, {incoming.RECEIVING_DEPARTMENT})
+    packet_id = outgoing.packet_id
+    try:
+        withdrawals.withdraw(outgoing, current_user, department, key, commit=db.session.commit)
+    except AlreadyDecided:
+        return _not_withdrawn(case, True)
+    except WithdrawalFailed:  # raised, as AlreadyDecided, with nothing written
+        flash(
+            _("The receiving province could not be reached: nothing changed. Try again later."),
+            "error",
+        )
+        return show(case.number, status=503)
+    access.audit(current_user, "handover_withdrawn", case, packet=packet_id)
+    flash(_("Hand-over withdrawn: the receiving province will not open the case."), "success")
+    return redirect(url_for("cases.show", number=case.number), 303)
+
+
+def _not_withdrawn(case, answered: bool):
+    """409 (answered, withdrawn or never sent) or 503 (no signing key), on the case's page."""
+    if answered:
+        flash(_("This hand-over was already answered or withdrawn: nothing changed."), "error")
+        return show(case.number, status=409)
+    flash(_("This deployment has no signing key: it cannot withdraw hand-overs."), "error")
+    return show(case.number, status=503)

@@ -6,12 +6,13 @@ from flask_login import current_user, login_required
 
 from exchange import incoming
 from exchange.errors import AlreadyDecided, NoSigningKey
-from exchange.signing import signing_key
+from exchange.signing import deployment_key
 from forms.exchange import HandoverRefusalForm
 from models import HandoverStatus, IncomingHandover, db
 
 from .. import access
-from ..handover_preview import STATUS_NAMES, preview, province_name
+from ..handover_preview import STATUS_NAMES, preview
+from ..templating import province_name
 
 bp = Blueprint("handovers", __name__, url_prefix="/handovers")
 
@@ -29,8 +30,7 @@ def _handover(handover_id: int) -> IncomingHandover:
 
 
 def _key():
-    config = current_app.config
-    return signing_key(config["SIGNING_KEY"], config["SIGNING_KEY_FILE"])
+    return deployment_key(current_app.config)
 
 
 @bp.get("")

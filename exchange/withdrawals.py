@@ -1,0 +1,93 @@
+"""The sender takes back a hand-over packet the receiving province has not answered yet.
+
+No transaction stays open while the receiver is asked (on SQLite it would hold the database's
+write lock for as long as the peer takes): the caller's `commit` ends it first, and the outcome
+is written in a new one as a compare-and-set, so that an answer arriving meanwhile wins. A
+packet not yet delivered is simply not sent any more (workers send only pending ones).
+"""
+
+import http.client
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from sqlalchemy import select, update
+
+from models import Case, DeliveryStatus, Department, EventType, OutgoingHandover, User, db
+from workflows import timeline
+
+from .errors import AlreadyDecided, WithdrawalFailed
+from .receiving import WITHDRAW
+from .sending import Post, addressed, http_post
+from .signing import sign
+
+WITHDRAWABLE = (DeliveryStatus.PENDING, DeliveryStatus.DELIVERED)
+REQUEST_FIELDS = ("packetId", "hcd_SenderProvince", "hcd_ReceiverProvince", "hcd_SenderCaseNumber")
+
+
+def withdrawable(case: Case) -> OutgoingHandover | None:
+    """The case's packet to another province, if it is not answered or withdrawn yet."""
+    return db.session.scalar(
+        select(OutgoingHandover).where(
+            OutgoingHandover.case_id == case.id, OutgoingHandover.status.in_(WITHDRAWABLE)
+        )
+    )
+
+
+def _request(outgoing: OutgoingHandover, key: Ed25519PrivateKey) -> tuple[str, dict]:
+    """The receiver's withdrawal URL and the signed request (no victim data, only the ids)."""
+    request = {name: outgoing.packet[name] for name in REQUEST_FIELDS} | {"hcd_Action": WITHDRAW}
+    url, _ = addressed(outgoing)
+    return url + "/withdraw", {"packet": request, "signature": sign(key, request)}
+
+
+def withdraw(
+    outgoing: OutgoingHandover,
+    actor: User,
+    department: Department,
+    key: Ed25519PrivateKey,
+    *,
+    commit,
+    post: Post = http_post,
+) -> None:
+    """Take the packet back, on the receiver's side too, and say so on the case's timeline.
+
+    AlreadyDecided if the receiver answered it (or it was withdrawn) first; WithdrawalFailed,
+    with nothing changed, if a delivered packet's receiver could not be reached.
+    """
+    if outgoing.status not in WITHDRAWABLE:
+        raise AlreadyDecided(outgoing.packet_id)
+    outgoing_id, case_id, was = outgoing.id, outgoing.case_id, outgoing.status
+    receiver, packet_id = outgoing.receiver, outgoing.packet_id
+    url, body = _request(outgoing, key)
+    commit()
+    try:
+        status = post(url, body)
+    except (OSError, http.client.HTTPException):  # down, unreachable, not speaking HTTP
+        status = None
+    if status == 409:
+        raise AlreadyDecided(packet_id)
+    if status != 200 and was != DeliveryStatus.PENDING:
+        raise WithdrawalFailed(receiver)
+    # Withdrawn there; or not there, and still undelivered: enough to stop sending it.
+    allowed = WITHDRAWABLE if status == 200 else (DeliveryStatus.PENDING,)
+    won = db.session.execute(
+        update(OutgoingHandover)
+        .where(OutgoingHandover.id == outgoing_id, OutgoingHandover.status.in_(allowed))
+        .values(status=DeliveryStatus.WITHDRAWN)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if won != 1:  # answered meanwhile, or delivered while the receiver could not be asked
+        current = db.session.scalar(
+            select(OutgoingHandover.status).where(OutgoingHandover.id == outgoing_id)
+        )
+        if current in WITHDRAWABLE:
+            raise WithdrawalFailed(receiver)
+        raise AlreadyDecided(packet_id)
+    timeline.record(
+        db.session.get(Case, case_id),
+        EventType.HANDOVER_WITHDRAWN,
+        actor=actor,
+        department=department,
+        province=receiver,
+        packet=packet_id,
+    )
+    db.session.flush()
