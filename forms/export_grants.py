@@ -14,6 +14,8 @@ CLASS_LABELS = {
     S.IDENTITY: _l("Relation to the recruiter"),
 }
 DAYS = _l("Enter a whole number from %(min)s to %(max)s.")
+DEFAULT_DAYS = 30  # how long a grant lasts unless told
+LONGEST_DAYS = 90
 
 
 class ExportGrantForm(Form):
@@ -28,7 +30,8 @@ class ExportGrantForm(Form):
     )  # fmt: skip
     reason = NotesField(_l("Reason"), max_length=300, sensitivity=S.PLAIN)
     days = CountField(
-        _l("Days the permission lasts"), [v.NumberRange(1, 90, DAYS)], maximum=90, default=30,
+        _l("Days the permission lasts"), [v.NumberRange(1, LONGEST_DAYS, DAYS)],
+        maximum=LONGEST_DAYS, default=DEFAULT_DAYS,
         sensitivity=S.PLAIN,
     )  # fmt: skip
 

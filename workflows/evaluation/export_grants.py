@@ -9,14 +9,13 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
+from forms.export_grants import DEFAULT_DAYS, LONGEST_DAYS
 from forms.registry import get_form_class
 from forms.sensitivity import Sensitivity, field_classes
 from models import ExportGrant, User, db
 
 from .export import EXPORTED_CLASSES, FIELDS, ExportInvalid, stated_purpose
 
-DEFAULT_DAYS = 30
-LONGEST_DAYS = 90
 # The export's columns of a class beyond the default one, in the order of the columns.
 GRANTABLE = tuple(
     dict.fromkeys(
