@@ -34,7 +34,7 @@ from statistics import quantiles
 
 import requests
 from flask_babel import force_locale
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import create_engine, func, select, text
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -105,10 +105,11 @@ def seed(env: dict, cases: int, users: int) -> tuple[int, dict[str, str]]:
                 db.session.commit()
         db.session.commit()
         police = select(Department.id).filter_by(code=DEPARTMENT).scalar_subquery()
-        ready = select(HumanTask.id, HumanTask.form_key).where(
-            HumanTask.department_id == police, HumanTask.status == TaskStatus.READY
+        count = db.session.scalar(
+            select(func.count()).where(
+                HumanTask.department_id == police, HumanTask.status == TaskStatus.READY
+            )
         )
-        count = len(db.session.execute(ready).all())
         with app.test_request_context(), force_locale("en"):  # the users' locale
             titles = {str(form.title): key for key, form in FORMS.items()}
         db.session.remove()

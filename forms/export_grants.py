@@ -16,6 +16,7 @@ CLASS_LABELS = {
 DAYS = _l("Enter a whole number from %(min)s to %(max)s.")
 DEFAULT_DAYS = 30  # how long a grant lasts unless told
 LONGEST_DAYS = 90
+PURPOSE_LIMIT = 300  # characters of a row export's stated purpose, and of a grant's reason
 
 
 class ExportGrantForm(Form):
@@ -28,7 +29,7 @@ class ExportGrantForm(Form):
         _l("Classes the user may include"), list(CLASS_LABELS.items()), required=True,
         sensitivity=S.PLAIN,
     )  # fmt: skip
-    reason = NotesField(_l("Reason"), max_length=300, sensitivity=S.PLAIN)
+    reason = NotesField(_l("Reason"), max_length=PURPOSE_LIMIT, sensitivity=S.PLAIN)
     days = CountField(
         _l("Days the permission lasts"), [v.NumberRange(1, LONGEST_DAYS, DAYS)],
         maximum=LONGEST_DAYS, default=DEFAULT_DAYS,

@@ -17,6 +17,7 @@ from datetime import date
 
 from sqlalchemy import Select, func, select, tuple_
 
+from forms.export_grants import PURPOSE_LIMIT
 from forms.htcds import EXPLOITATION_TYPES, MEANS_OF_CONTROL, RECRUITER_RELATIONS
 from forms.registry import get_form_class
 from forms.sensitivity import Sensitivity, exportable, field_classes
@@ -26,7 +27,6 @@ from models.crypto import keyring
 from .. import consent
 from ..facts import IDENTIFICATION_FORM, INTAKE_FORM, SINGLE_FACTS
 
-PURPOSE_LIMIT = 300
 PSEUDONYM = "hcd_CasePseudonym"
 # The classes an export carries unless the joint office is given more.
 EXPORTED_CLASSES = frozenset({Sensitivity.PLAIN})
