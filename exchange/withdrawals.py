@@ -11,12 +11,21 @@ import http.client
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import select, update
 
-from models import Case, DeliveryStatus, Department, EventType, OutgoingHandover, User, db
+from models import (
+    Case,
+    DeliveryStatus,
+    Department,
+    EventType,
+    OutgoingHandover,
+    PeerProvince,
+    User,
+    db,
+)
 from workflows import timeline
 
 from .errors import AlreadyDecided, WithdrawalFailed
 from .receiving import WITHDRAW
-from .sending import Post, addressed, http_post
+from .sending import PATHS, Post, http_post
 from .signing import sign
 
 WITHDRAWABLE = (DeliveryStatus.PENDING, DeliveryStatus.DELIVERED)
@@ -32,11 +41,15 @@ def withdrawable(case: Case) -> OutgoingHandover | None:
     )
 
 
-def _request(outgoing: OutgoingHandover, key: Ed25519PrivateKey) -> tuple[str, dict]:
-    """The receiver's withdrawal URL and the signed request (no victim data, only the ids)."""
+def _request(outgoing: OutgoingHandover, key: Ed25519PrivateKey) -> tuple[str | None, dict]:
+    """The receiver's withdrawal URL (None if it was removed or disabled: it is not asked) and
+    the signed request (no victim data, only the ids)."""
     request = {name: outgoing.packet[name] for name in REQUEST_FIELDS} | {"hcd_Action": WITHDRAW}
-    url, _ = addressed(outgoing)
-    return url + "/withdraw", {"packet": request, "signature": sign(key, request)}
+    body = {"packet": request, "signature": sign(key, request)}
+    peer = db.session.scalar(select(PeerProvince).filter_by(code=outgoing.receiver))
+    if peer is None or not peer.enabled:
+        return None, body
+    return peer.api_url.rstrip("/") + PATHS[OutgoingHandover] + "/withdraw", body
 
 
 def withdraw(
@@ -60,7 +73,7 @@ def withdraw(
     url, body = _request(outgoing, key)
     commit()
     try:
-        status = post(url, body)
+        status = post(url, body) if url else None
     except (OSError, http.client.HTTPException):  # down, unreachable, not speaking HTTP
         status = None
     if status == 409:

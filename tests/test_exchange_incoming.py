@@ -1,7 +1,9 @@
 """The receiving civil affairs: incoming hand-overs listed, previewed, accepted or refused; the
 signed answer reaches the sender's timeline once."""
 
+import threading
 import uuid
+from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 from sqlalchemy import delete, select
@@ -372,3 +374,40 @@ def test_nothing_to_withdraw_or_no_key_is_said_and_changes_nothing(
     status, page = _withdrawal_page(client, db.session.get(Case, handed_to_sichuan.case_id))
     assert status == 503 and "no signing key" in page
     assert db.session.get(OutgoingHandover, handed_to_sichuan.id).status == DeliveryStatus.DELIVERED
+
+
+def test_a_peer_disabled_or_removed_is_not_asked(client, login, handed_to_sichuan):
+    """Disabled, Sichuan is not asked: a delivered packet stays (503); removed while the
+    packet was still waiting to be sent, it is withdrawn here (it never left)."""
+    asked = []
+
+    class Sichuan(BaseHTTPRequestHandler):
+        def do_POST(self):
+            asked.append(self.path)
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Sichuan)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        peer = db.session.scalar(select(PeerProvince).filter_by(code="sichuan"))
+        peer.api_url, peer.enabled = f"http://127.0.0.1:{server.server_port}", False
+        db.session.commit()
+        case = db.session.get(Case, handed_to_sichuan.case_id)
+        login("civil_affairs", locale="en")
+        assert _withdrawal_page(client, case)[0] == 503 and asked == []
+        outgoing = db.session.get(OutgoingHandover, handed_to_sichuan.id)
+        assert outgoing.status == DeliveryStatus.DELIVERED
+        outgoing.status = DeliveryStatus.PENDING
+        db.session.delete(peer)
+        db.session.commit()
+        assert client.post(f"/cases/{case.number}/handover/withdraw").status_code == 303
+        assert asked == []
+        outgoing = db.session.get(OutgoingHandover, handed_to_sichuan.id)
+        assert outgoing.status == DeliveryStatus.WITHDRAWN
+    finally:
+        server.shutdown()
+        server.server_close()
