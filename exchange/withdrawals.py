@@ -24,12 +24,11 @@ from models import (
 from workflows import timeline
 
 from .errors import AlreadyDecided, WithdrawalFailed
-from .receiving import WITHDRAW
+from .receiving import REQUIRED, WITHDRAW
 from .sending import PATHS, Post, http_post
 from .signing import sign
 
 WITHDRAWABLE = (DeliveryStatus.PENDING, DeliveryStatus.DELIVERED)
-REQUEST_FIELDS = ("packetId", "hcd_SenderProvince", "hcd_ReceiverProvince", "hcd_SenderCaseNumber")
 
 
 def withdrawable(case: Case) -> OutgoingHandover | None:
@@ -44,7 +43,7 @@ def withdrawable(case: Case) -> OutgoingHandover | None:
 def _request(outgoing: OutgoingHandover, key: Ed25519PrivateKey) -> tuple[str | None, dict]:
     """The receiver's withdrawal URL (None if it was removed or disabled: it is not asked) and
     the signed request (no victim data, only the ids)."""
-    request = {name: outgoing.packet[name] for name in REQUEST_FIELDS} | {"hcd_Action": WITHDRAW}
+    request = {name: outgoing.packet[name] for name in REQUIRED} | {"hcd_Action": WITHDRAW}
     body = {"packet": request, "signature": sign(key, request)}
     peer = db.session.scalar(select(PeerProvince).filter_by(code=outgoing.receiver))
     if peer is None or not peer.enabled:
