@@ -7,7 +7,7 @@ from sqlalchemy.exc import IntegrityError
 
 from models import HandoverStatus, IncomingHandover, PeerProvince, db
 
-from .errors import AlreadyDecided, PacketInvalid, SignatureRefused, UnknownSender
+from .errors import AlreadyDecided, PacketInvalid, SignatureRefused, UnknownPacket, UnknownSender
 from .signing import verify
 
 WITHDRAW = "withdraw"
@@ -79,7 +79,7 @@ def withdraw(request: dict, signature: str, *, home: str) -> IncomingHandover:
         select(IncomingHandover).filter_by(packet_id=request["packetId"], sender=peer.code)
     )
     if handover is None:
-        raise PacketInvalid("no such packet from this province")
+        raise UnknownPacket("no such packet from this province")
     if handover.status != HandoverStatus.WITHDRAWN:
         decide(handover, HandoverStatus.WITHDRAWN)
     return handover

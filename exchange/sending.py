@@ -15,7 +15,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from models import (
@@ -98,8 +98,12 @@ def claim_due(now: datetime, model: type[Outgoing] = OutgoingHandover) -> Outgoi
         return None
     won = db.session.execute(
         update(model)
-        .where(model.id == candidate, model.next_attempt_at <= now)
-        .values(next_attempt_at=now + LEASE)
+        .where(
+            model.id == candidate,
+            model.status == DeliveryStatus.PENDING,  # not withdrawn meanwhile
+            model.next_attempt_at <= now,
+        )
+        .values(next_attempt_at=now + LEASE, first_sent_at=func.coalesce(model.first_sent_at, now))
     ).rowcount
     return db.session.get(model, candidate) if won == 1 else None
 

@@ -3,13 +3,13 @@
 No transaction stays open while the receiver is asked (on SQLite it would hold the database's
 write lock for as long as the peer takes): the caller's `commit` ends it first, and the outcome
 is written in a new one as a compare-and-set, so that an answer arriving meanwhile wins. A
-packet not yet delivered is simply not sent any more (workers send only pending ones).
+withdrawn packet is not sent any more (workers send only pending ones).
 """
 
 import http.client
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy import select, update
+from sqlalchemy import select, true, update
 
 from models import (
     Case,
@@ -62,32 +62,29 @@ def withdraw(
 ) -> None:
     """Take the packet back, on the receiver's side too, and say so on the case's timeline.
 
-    AlreadyDecided if the receiver answered it (or it was withdrawn) first; WithdrawalFailed,
-    with nothing changed, if a delivered packet's receiver could not be reached.
+    A packet no worker has taken to send never left: it is withdrawn here only. Any other may
+    be held by the receiver (a lost acknowledgement, a worker killed after posting), so the
+    receiver is asked first. AlreadyDecided if the receiver answered it (or it was withdrawn)
+    first; WithdrawalFailed, with nothing changed, if the receiver could not be asked.
     """
     if outgoing.status not in WITHDRAWABLE:
         raise AlreadyDecided(outgoing.packet_id)
-    outgoing_id, case_id, was = outgoing.id, outgoing.case_id, outgoing.status
+    outgoing_id, case_id = outgoing.id, outgoing.case_id
     receiver, packet_id = outgoing.receiver, outgoing.packet_id
-    url, body = _request(outgoing, key)
-    commit()
-    try:
-        status = post(url, body) if url else None
-    except (OSError, http.client.HTTPException):  # down, unreachable, not speaking HTTP
-        status = None
-    if status == 409:
-        raise AlreadyDecided(packet_id)
-    if status != 200 and was != DeliveryStatus.PENDING:
-        raise WithdrawalFailed(receiver)
-    # Withdrawn there; or not there, and still undelivered: enough to stop sending it.
-    allowed = WITHDRAWABLE if status == 200 else (DeliveryStatus.PENDING,)
+    if outgoing.status == DeliveryStatus.PENDING and outgoing.first_sent_at is None:
+        # ... and still not taken when withdrawn: a worker's claim checks the status too
+        allowed = OutgoingHandover.first_sent_at.is_(None)
+    else:
+        _ask(outgoing, key, commit, post)
+        allowed = true()
     won = db.session.execute(
         update(OutgoingHandover)
-        .where(OutgoingHandover.id == outgoing_id, OutgoingHandover.status.in_(allowed))
+        .where(OutgoingHandover.id == outgoing_id, OutgoingHandover.status.in_(WITHDRAWABLE))
+        .where(allowed)
         .values(status=DeliveryStatus.WITHDRAWN)
         .execution_options(synchronize_session=False)
     ).rowcount
-    if won != 1:  # answered meanwhile, or delivered while the receiver could not be asked
+    if won != 1:  # answered meanwhile, or taken to be sent after all
         current = db.session.scalar(
             select(OutgoingHandover.status).where(OutgoingHandover.id == outgoing_id)
         )
@@ -103,3 +100,19 @@ def withdraw(
         packet=packet_id,
     )
     db.session.flush()
+
+
+def _ask(outgoing: OutgoingHandover, key: Ed25519PrivateKey, commit, post: Post) -> None:
+    """Ask the receiver, with no transaction open, to withdraw the packet; returns if it did,
+    or if the packet never reached it (it may be stopped here)."""
+    receiver, packet_id = outgoing.receiver, outgoing.packet_id
+    url, body = _request(outgoing, key)
+    commit()
+    try:
+        status = post(url, body) if url else None
+    except (OSError, http.client.HTTPException):  # down, unreachable, not speaking HTTP
+        status = None
+    if status == 409:
+        raise AlreadyDecided(packet_id)
+    if status not in (200, 404):
+        raise WithdrawalFailed(receiver)

@@ -83,6 +83,8 @@ class Outbox:
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     last_error: Mapped[str | None] = mapped_column(String(200))
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When a worker first took it to send: from then on the peer may hold it, acknowledged or not.
+    first_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class OutgoingHandover(Outbox, db.Model):

@@ -3,12 +3,13 @@ signed answer reaches the sender's timeline once."""
 
 import threading
 import uuid
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 from sqlalchemy import delete, select
 
-from exchange import answers, incoming
+from exchange import answers, incoming, sending
 from exchange.packets import HANDOVER_FORM, build_packet
 from exchange.signing import new_signing_key, public_key, sign, signing_key, verify
 from forms.examples import EXAMPLES
@@ -191,6 +192,7 @@ def sent_to_sichuan(app, open_case):
         packet={"hcd_SenderCaseNumber": case.number},
         signature="x",
         status=DeliveryStatus.DELIVERED,
+        first_sent_at=datetime.now(UTC),
     )
     db.session.add(outgoing)
     db.session.commit()
@@ -316,6 +318,7 @@ def handed_to_sichuan(open_case, users):
         packet=build_packet(case, sender="fujian"),
         signature="x",
         status=DeliveryStatus.DELIVERED,
+        first_sent_at=datetime.now(UTC),
     )
     db.session.add(outgoing)
     db.session.commit()
@@ -376,15 +379,17 @@ def test_nothing_to_withdraw_or_no_key_is_said_and_changes_nothing(
     assert db.session.get(OutgoingHandover, handed_to_sichuan.id).status == DeliveryStatus.DELIVERED
 
 
-def test_a_peer_disabled_or_removed_is_not_asked(client, login, handed_to_sichuan):
-    """Disabled, Sichuan is not asked: a delivered packet stays (503); removed while the
-    packet was still waiting to be sent, it is withdrawn here (it never left)."""
-    asked = []
+@pytest.fixture
+def sichuan():
+    """Sichuan's API as a local server answering every post with `sichuan.answer` (200 by
+    default); the posts' paths in `sichuan.asked`."""
 
     class Sichuan(BaseHTTPRequestHandler):
+        asked, answer = [], 200
+
         def do_POST(self):
-            asked.append(self.path)
-            self.send_response(200)
+            self.asked.append(self.path)
+            self.send_response(self.answer)
             self.end_headers()
 
         def log_message(self, *args):
@@ -392,22 +397,59 @@ def test_a_peer_disabled_or_removed_is_not_asked(client, login, handed_to_sichua
 
     server = HTTPServer(("127.0.0.1", 0), Sichuan)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        peer = db.session.scalar(select(PeerProvince).filter_by(code="sichuan"))
-        peer.api_url, peer.enabled = f"http://127.0.0.1:{server.server_port}", False
-        db.session.commit()
-        case = db.session.get(Case, handed_to_sichuan.case_id)
-        login("civil_affairs", locale="en")
-        assert _withdrawal_page(client, case)[0] == 503 and asked == []
-        outgoing = db.session.get(OutgoingHandover, handed_to_sichuan.id)
-        assert outgoing.status == DeliveryStatus.DELIVERED
-        outgoing.status = DeliveryStatus.PENDING
-        db.session.delete(peer)
-        db.session.commit()
-        assert client.post(f"/cases/{case.number}/handover/withdraw").status_code == 303
-        assert asked == []
-        outgoing = db.session.get(OutgoingHandover, handed_to_sichuan.id)
-        assert outgoing.status == DeliveryStatus.WITHDRAWN
-    finally:
-        server.shutdown()
-        server.server_close()
+    peer = db.session.scalar(select(PeerProvince).filter_by(code="sichuan"))
+    peer.api_url = f"http://127.0.0.1:{server.server_port}"
+    db.session.commit()
+    yield Sichuan
+    server.shutdown()
+    server.server_close()
+
+
+def _pending(outgoing: OutgoingHandover, first_sent_at) -> None:
+    row = db.session.get(OutgoingHandover, outgoing.id)
+    row.status, row.first_sent_at = DeliveryStatus.PENDING, first_sent_at
+    db.session.commit()
+
+
+def _status(outgoing: OutgoingHandover) -> DeliveryStatus:
+    db.session.expire_all()
+    return db.session.get(OutgoingHandover, outgoing.id).status
+
+
+def test_a_peer_disabled_or_removed_is_not_asked(client, login, handed_to_sichuan, sichuan):
+    """Disabled or removed, Sichuan is not asked: a packet that may have reached it stays
+    (503); one no worker has taken to send is withdrawn here (it never left)."""
+    peer = db.session.scalar(select(PeerProvince).filter_by(code="sichuan"))
+    peer.enabled = False
+    db.session.commit()
+    case = db.session.get(Case, handed_to_sichuan.case_id)
+    login("civil_affairs", locale="en")
+    assert _withdrawal_page(client, case)[0] == 503 and sichuan.asked == []
+    assert _status(handed_to_sichuan) == DeliveryStatus.DELIVERED
+    db.session.delete(db.session.scalar(select(PeerProvince).filter_by(code="sichuan")))
+    db.session.commit()
+    _pending(handed_to_sichuan, first_sent_at=datetime.now(UTC))  # sent, not acknowledged
+    assert _withdrawal_page(client, case)[0] == 503
+    assert _status(handed_to_sichuan) == DeliveryStatus.PENDING
+    _pending(handed_to_sichuan, first_sent_at=None)
+    assert client.post(f"/cases/{case.number}/handover/withdraw").status_code == 303
+    assert sichuan.asked == [] and _status(handed_to_sichuan) == DeliveryStatus.WITHDRAWN
+
+
+def test_a_packet_sent_but_not_acknowledged_is_withdrawn_only_on_the_receivers_word(
+    client, login, handed_to_sichuan, sichuan
+):
+    """The receiver may hold a packet whose acknowledgement was lost: it stays pending until
+    the receiver withdraws it or says it never came."""
+    case = db.session.get(Case, handed_to_sichuan.case_id)
+    login("civil_affairs", locale="en")
+    _pending(handed_to_sichuan, first_sent_at=datetime.now(UTC))
+    sichuan.answer = 500
+    status, page = _withdrawal_page(client, case)
+    assert status == 503 and "could not be reached: nothing changed" in page
+    assert _status(handed_to_sichuan) == DeliveryStatus.PENDING
+    sichuan.answer = 404  # it never came
+    assert _withdrawal_page(client, case)[0] == 303
+    assert _status(handed_to_sichuan) == DeliveryStatus.WITHDRAWN
+    assert sending.claim_due(datetime.now(UTC) + timedelta(days=1)) is None  # never sent again
+    assert sichuan.asked == ["/api/v1/handovers/withdraw"] * 2

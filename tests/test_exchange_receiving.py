@@ -105,6 +105,13 @@ def test_the_sender_withdraws_a_packet_not_yet_accepted(client, app, audits):
     assert audits("handover_withdrawn") == 1
 
 
+def test_a_packet_never_received_cannot_be_withdrawn_but_says_so(client, app, audits):
+    answer = _send(client, _withdrawal(_packet(app)), path="/withdraw")
+    assert answer.status_code == 404  # the sender may stop sending it
+    assert db.session.scalars(select(IncomingHandover)).all() == []
+    assert audits("handover_refused", allowed=False) == 1
+
+
 def test_a_replayed_packet_cannot_withdraw_itself(client, app):
     packet = _packet(app)
     _send(client, packet)

@@ -145,7 +145,7 @@ def test_withdrawn_from_the_case_page_yunnan_can_no_longer_accept(
     assert decide(yunnan, outgoing.packet_id, "accept").status_code == 409
 
 
-def test_a_packet_not_yet_delivered_is_withdrawn_here_and_never_sent(
+def test_a_packet_not_yet_delivered_is_withdrawn_once_yunnan_says_it_never_came(
     fujian, yunnan, client, login, app, monkeypatch
 ):
     monkeypatch.setitem(app.config, "SIGNING_KEY", FUJIAN_KEY)
@@ -153,10 +153,13 @@ def test_a_packet_not_yet_delivered_is_withdrawn_here_and_never_sent(
     outgoing = fujian()  # Yunnan is down: the packet waits to be sent again
     assert outgoing.status == DeliveryStatus.PENDING
     login("civil_affairs", locale="zh")
-    withdrawn = _withdraw(client, outgoing.case_id)
+    down = _withdraw(client, outgoing.case_id)  # it might have arrived: Yunnan must say
+    assert down.status_code == 503 and "无法联系" in down.get_data(as_text=True)
+    assert fujian.outgoing(outgoing.case_id).status == DeliveryStatus.PENDING
+    serve(yunnan)
+    withdrawn = _withdraw(client, outgoing.case_id)  # Yunnan: no such packet (404)
     assert withdrawn.status_code == 303
     assert fujian.outgoing(outgoing.case_id).status == DeliveryStatus.WITHDRAWN
-    serve(yunnan)
     db.session.rollback()
     sql = "update outgoing_handovers set next_attempt_at = :now where id = :id"
     db.session.execute(text(sql), {"now": datetime.now(UTC), "id": outgoing.id})
