@@ -17,10 +17,6 @@ class PacketInvalid(ExchangeError):
     """The packet lacks what every packet carries, or is not for this province."""
 
 
-class UnknownPacket(PacketInvalid):
-    """No packet with this id came from this province."""
-
-
 class AlreadyDecided(ExchangeError):
     """The hand-over was accepted, refused or withdrawn already: it cannot change again."""
 

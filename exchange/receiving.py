@@ -1,13 +1,19 @@
-"""Receiving hand-overs: check the sender's signature, store each packet once, let it withdraw."""
+"""Receiving hand-overs: check the sender's signature, store each packet once, let it withdraw.
+
+A withdrawal of a packet not (yet) here is remembered (`WithdrawnPacket`), so that the packet
+arriving after it (a worker was posting it at that moment) is acknowledged as withdrawn and not
+stored: a withdrawal the receiver confirmed always holds. Each message locks its signer's peer
+row, so a packet and its withdrawal arriving at once are taken one after the other.
+"""
 
 from datetime import UTC, datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from models import HandoverStatus, IncomingHandover, PeerProvince, db
+from models import HandoverStatus, IncomingHandover, PeerProvince, WithdrawnPacket, db
 
-from .errors import AlreadyDecided, PacketInvalid, SignatureRefused, UnknownPacket, UnknownSender
+from .errors import AlreadyDecided, PacketInvalid, SignatureRefused, UnknownSender
 from .signing import verify
 
 WITHDRAW = "withdraw"
@@ -31,11 +37,15 @@ def verified(message: dict, signature: str, *, home: str, signer: str) -> PeerPr
         raise UnknownSender(message[signer])
     if not verify(peer.public_key, message, signature):
         raise SignatureRefused(peer.code)
+    db.session.refresh(peer, with_for_update=True)  # only once signed: no lock for a forgery
     return peer
 
 
-def receive(packet: dict, signature: str, *, home: str) -> tuple[IncomingHandover, bool]:
-    """Store a signed packet once; a replay returns the stored one (and False: nothing new)."""
+def receive(
+    packet: dict, signature: str, *, home: str
+) -> tuple[IncomingHandover | WithdrawnPacket, bool]:
+    """Store a signed packet once; a replay returns the stored one (and False: nothing new),
+    a packet withdrawn before it came its withdrawal."""
     if "hcd_Action" in packet:
         raise PacketInvalid("a packet is no request")
     peer = verified(packet, signature, home=home, signer="hcd_SenderProvince")
@@ -60,29 +70,32 @@ def receive(packet: dict, signature: str, *, home: str) -> tuple[IncomingHandove
     return handover, True
 
 
-def _stored(packet_id: str, peer) -> IncomingHandover | None:
-    """The packet already received under this id, if any; PacketInvalid if another province
-    sent it."""
+def _stored(packet_id: str, peer) -> IncomingHandover | WithdrawnPacket | None:
+    """The packet already received under this id, or its withdrawal, if any; PacketInvalid if
+    another province sent it."""
     stored = db.session.scalar(select(IncomingHandover).filter_by(packet_id=packet_id))
+    if stored is None:
+        stored = db.session.scalar(select(WithdrawnPacket).filter_by(packet_id=packet_id))
     if stored is not None and stored.sender != peer.code:
         raise PacketInvalid("another province sent a packet with this id")
     return stored
 
 
-def withdraw(request: dict, signature: str, *, home: str) -> IncomingHandover:
+def withdraw(request: dict, signature: str, *, home: str) -> IncomingHandover | WithdrawnPacket:
     """The sender takes back a packet not yet accepted: a request signed like a packet, with
-    `hcd_Action: withdraw`, so that a replayed packet can never withdraw itself."""
+    `hcd_Action: withdraw`, so that a replayed packet can never withdraw itself. A packet not
+    here is withdrawn before it comes."""
     if request.get("hcd_Action") != WITHDRAW:
         raise PacketInvalid("a withdrawal says hcd_Action: withdraw")
     peer = verified(request, signature, home=home, signer="hcd_SenderProvince")
-    handover = db.session.scalar(
-        select(IncomingHandover).filter_by(packet_id=request["packetId"], sender=peer.code)
-    )
-    if handover is None:
-        raise UnknownPacket("no such packet from this province")
-    if handover.status != HandoverStatus.WITHDRAWN:
-        decide(handover, HandoverStatus.WITHDRAWN)
-    return handover
+    stored = _stored(request["packetId"], peer)
+    if stored is None:
+        stored = WithdrawnPacket(packet_id=request["packetId"], sender=peer.code)
+        db.session.add(stored)
+        db.session.flush()
+    elif stored.status != HandoverStatus.WITHDRAWN:
+        decide(stored, HandoverStatus.WITHDRAWN)
+    return stored
 
 
 def decide(handover: IncomingHandover, status: HandoverStatus, **values) -> None:

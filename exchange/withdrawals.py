@@ -63,8 +63,9 @@ def withdraw(
     """Take the packet back, on the receiver's side too, and say so on the case's timeline.
 
     A packet no worker has taken to send never left: it is withdrawn here only. Any other may
-    be held by the receiver (a lost acknowledgement, a worker killed after posting), so the
-    receiver is asked first. AlreadyDecided if the receiver answered it (or it was withdrawn)
+    be held by the receiver (a lost acknowledgement, a worker killed after posting) or reach it
+    yet (a worker posting it now), so the receiver withdraws it first, there or before it
+    comes (exchange.receiving). AlreadyDecided if the receiver answered it (or it was withdrawn)
     first; WithdrawalFailed, with nothing changed, if the receiver could not be asked.
     """
     if outgoing.status not in WITHDRAWABLE:
@@ -103,8 +104,7 @@ def withdraw(
 
 
 def _ask(outgoing: OutgoingHandover, key: Ed25519PrivateKey, commit, post: Post) -> None:
-    """Ask the receiver, with no transaction open, to withdraw the packet; returns if it did,
-    or if the packet never reached it (it may be stopped here)."""
+    """Ask the receiver, with no transaction open, to withdraw the packet; returns if it did."""
     receiver, packet_id = outgoing.receiver, outgoing.packet_id
     url, body = _request(outgoing, key)
     commit()
@@ -114,5 +114,5 @@ def _ask(outgoing: OutgoingHandover, key: Ed25519PrivateKey, commit, post: Post)
         status = None
     if status == 409:
         raise AlreadyDecided(packet_id)
-    if status not in (200, 404):
+    if status != 200:
         raise WithdrawalFailed(receiver)

@@ -12,6 +12,7 @@ from .exchange import (
     OutgoingAnswer,
     OutgoingHandover,
     PeerProvince,
+    WithdrawnPacket,
 )
 from .export_grants import ExportGrant
 from .facts import CaseFactChoice, CaseFacts
@@ -99,5 +100,6 @@ __all__ = [
     "TokenScope",
     "User",
     "VictimCount",
+    "WithdrawnPacket",
     "db",
 ]

@@ -57,6 +57,19 @@ class IncomingHandover(db.Model):
     case: Mapped["Case | None"] = relationship()  # noqa: F821 (registry name, no import cycle)
 
 
+class WithdrawnPacket(db.Model):
+    """A packet its sender withdrew before it arrived here: should it come after all, it is
+    acknowledged as withdrawn and not stored (no victim data, only the ids)."""
+
+    __tablename__ = "withdrawn_packets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    packet_id: Mapped[str] = mapped_column(String(36), unique=True)
+    sender: Mapped[str] = mapped_column(String(40))
+    withdrawn_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    status = HandoverStatus.WITHDRAWN  # what its sender is told of it
+
+
 class DeliveryStatus(enum.StrEnum):
     """Where a signed message this deployment sends stands (a packet, or the answer to one)."""
 

@@ -2,13 +2,14 @@
 
 import threading
 import uuid
+from functools import partial
 
 import pytest
 from sqlalchemy import delete, func, select
 
 from exchange import receiving
 from exchange.signing import new_signing_key, public_key, sign, signing_key
-from models import HandoverStatus, IncomingHandover, PeerProvince, db
+from models import HandoverStatus, IncomingHandover, PeerProvince, WithdrawnPacket, db
 
 SICHUAN = signing_key(new_signing_key())
 
@@ -23,6 +24,7 @@ def sichuan_is_a_peer(app):
     yield
     db.session.rollback()
     db.session.execute(delete(IncomingHandover))
+    db.session.execute(delete(WithdrawnPacket))
     db.session.execute(delete(PeerProvince))
     db.session.commit()
 
@@ -105,11 +107,35 @@ def test_the_sender_withdraws_a_packet_not_yet_accepted(client, app, audits):
     assert audits("handover_withdrawn") == 1
 
 
-def test_a_packet_never_received_cannot_be_withdrawn_but_says_so(client, app, audits):
-    answer = _send(client, _withdrawal(_packet(app)), path="/withdraw")
-    assert answer.status_code == 404  # the sender may stop sending it
-    assert db.session.scalars(select(IncomingHandover)).all() == []
-    assert audits("handover_refused", allowed=False) == 1
+def test_a_packet_withdrawn_before_it_came_is_not_stored_when_it_comes(client, app, audits):
+    """A worker was posting it as its sender withdrew it: the withdrawal holds."""
+    packet = _packet(app)
+    for _ in range(2):  # a replayed withdrawal changes nothing
+        withdrawn = _send(client, _withdrawal(packet), path="/withdraw")
+        assert withdrawn.status_code == 200
+        assert withdrawn.get_json() == {"packetId": packet["packetId"], "status": "withdrawn"}
+    late = _send(client, packet)
+    assert late.status_code == 200 and late.get_json()["status"] == "withdrawn"
+    assert _stored() == 0  # none of the victim's data is kept
+    assert audits("handover_received") == 0 and audits("handover_withdrawn") == 2
+    (row,) = db.session.scalars(select(WithdrawnPacket))
+    assert (row.packet_id, row.sender) == (packet["packetId"], "sichuan")
+
+
+def test_a_withdrawal_of_another_provinces_packet_is_refused(client, app):
+    yunnan = signing_key(new_signing_key())
+    db.session.add(PeerProvince(code="yunnan", public_key=public_key(yunnan), api_url="http://y"))
+    db.session.commit()
+    packet = _packet(app)
+    _send(client, packet)
+    theirs = _withdrawal(packet) | {"hcd_SenderProvince": "yunnan"}
+    assert _send(client, theirs, key=yunnan, path="/withdraw").status_code == 422
+    assert db.session.scalar(select(IncomingHandover)).status == HandoverStatus.RECEIVED
+    early = _withdrawal(_packet(app)) | {"hcd_SenderProvince": "yunnan"}
+    assert _send(client, early, key=yunnan, path="/withdraw").status_code == 200
+    taken = _packet(app, packetId=early["packetId"])  # Sichuan sending under Yunnan's id
+    assert _send(client, taken).status_code == 422
+    assert _stored() == 1
 
 
 def test_a_replayed_packet_cannot_withdraw_itself(client, app):
@@ -130,27 +156,58 @@ def test_an_accepted_packet_cannot_be_withdrawn(client, app):
     assert _send(client, _withdrawal(packet), path="/withdraw").status_code == 409
 
 
-def test_the_same_packet_arriving_ten_times_at_once_is_stored_once(app):
-    """A sender retrying while its first post is still in flight: one row, every post answered."""
-    packet = _packet(app)
-    signature, home = sign(SICHUAN, packet), app.config["HOME_PROVINCE"]
-    barrier, created, failures = threading.Barrier(10), [], []
+def _at_once(app, calls) -> list:
+    """Run each call in a thread of its own, all let go at once, each committing what it did;
+    their results (any failure is the test's finding)."""
+    barrier, results, failures = threading.Barrier(len(calls)), [], []
 
-    def post():
+    def run(call):
         with app.app_context():
             try:
                 barrier.wait(timeout=60)
-                created.append(receiving.receive(packet, signature, home=home)[1])
+                results.append(call())
                 db.session.commit()
-            except Exception as error:  # any failure is the test's finding
+            except Exception as error:
                 db.session.rollback()
                 failures.append(repr(error))
 
-    threads = [threading.Thread(target=post) for _ in range(10)]
+    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=120)
     assert not failures
+    return results
+
+
+def test_the_same_packet_arriving_ten_times_at_once_is_stored_once(app):
+    """A sender retrying while its first post is still in flight: one row, every post answered."""
+    packet = _packet(app)
+    signature, home = sign(SICHUAN, packet), app.config["HOME_PROVINCE"]
+    created = _at_once(app, [lambda: receiving.receive(packet, signature, home=home)[1]] * 10)
     assert sorted(created) == [False] * 9 + [True]
     assert _stored() == 1
+
+
+def test_a_packet_and_its_withdrawal_at_once_end_withdrawn(app):
+    """The sender withdrawing while a worker posts the packet: whichever comes first, the
+    packet ends withdrawn, stored withdrawn or not stored at all (five rounds, five posts of
+    each)."""
+    home = app.config["HOME_PROVINCE"]
+    for _ in range(5):
+        packet = _packet(app)
+        request = _withdrawal(packet)
+        posts = [
+            partial(receiving.receive, packet, sign(SICHUAN, packet), home=home),
+            partial(receiving.withdraw, request, sign(SICHUAN, request), home=home),
+        ]
+        _at_once(app, posts * 5)
+        db.session.rollback()
+        stored = db.session.scalars(
+            select(IncomingHandover.status).filter_by(packet_id=packet["packetId"])
+        ).all()
+        early = db.session.scalars(
+            select(WithdrawnPacket.id).filter_by(packet_id=packet["packetId"])
+        ).all()
+        db.session.rollback()  # no transaction held (on SQLite, the write lock) into the next
+        assert (stored, len(early)) in (([HandoverStatus.WITHDRAWN], 0), ([], 1))

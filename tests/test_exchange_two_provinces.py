@@ -145,7 +145,7 @@ def test_withdrawn_from_the_case_page_yunnan_can_no_longer_accept(
     assert decide(yunnan, outgoing.packet_id, "accept").status_code == 409
 
 
-def test_a_packet_not_yet_delivered_is_withdrawn_once_yunnan_says_it_never_came(
+def test_a_packet_not_yet_delivered_is_withdrawn_on_yunnans_word_and_never_taken(
     fujian, yunnan, client, login, app, monkeypatch
 ):
     monkeypatch.setitem(app.config, "SIGNING_KEY", FUJIAN_KEY)
@@ -157,7 +157,7 @@ def test_a_packet_not_yet_delivered_is_withdrawn_once_yunnan_says_it_never_came(
     assert down.status_code == 503 and "无法联系" in down.get_data(as_text=True)
     assert fujian.outgoing(outgoing.case_id).status == DeliveryStatus.PENDING
     serve(yunnan)
-    withdrawn = _withdraw(client, outgoing.case_id)  # Yunnan: no such packet (404)
+    withdrawn = _withdraw(client, outgoing.case_id)  # Yunnan withdraws it before it comes
     assert withdrawn.status_code == 303
     assert fujian.outgoing(outgoing.case_id).status == DeliveryStatus.WITHDRAWN
     db.session.rollback()
@@ -165,5 +165,7 @@ def test_a_packet_not_yet_delivered_is_withdrawn_once_yunnan_says_it_never_came(
     db.session.execute(text(sql), {"now": datetime.now(UTC), "id": outgoing.id})
     db.session.commit()  # due now, were it still pending
     fujian(outgoing.case_id)
+    assert fujian.outgoing(outgoing.case_id).attempts == 1  # not sent again
+    late = {"packet": outgoing.packet, "signature": outgoing.signature}
+    assert post(yunnan["url"], late) == 200  # as a worker posting it at that moment would
     assert received(yunnan, outgoing.packet_id) == []
-    assert fujian.outgoing(outgoing.case_id).attempts == 1

@@ -4,13 +4,7 @@ from flask import current_app
 from flask_smorest import abort
 
 from exchange import answers, receiving
-from exchange.errors import (
-    AlreadyDecided,
-    ExchangeError,
-    PacketInvalid,
-    UnknownPacket,
-    UnknownSender,
-)
+from exchange.errors import AlreadyDecided, ExchangeError, PacketInvalid, UnknownSender
 
 from .. import access
 from . import schemas
@@ -38,8 +32,6 @@ def _refused(error: ExchangeError, body: dict, party: str = "sender"):
     )
     if isinstance(error, AlreadyDecided):
         abort(409, message="the hand-over was accepted already")
-    if isinstance(error, UnknownPacket):
-        abort(404, message="no such packet from this province")
     code = 422 if isinstance(error, PacketInvalid | UnknownSender) else 403
     abort(code, message=f"packet refused: {type(error).__name__}")
 
@@ -73,10 +65,10 @@ def receive(body):
 @bp.post("/withdraw")
 @bp.arguments(schemas.SignedPacket)
 @bp.response(200, schemas.PacketAnswer)
-@bp.alt_response(404, response="DEFAULT_ERROR")
 @bp.alt_response(409, response="DEFAULT_ERROR")
 def withdraw(body):
-    """The sender takes back a packet not yet accepted (the request signed like a packet)."""
+    """The sender takes back a packet not yet accepted (the request signed like a packet), or
+    one not yet here before it comes."""
     try:
         handover = receiving.withdraw(body["packet"], body["signature"], home=_home())
     except ExchangeError as error:

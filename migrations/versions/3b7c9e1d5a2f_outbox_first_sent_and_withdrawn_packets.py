@@ -1,4 +1,5 @@
-"""When a worker first took each outgoing message to send (from then on the peer may hold it)
+"""When a worker first took each outgoing message to send (from then on the peer may hold it);
+the withdrawals of packets not yet received
 
 Revision ID: 3b7c9e1d5a2f
 Revises: 8d2f61c0a7e4
@@ -19,6 +20,15 @@ TABLES = ('outgoing_handovers', 'outgoing_answers')
 
 
 def upgrade():
+    op.create_table(
+        'withdrawn_packets',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('packet_id', sa.String(length=36), nullable=False),
+        sa.Column('sender', sa.String(length=40), nullable=False),
+        sa.Column('withdrawn_at', sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_withdrawn_packets')),
+        sa.UniqueConstraint('packet_id', name=op.f('uq_withdrawn_packets_packet_id')),
+    )
     for table in TABLES:
         op.add_column(table, sa.Column('first_sent_at', sa.DateTime(timezone=True), nullable=True))
         # Whether a worker has taken an existing message is not known: say it may have left.
@@ -28,3 +38,4 @@ def upgrade():
 def downgrade():
     for table in TABLES:
         op.drop_column(table, 'first_sent_at')
+    op.drop_table('withdrawn_packets')
