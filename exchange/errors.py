@@ -26,4 +26,4 @@ class NoSigningKey(ExchangeError):
 
 
 class WithdrawalFailed(ExchangeError):
-    """The receiving province could not be reached, or did not confirm the withdrawal."""
+    """The receiving province did not confirm the withdrawal (down, out of reach, no answer)."""

@@ -8,10 +8,6 @@ twice.
 """
 
 import http.client
-import json
-import urllib.error
-import urllib.request
-from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -30,17 +26,15 @@ from models import (
 )
 from workflows import clock
 
+from . import withdrawals
 from .packets import HANDOVER_FORM, build_packet
 from .signing import sign
+from .transport import PATHS, WITHDRAWN_THERE, Post, http_post
 
 FIRST_RETRY = timedelta(seconds=5)
 LAST_RETRY = timedelta(hours=1)
 LEASE = timedelta(seconds=30)
-TIMEOUT = 10  # seconds a peer has to answer one attempt
-# post(url, body) -> HTTP status; raises OSError when the peer cannot be reached.
-Post = Callable[[str, dict], int]
-# Where on the peer's API each kind of message goes.
-PATHS = {OutgoingHandover: "/api/v1/handovers", OutgoingAnswer: "/api/v1/handovers/answers"}
+GONE = "withdrawn there"  # an attempt's outcome: the peer has the packet withdrawn
 Outgoing = OutgoingHandover | OutgoingAnswer
 
 
@@ -108,18 +102,6 @@ def claim_due(now: datetime, model: type[Outgoing] = OutgoingHandover) -> Outgoi
     return db.session.get(model, candidate) if won == 1 else None
 
 
-def http_post(url: str, body: dict) -> int:
-    """POST JSON to a peer; its HTTP status (an HTTP error is an answer, not an exception)."""
-    request = urllib.request.Request(
-        url, json.dumps(body).encode(), {"Content-Type": "application/json"}, method="POST"
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
-            return response.status
-    except urllib.error.HTTPError as error:
-        return error.code
-
-
 def addressed(outgoing: Outgoing) -> tuple[str, dict]:
     """The peer's URL for a message, and the body posted there."""
     peer = db.session.scalar(select(PeerProvince).filter_by(code=outgoing.receiver))
@@ -128,18 +110,25 @@ def addressed(outgoing: Outgoing) -> tuple[str, dict]:
 
 
 def attempt(url: str, body: dict, post: Post = http_post) -> str | None:
-    """Post a message once: None if the peer acknowledged it (200/201), else what went wrong."""
+    """Post a message once: None if the peer acknowledged it (200/201), GONE if it has the
+    packet withdrawn, else what went wrong."""
     try:
         status = post(url, body)
     except (OSError, http.client.HTTPException) as exc:  # down, unreachable, not speaking HTTP
         return type(exc).__name__
+    if status == WITHDRAWN_THERE:
+        return GONE
     return None if status in (200, 201) else f"HTTP {status}"
 
 
 def record(outgoing: Outgoing, error: str | None) -> bool:
     """Note an attempt: acknowledged marks the message delivered (a compare-and-set, so that an
-    answer recorded meanwhile stays), else its next try is later; whether it was acknowledged."""
+    answer recorded meanwhile stays), a packet the peer has withdrawn is withdrawn here too,
+    else its next try is later; whether it was acknowledged."""
     now = clock.now()
+    if error == GONE and isinstance(outgoing, OutgoingHandover):
+        withdrawals.withdrawn_there(outgoing)
+        return True
     outgoing.last_error = error
     if error is not None:
         outgoing.attempts += 1

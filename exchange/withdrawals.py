@@ -25,8 +25,8 @@ from workflows import timeline
 
 from .errors import AlreadyDecided, WithdrawalFailed
 from .receiving import REQUIRED, WITHDRAW
-from .sending import PATHS, Post, http_post
 from .signing import sign
+from .transport import PATHS, Post, http_post
 
 WITHDRAWABLE = (DeliveryStatus.PENDING, DeliveryStatus.DELIVERED)
 
@@ -66,41 +66,47 @@ def withdraw(
     be held by the receiver (a lost acknowledgement, a worker killed after posting) or reach it
     yet (a worker posting it now), so the receiver withdraws it first, there or before it
     comes (exchange.receiving). AlreadyDecided if the receiver answered it (or it was withdrawn)
-    first; WithdrawalFailed, with nothing changed, if the receiver could not be asked.
+    first; WithdrawalFailed, with nothing changed here, if the receiver did not confirm.
     """
     if outgoing.status not in WITHDRAWABLE:
         raise AlreadyDecided(outgoing.packet_id)
-    outgoing_id, case_id = outgoing.id, outgoing.case_id
-    receiver, packet_id = outgoing.receiver, outgoing.packet_id
-    if outgoing.status == DeliveryStatus.PENDING and outgoing.first_sent_at is None:
-        # ... and still not taken when withdrawn: a worker's claim checks the status too
-        allowed = OutgoingHandover.first_sent_at.is_(None)
-    else:
-        _ask(outgoing, key, commit, post)
-        allowed = true()
+    unsent = outgoing.status == DeliveryStatus.PENDING and outgoing.first_sent_at is None
+    # A worker may take it meanwhile: its claim and this are each a compare-and-set.
+    if unsent and _mark(outgoing, OutgoingHandover.first_sent_at.is_(None), actor, department):
+        return
+    _ask(outgoing, key, commit, post)
+    if not _mark(outgoing, true(), actor, department):
+        raise AlreadyDecided(outgoing.packet_id)  # answered, or found withdrawn, meanwhile
+
+
+def withdrawn_there(outgoing: OutgoingHandover) -> None:
+    """A sending of the packet was answered that the receiver has it withdrawn (a withdrawal
+    whose answer was lost): withdrawn here too, on the timeline with no actor."""
+    _mark(outgoing, OutgoingHandover.status == DeliveryStatus.PENDING, None, None)
+
+
+def _mark(outgoing: OutgoingHandover, allowed, actor, department) -> bool:
+    """Compare-and-set the packet withdrawn, if it still may be and `allowed` holds, and say
+    so on the case's timeline; whether it was."""
     won = db.session.execute(
         update(OutgoingHandover)
-        .where(OutgoingHandover.id == outgoing_id, OutgoingHandover.status.in_(WITHDRAWABLE))
+        .where(OutgoingHandover.id == outgoing.id, OutgoingHandover.status.in_(WITHDRAWABLE))
         .where(allowed)
         .values(status=DeliveryStatus.WITHDRAWN)
         .execution_options(synchronize_session=False)
     ).rowcount
-    if won != 1:  # answered meanwhile, or taken to be sent after all
-        current = db.session.scalar(
-            select(OutgoingHandover.status).where(OutgoingHandover.id == outgoing_id)
-        )
-        if current in WITHDRAWABLE:
-            raise WithdrawalFailed(receiver)
-        raise AlreadyDecided(packet_id)
+    if won != 1:
+        return False
     timeline.record(
-        db.session.get(Case, case_id),
+        db.session.get(Case, outgoing.case_id),
         EventType.HANDOVER_WITHDRAWN,
         actor=actor,
         department=department,
-        province=receiver,
-        packet=packet_id,
+        province=outgoing.receiver,
+        packet=outgoing.packet_id,
     )
     db.session.flush()
+    return True
 
 
 def _ask(outgoing: OutgoingHandover, key: Ed25519PrivateKey, commit, post: Post) -> None:

@@ -20,7 +20,7 @@ import pytest
 import requests
 from sqlalchemy import create_engine, delete, select, text
 
-from exchange import sending
+from exchange import transport
 from exchange.packets import HANDOVER_FORM
 from exchange.registry import set_peer
 from exchange.signing import new_signing_key, public_key, signing_key
@@ -209,7 +209,7 @@ def fujian(app, users, open_case, worker_env, yunnan, fujian_server):
 
 def post(url: str, body: dict, path: str = "/api/v1/handovers") -> int:
     """POST a signed message to a deployment; its HTTP status."""
-    return sending.http_post(url + path, body)
+    return transport.http_post(url + path, body)
 
 
 def _csrf(page: requests.Response) -> str:

@@ -5,7 +5,7 @@ from sqlalchemy import delete, func, select
 
 from forms.base import as_formdata
 from forms.examples import EXAMPLES
-from models import ApiToken, HumanTask, TaskStatus, TokenScope, db
+from models import ApiToken, Case, HumanTask, TaskStatus, TokenScope, db
 from webapp.api.tokens import create_token
 from workflows import engine
 
@@ -209,6 +209,15 @@ def test_hostile_bodies_are_422_and_change_nothing(api, token, open_case, body):
     assert response.status_code == 422
     db.session.refresh(task)
     assert task.status == TaskStatus.READY
+
+
+def test_text_no_column_can_store_is_422_and_opens_nothing(api, token):
+    """A victim's name with a NUL, an answer with an unpaired surrogate (JSON's \\ud800)."""
+    for name, place in (("Wu\x00Fang", "Fuzhou station"), ("Wu Fang", "Fuzhou\ud800")):
+        body = {"victim_name": name, "data": _answers("case_open") | {"report_location": place}}
+        answer = api("POST", "/cases", token("police"), json=body)
+        assert answer.status_code == 422 and "surrogates" in answer.get_json()["message"]
+    assert db.session.scalars(select(Case)).all() == []
 
 
 def test_police_open_a_case(api, token, audits):

@@ -355,7 +355,7 @@ def test_a_delivered_hand_over_is_not_withdrawn_while_the_receiver_cannot_be_ask
     case = db.session.get(Case, handed_to_sichuan.case_id)
     login("civil_affairs", locale="en")
     status, page = _withdrawal_page(client, case)
-    assert status == 503 and "could not be reached: nothing changed" in page
+    assert status == 503 and "did not confirm the withdrawal; this case is unchanged" in page
     assert db.session.get(OutgoingHandover, handed_to_sichuan.id).status == DeliveryStatus.DELIVERED
     events = select(TimelineEvent).filter_by(case_id=case.id, event_type="handover_withdrawn")
     assert db.session.scalars(events).all() == []
@@ -446,7 +446,7 @@ def test_a_packet_sent_but_not_acknowledged_is_withdrawn_only_on_the_receivers_w
     _pending(handed_to_sichuan, first_sent_at=datetime.now(UTC))
     sichuan.answer = 500
     status, page = _withdrawal_page(client, case)
-    assert status == 503 and "could not be reached: nothing changed" in page
+    assert status == 503 and "did not confirm the withdrawal; this case is unchanged" in page
     assert _status(handed_to_sichuan) == DeliveryStatus.PENDING
     sichuan.answer = 200
     assert _withdrawal_page(client, case)[0] == 303

@@ -4,13 +4,14 @@ import http.client
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
-from exchange import sending
+from exchange import sending, withdrawals
+from exchange.errors import WithdrawalFailed
 from exchange.packets import HANDOVER_FORM
 from exchange.registry import AddressInvalid, set_peer
 from exchange.signing import KeyInvalid, new_signing_key, public_key, signing_key, verify
-from models import DeliveryStatus, OutgoingHandover, PeerProvince, db
+from models import DeliveryStatus, OutgoingHandover, PeerProvince, TimelineEvent, db
 from webapp import demo
 
 KEY = signing_key(new_signing_key())
@@ -63,6 +64,54 @@ def test_failures_back_off_until_acknowledged(handed_over):
     sending.send_due(db.session.commit, lambda url, body: 201)
     assert outgoing.status == DeliveryStatus.DELIVERED and outgoing.last_error is None
     assert sent == ["http://yunnan.test/api/v1/handovers"]
+
+
+def test_a_packet_the_receiver_has_withdrawn_is_withdrawn_here_too(handed_over):
+    """The receiver withdrew it but its answer to the withdrawal was lost: the next sending is
+    answered 410, and the packet ends withdrawn at both ends, on the timeline once."""
+    sending.queue_new("fujian", KEY)
+    assert sending.send_due(db.session.commit, lambda url, body: 410) == 1
+    outgoing = db.session.scalar(select(OutgoingHandover))
+    db.session.refresh(outgoing)
+    assert outgoing.status == DeliveryStatus.WITHDRAWN and outgoing.delivered_at is None
+    withdrawn = {"case_id": handed_over.id, "event_type": "handover_withdrawn"}
+    (event,) = db.session.scalars(select(TimelineEvent).filter_by(**withdrawn))
+    assert event.actor_id is None
+    assert event.data == {"province": "yunnan", "packet": outgoing.packet_id}
+    outgoing.next_attempt_at = datetime.now(UTC)
+    db.session.commit()
+    assert sending.send_due(db.session.commit, lambda url, body: 410) == 0  # never again
+
+
+def test_a_worker_taking_the_packet_first_makes_the_withdrawal_ask(handed_over, users):
+    """The page read it as never sent, a worker took it before the withdrawal's update: the
+    receiver is asked after all, and nothing is withdrawn here unless it confirms."""
+    sending.queue_new("fujian", KEY)
+    outgoing = db.session.scalar(select(OutgoingHandover))
+    assert outgoing.first_sent_at is None
+    db.session.execute(  # the worker's claim, committed in its own transaction
+        update(OutgoingHandover).values(first_sent_at=datetime.now(UTC))
+    )
+    asked = []
+    civil_affairs = users["civil_affairs"]
+    department = civil_affairs.memberships[0].department
+
+    def receiver(answer):
+        return lambda url, body: asked.append(url) or answer
+
+    with pytest.raises(WithdrawalFailed):
+        withdrawals.withdraw(
+            outgoing, civil_affairs, department, KEY, commit=db.session.commit, post=receiver(503)
+        )
+    db.session.refresh(outgoing)
+    assert outgoing.status == DeliveryStatus.PENDING
+    withdrawals.withdraw(
+        outgoing, civil_affairs, department, KEY, commit=db.session.commit, post=receiver(200)
+    )
+    db.session.commit()
+    db.session.refresh(outgoing)
+    assert outgoing.status == DeliveryStatus.WITHDRAWN
+    assert asked == ["http://yunnan.test/api/v1/handovers/withdraw"] * 2
 
 
 def test_backoff_doubles_up_to_an_hour():

@@ -129,7 +129,7 @@ def test_withdrawn_from_the_case_page_yunnan_can_no_longer_accept(
     assert "To the province of Yunnan: delivered, waiting for their answer." in page
     stop(yunnan)  # Yunnan cannot be asked: nothing changes, and the user is told
     down = _withdraw(client, outgoing.case_id)
-    assert down.status_code == 503 and "could not be reached" in down.get_data(as_text=True)
+    assert down.status_code == 503 and "did not confirm" in down.get_data(as_text=True)
     assert fujian.outgoing(outgoing.case_id).status == DeliveryStatus.DELIVERED
     serve(yunnan)
     withdrawn = _withdraw(client, outgoing.case_id)
@@ -154,7 +154,7 @@ def test_a_packet_not_yet_delivered_is_withdrawn_on_yunnans_word_and_never_taken
     assert outgoing.status == DeliveryStatus.PENDING
     login("civil_affairs", locale="zh")
     down = _withdraw(client, outgoing.case_id)  # it might have arrived: Yunnan must say
-    assert down.status_code == 503 and "无法联系" in down.get_data(as_text=True)
+    assert down.status_code == 503 and "未确认撤回" in down.get_data(as_text=True)
     assert fujian.outgoing(outgoing.case_id).status == DeliveryStatus.PENDING
     serve(yunnan)
     withdrawn = _withdraw(client, outgoing.case_id)  # Yunnan withdraws it before it comes
@@ -167,5 +167,5 @@ def test_a_packet_not_yet_delivered_is_withdrawn_on_yunnans_word_and_never_taken
     fujian(outgoing.case_id)
     assert fujian.outgoing(outgoing.case_id).attempts == 1  # not sent again
     late = {"packet": outgoing.packet, "signature": outgoing.signature}
-    assert post(yunnan["url"], late) == 200  # as a worker posting it at that moment would
+    assert post(yunnan["url"], late) == 410  # as a worker posting it at that moment would
     assert received(yunnan, outgoing.packet_id) == []

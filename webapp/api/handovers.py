@@ -5,6 +5,8 @@ from flask_smorest import abort
 
 from exchange import answers, receiving
 from exchange.errors import AlreadyDecided, ExchangeError, PacketInvalid, UnknownSender
+from exchange.transport import WITHDRAWN_THERE
+from models import HandoverStatus
 
 from .. import access
 from . import schemas
@@ -57,9 +59,14 @@ def _home() -> str:
 @bp.arguments(schemas.SignedPacket)
 @bp.response(200, schemas.PacketAnswer)
 @bp.alt_response(201, schema=schemas.PacketAnswer)
+@bp.alt_response(WITHDRAWN_THERE, response="DEFAULT_ERROR")
 def receive(body):
-    """Take a signed hand-over packet; a replay is acknowledged and creates nothing."""
-    return _taken(receiving.receive, body, "handover_received", "sender")
+    """Take a signed hand-over packet; a replay is acknowledged and creates nothing; a packet
+    its sender withdrew (before it came, too) is answered 410 (withdrawn at both ends)."""
+    answer, code = _taken(receiving.receive, body, "handover_received", "sender")
+    if answer["status"] == HandoverStatus.WITHDRAWN:
+        abort(WITHDRAWN_THERE, message="the sender withdrew this packet")
+    return answer, code
 
 
 @bp.post("/withdraw")

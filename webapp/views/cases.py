@@ -261,7 +261,10 @@ def withdraw_handover(number: str):
         return _not_withdrawn(case, True)
     except WithdrawalFailed:  # raised, as AlreadyDecided, with nothing written
         flash(
-            _("The receiving province could not be reached: nothing changed. Try again later."),
+            _(
+                "The receiving province did not confirm the withdrawal; this case is unchanged."
+                " Try again later."
+            ),
             "error",
         )
         return show(case.number, status=503)
