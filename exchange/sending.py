@@ -126,9 +126,11 @@ def record(outgoing: Outgoing, error: str | None) -> bool:
     answer recorded meanwhile stays), a packet the peer has withdrawn is withdrawn here too,
     else its next try is later; whether it was acknowledged."""
     now = clock.now()
-    if error == GONE and isinstance(outgoing, OutgoingHandover):
-        withdrawals.withdrawn_there(outgoing)
-        return True
+    if error == GONE:
+        if isinstance(outgoing, OutgoingHandover):
+            withdrawals.withdrawn_there(outgoing)
+            return True
+        error = f"HTTP {WITHDRAWN_THERE}"  # an answer has nothing to withdraw: a plain failure
     outgoing.last_error = error
     if error is not None:
         outgoing.attempts += 1

@@ -220,6 +220,13 @@ def test_text_no_column_can_store_is_422_and_opens_nothing(api, token):
     assert db.session.scalars(select(Case)).all() == []
 
 
+def test_a_body_the_api_cannot_read_is_400_even_where_none_is_expected(api, token):
+    deep = "[" * 200_000 + "]" * 200_000
+    for method, path in (("GET", "/me"), ("POST", "/cases")):
+        answer = api(method, path, token("police"), data=deep, content_type="application/json")
+        assert answer.status_code == 400, (method, path)
+
+
 def test_police_open_a_case(api, token, audits):
     body = {"victim_name": "Wu Fang", "data": _answers("case_open")}
     response = api("POST", "/cases", token("police"), json=body)

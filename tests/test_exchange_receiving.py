@@ -114,6 +114,21 @@ def test_text_no_column_can_store_is_422_and_logs_nothing(client, app, audits, p
     assert _stored() == 0 and audits() == 0
 
 
+@pytest.mark.parametrize("path", ["", "/withdraw", "/answers"])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "[" * 200_000 + "]" * 200_000,  # deeper than the JSON parser recurses
+        '{"packet": {"packetId": ' + "9" * 5_000 + '}, "signature": "AAAA"}',  # > 4,300 digits
+        '{"packet": ',
+    ],
+)
+def test_json_that_cannot_be_read_is_400(client, audits, path, raw):
+    answer = client.post("/api/v1/handovers" + path, data=raw, content_type="application/json")
+    assert answer.status_code == 400 and "not JSON" in answer.get_json()["message"]
+    assert _stored() == 0 and audits() == 0
+
+
 def _withdrawal(packet: dict) -> dict:
     keys = ("packetId", "hcd_SenderProvince", "hcd_ReceiverProvince", "hcd_SenderCaseNumber")
     return {key: packet[key] for key in keys} | {"hcd_Action": "withdraw"}

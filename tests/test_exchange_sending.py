@@ -89,8 +89,10 @@ def test_a_worker_taking_the_packet_first_makes_the_withdrawal_ask(handed_over, 
     sending.queue_new("fujian", KEY)
     outgoing = db.session.scalar(select(OutgoingHandover))
     assert outgoing.first_sent_at is None
-    db.session.execute(  # the worker's claim, committed in its own transaction
-        update(OutgoingHandover).values(first_sent_at=datetime.now(UTC))
+    db.session.execute(  # the worker's claim, in its own transaction: the page's row is stale
+        update(OutgoingHandover)
+        .values(first_sent_at=datetime.now(UTC))
+        .execution_options(synchronize_session=False)
     )
     asked = []
     civil_affairs = users["civil_affairs"]

@@ -1,5 +1,7 @@
-"""What the API refuses in any JSON body before a view sees it: text no column can store."""
+"""What the API refuses in any JSON body before a view sees it: JSON it cannot read, and text
+no column can store."""
 
+import json
 import re
 
 from flask import request
@@ -27,7 +29,13 @@ def storable(value) -> bool:
 
 
 def refuse_unstorable() -> None:
-    """Answer 422 for a JSON body holding NUL characters or unpaired surrogates."""
-    body = request.get_json(silent=True)
-    if body is not None and not storable(body):
+    """Answer 400 for a JSON body that cannot be read (malformed, nested too deep, an integer
+    too long to convert), 422 for one holding NUL characters or unpaired surrogates."""
+    if not request.is_json or not request.get_data(cache=True):
+        return
+    try:
+        body = json.loads(request.get_data(cache=True))
+    except (ValueError, RecursionError):  # JSONDecodeError and over-long integers are ValueErrors
+        abort(400, message="the body is not JSON this API can read")
+    if not storable(body):
         abort(422, message="the body holds NUL characters or unpaired surrogates")
