@@ -1,7 +1,7 @@
 """Receiving hand-overs: check the sender's signature, store each packet once, let it withdraw.
 
 A withdrawal of a packet not (yet) here is remembered (`WithdrawnPacket`), so that the packet
-arriving after it (a worker was posting it at that moment) is acknowledged as withdrawn and not
+arriving after it (a worker was posting it at that moment) is answered as withdrawn and not
 stored: a withdrawal the receiver confirmed always holds. Each message locks its signer's peer
 row, so a packet and its withdrawal arriving at once are taken one after the other.
 """

@@ -59,7 +59,7 @@ class IncomingHandover(db.Model):
 
 class WithdrawnPacket(db.Model):
     """A packet its sender withdrew before it arrived here: should it come after all, it is
-    acknowledged as withdrawn and not stored (no victim data, only the ids)."""
+    answered as withdrawn and not stored (no victim data, only the ids)."""
 
     __tablename__ = "withdrawn_packets"
 

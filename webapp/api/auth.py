@@ -9,7 +9,7 @@ from models import TokenScope
 from .. import access
 from ..extensions import csrf
 from ..ratelimit import limiter
-from .bodies import refuse_unstorable
+from .bodies import refuse_bad_body
 from .tokens import PREFIX_LENGTH, grants, token_user
 
 PREFIX = "/api/v1"
@@ -39,11 +39,11 @@ def _authenticate():
 
 def api_blueprint(name: str, url_prefix: str, description: str, bearer=True) -> Blueprint:
     """A blueprint of the API: bearer-authenticated (or, between provinces, by signature),
-    rate limited, exempt from CSRF, refusing text no column can store."""
+    rate limited, exempt from CSRF, refusing JSON it cannot read or store."""
     blueprint = Blueprint(name, __name__, url_prefix=PREFIX + url_prefix, description=description)
     if bearer:
         blueprint.before_request(_authenticate)
-    blueprint.before_request(refuse_unstorable)
+    blueprint.before_request(refuse_bad_body)
     csrf.exempt(blueprint)
     # By address, not by the token presented: made-up tokens must not buy fresh allowances.
     limiter.shared_limit(

@@ -28,7 +28,7 @@ def storable(value) -> bool:
     return True
 
 
-def refuse_unstorable() -> None:
+def refuse_bad_body() -> None:
     """Answer 400 for a JSON body that cannot be read (malformed, nested too deep, an integer
     too long to convert), 422 for one holding NUL characters or unpaired surrogates."""
     if not request.is_json or not request.get_data(cache=True):
