@@ -117,13 +117,22 @@ lint: install
 check-diagrams: install
 	DATABASE_URL=sqlite:// HOMECOMING_DATA_KEY=$(DEMO_DATA_KEY) $(PY) -m flask --app webapp workflows check
 
+# The suite runs on SQLite and on PostgreSQL at the same time (most tests wait on a server, a
+# worker or a browser, so two runs share the cores well); PostgreSQL's output follows SQLite's.
+TEST_TMP := $(CURDIR)/.test-runs
 test: lint check-diagrams browser
-	$(PY) -m pytest -q
+	@rm -rf $(TEST_TMP) && mkdir -p $(TEST_TMP)
 	@if $(PY) -m webapp.pgcheck "$(PG_URL)"; then \
-		echo "== the suite again on PostgreSQL =="; \
-		TEST_DATABASE_URL="$(PG_URL)" $(PY) -m pytest -q; \
+		echo "== the suite on SQLite, and on PostgreSQL at the same time (its output below) =="; \
+		TEST_DATABASE_URL="$(PG_URL)" $(PY) -m pytest -q -p no:cacheprovider \
+			--basetemp=$(TEST_TMP)/postgresql > $(TEST_TMP)/postgresql.log 2>&1 & postgresql=$$!; \
+		$(PY) -m pytest -q --basetemp=$(TEST_TMP)/sqlite; sqlite=$$?; \
+		wait $$postgresql; pg=$$?; \
+		echo "== the suite on PostgreSQL =="; cat $(TEST_TMP)/postgresql.log; \
+		exit $$(( sqlite || pg )); \
 	elif [ "$$CI" = "true" ]; then \
 		echo "PostgreSQL at 127.0.0.1:5432 is not reachable, and CI must test it"; exit 1; \
 	else \
 		echo "PostgreSQL not reachable: skipped the PostgreSQL run"; \
+		$(PY) -m pytest -q --basetemp=$(TEST_TMP)/sqlite; \
 	fi
