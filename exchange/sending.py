@@ -9,6 +9,7 @@ twice.
 
 import http.client
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import func, select, update
@@ -18,6 +19,7 @@ from models import (
     Case,
     DeliveryStatus,
     EventType,
+    HandoverStatus,
     OutgoingAnswer,
     OutgoingHandover,
     PeerProvince,
@@ -26,7 +28,7 @@ from models import (
 )
 from workflows import clock
 
-from . import withdrawals
+from . import receipts, withdrawals
 from .packets import HANDOVER_FORM, build_packet
 from .signing import sign
 from .transport import PATHS, WITHDRAWN_THERE, Post, http_post
@@ -102,23 +104,40 @@ def claim_due(now: datetime, model: type[Outgoing] = OutgoingHandover) -> Outgoi
     return db.session.get(model, candidate) if won == 1 else None
 
 
-def addressed(outgoing: Outgoing) -> tuple[str, dict]:
-    """The peer's URL for a message, and the body posted there."""
+class Delivery(NamedTuple):
+    """A message on its way: the peer's URL, the body posted there, and what checks the
+    peer's receipt for it."""
+
+    url: str
+    body: dict
+    packet_id: str
+    peer: str
+    peer_key: str
+
+
+def addressed(outgoing: Outgoing) -> Delivery:
+    """Where a message goes and what is posted there."""
     peer = db.session.scalar(select(PeerProvince).filter_by(code=outgoing.receiver))
     body = {"packet": outgoing.packet, "signature": outgoing.signature}
-    return peer.api_url.rstrip("/") + PATHS[type(outgoing)], body
+    url = peer.api_url.rstrip("/") + PATHS[type(outgoing)]
+    return Delivery(url, body, outgoing.packet_id, peer.code, peer.public_key)
 
 
-def attempt(url: str, body: dict, post: Post = http_post) -> str | None:
-    """Post a message once: None if the peer acknowledged it (200/201), GONE if it has the
-    packet withdrawn, else what went wrong."""
+def attempt(delivery: Delivery, post: Post = http_post) -> str | None:
+    """Post a message once: None if the peer acknowledged it (200/201 with its receipt), GONE
+    if its receipt says the packet is withdrawn there (410), else what went wrong."""
     try:
-        status = post(url, body)
+        reply = post(delivery.url, delivery.body)
     except (OSError, http.client.HTTPException) as exc:  # down, unreachable, not speaking HTTP
         return type(exc).__name__
-    if status == WITHDRAWN_THERE:
-        return GONE
-    return None if status in (200, 201) else f"HTTP {status}"
+    if reply.status not in (200, 201, WITHDRAWN_THERE):
+        return f"HTTP {reply.status}"
+    status = receipts.confirmed(reply.body, delivery.packet_id, delivery.peer, delivery.peer_key)
+    if status is None:
+        return f"HTTP {reply.status} without a receipt signed by {delivery.peer}"
+    if reply.status == WITHDRAWN_THERE:
+        return GONE if status == HandoverStatus.WITHDRAWN else f"HTTP {WITHDRAWN_THERE}"
+    return None
 
 
 def record(outgoing: Outgoing, error: str | None) -> bool:
@@ -157,9 +176,9 @@ def send_due(commit, post: Post = http_post) -> int:
     tried = 0
     for model in PATHS:
         while (outgoing := claim_due(clock.now(), model)) is not None:
-            url, body = addressed(outgoing)
+            delivery = addressed(outgoing)
             commit()
-            record(outgoing, attempt(url, body, post))
+            record(outgoing, attempt(delivery, post))
             commit()
             tried += 1
     return tried

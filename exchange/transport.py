@@ -4,12 +4,12 @@ import json
 import urllib.error
 import urllib.request
 from collections.abc import Callable
+from typing import NamedTuple
 
 from models import OutgoingAnswer, OutgoingHandover
 
 TIMEOUT = 10  # seconds a peer has to answer one attempt
-# post(url, body) -> HTTP status; raises OSError when the peer cannot be reached.
-Post = Callable[[str, dict], int]
+ANSWER_BYTES = 64 * 1024  # a receipt is ~200 bytes: more is not read
 # Where on the peer's API each kind of message goes.
 PATHS = {OutgoingHandover: "/api/v1/handovers", OutgoingAnswer: "/api/v1/handovers/answers"}
 # What a peer answers to a packet its sender withdrew (before it came, or a withdrawal whose
@@ -17,13 +17,33 @@ PATHS = {OutgoingHandover: "/api/v1/handovers", OutgoingAnswer: "/api/v1/handove
 WITHDRAWN_THERE = 410
 
 
-def http_post(url: str, body: dict) -> int:
-    """POST JSON to a peer; its HTTP status (an HTTP error is an answer, not an exception)."""
+class Reply(NamedTuple):
+    """A peer's HTTP answer: its status and its JSON body (None if it sent none)."""
+
+    status: int
+    body: dict | None
+
+
+# post(url, body) -> Reply; raises OSError when the peer cannot be reached.
+Post = Callable[[str, dict], Reply]
+
+
+def http_post(url: str, body: dict) -> Reply:
+    """POST JSON to a peer; its answer (an HTTP error is an answer, not an exception)."""
     request = urllib.request.Request(
         url, json.dumps(body).encode(), {"Content-Type": "application/json"}, method="POST"
     )
     try:
         with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
-            return response.status
+            return Reply(response.status, _json(response.read(ANSWER_BYTES)))
     except urllib.error.HTTPError as error:
-        return error.code
+        with error:
+            return Reply(error.code, _json(error.read(ANSWER_BYTES)))
+
+
+def _json(raw: bytes) -> dict | None:
+    try:
+        answer = json.loads(raw)
+    except (ValueError, RecursionError):  # not JSON, not UTF-8, cut short, nested too deep
+        return None
+    return answer if isinstance(answer, dict) else None

@@ -16,6 +16,7 @@ from models import (
     DeliveryStatus,
     Department,
     EventType,
+    HandoverStatus,
     OutgoingHandover,
     PeerProvince,
     User,
@@ -23,6 +24,7 @@ from models import (
 )
 from workflows import timeline
 
+from . import receipts
 from .errors import AlreadyDecided, WithdrawalFailed
 from .receiving import REQUIRED, WITHDRAW
 from .signing import sign
@@ -40,15 +42,15 @@ def withdrawable(case: Case) -> OutgoingHandover | None:
     )
 
 
-def _request(outgoing: OutgoingHandover, key: Ed25519PrivateKey) -> tuple[str | None, dict]:
-    """The receiver's withdrawal URL (None if it was removed or disabled: it is not asked) and
-    the signed request (no victim data, only the ids)."""
+def _request(
+    outgoing: OutgoingHandover, key: Ed25519PrivateKey
+) -> tuple[PeerProvince | None, dict]:
+    """The receiver (None if it was removed or disabled: it is not asked) and the signed
+    withdrawal request (no victim data, only the ids)."""
     request = {name: outgoing.packet[name] for name in REQUIRED} | {"hcd_Action": WITHDRAW}
     body = {"packet": request, "signature": sign(key, request)}
     peer = db.session.scalar(select(PeerProvince).filter_by(code=outgoing.receiver))
-    if peer is None or not peer.enabled:
-        return None, body
-    return peer.api_url.rstrip("/") + PATHS[OutgoingHandover] + "/withdraw", body
+    return (peer if peer is not None and peer.enabled else None), body
 
 
 def withdraw(
@@ -110,15 +112,22 @@ def _mark(outgoing: OutgoingHandover, allowed, actor, department) -> bool:
 
 
 def _ask(outgoing: OutgoingHandover, key: Ed25519PrivateKey, commit, post: Post) -> None:
-    """Ask the receiver, with no transaction open, to withdraw the packet; returns if it did."""
-    receiver, packet_id = outgoing.receiver, outgoing.packet_id
-    url, body = _request(outgoing, key)
+    """Ask the receiver, with no transaction open, to withdraw the packet; returns if its
+    signed receipt says it did."""
+    packet_id = outgoing.packet_id
+    peer, body = _request(outgoing, key)
+    if peer is None:
+        commit()
+        raise WithdrawalFailed(outgoing.receiver)
+    url = peer.api_url.rstrip("/") + PATHS[OutgoingHandover] + "/withdraw"
+    code, peer_key = peer.code, peer.public_key
     commit()
     try:
-        status = post(url, body) if url else None
+        reply = post(url, body)
     except (OSError, http.client.HTTPException):  # down, unreachable, not speaking HTTP
-        status = None
-    if status == 409:
+        raise WithdrawalFailed(code) from None
+    if reply.status == 409:
         raise AlreadyDecided(packet_id)
-    if status != 200:
-        raise WithdrawalFailed(receiver)
+    confirmed = receipts.confirmed(reply.body, packet_id, code, peer_key)
+    if reply.status != 200 or confirmed != HandoverStatus.WITHDRAWN:
+        raise WithdrawalFailed(code)

@@ -209,7 +209,7 @@ def fujian(app, users, open_case, worker_env, yunnan, fujian_server):
 
 def post(url: str, body: dict, path: str = "/api/v1/handovers") -> int:
     """POST a signed message to a deployment; its HTTP status."""
-    return transport.http_post(url + path, body)
+    return transport.http_post(url + path, body).status
 
 
 def _csrf(page: requests.Response) -> str:

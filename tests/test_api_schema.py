@@ -11,6 +11,7 @@ from schemathesis.checks import (
 )
 from sqlalchemy import delete
 
+from exchange.signing import new_signing_key
 from models import ApiToken, TokenScope, db
 from webapp.api.tokens import create_token
 
@@ -30,8 +31,10 @@ def api_schema(app, app_context):
 
 @pytest.fixture
 def police_token(users, open_case, app, monkeypatch):
-    """A casework token of the police, and a case for it to find."""
+    """A casework token of the police, and a case for it to find, on a deployment with a
+    signing key (for the hand-over API's receipts)."""
     monkeypatch.setitem(app.config, "API_RATE_LIMIT", "100000 per minute")
+    monkeypatch.setitem(app.config, "SIGNING_KEY", new_signing_key())
     open_case()
     _, secret = create_token(users["police"], "schemathesis", TokenScope.CASEWORK)
     db.session.commit()

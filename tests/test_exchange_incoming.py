@@ -1,6 +1,7 @@
 """The receiving civil affairs: incoming hand-overs listed, previewed, accepted or refused; the
 signed answer reaches the sender's timeline once."""
 
+import json
 import threading
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -9,7 +10,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 import pytest
 from sqlalchemy import delete, select
 
-from exchange import answers, incoming, sending
+from exchange import answers, incoming, receipts, sending
 from exchange.packets import HANDOVER_FORM, build_packet
 from exchange.signing import new_signing_key, public_key, sign, signing_key, verify
 from forms.examples import EXAMPLES
@@ -311,11 +312,12 @@ def handed_to_sichuan(open_case, users):
     demo.advance_case(case, users, 60, stop_at=HANDOVER_FORM)
     demo.advance_case(case, users, 1)
     db.session.commit()
+    packet = build_packet(case, sender="fujian")
     outgoing = OutgoingHandover(
-        packet_id=str(uuid.uuid4()),
+        packet_id=packet["packetId"],
         case_id=case.id,
         receiver="sichuan",
-        packet=build_packet(case, sender="fujian"),
+        packet=packet,
         signature="x",
         status=DeliveryStatus.DELIVERED,
         first_sent_at=datetime.now(UTC),
@@ -382,15 +384,22 @@ def test_nothing_to_withdraw_or_no_key_is_said_and_changes_nothing(
 @pytest.fixture
 def sichuan():
     """Sichuan's API as a local server answering every post with `sichuan.answer` (200 by
-    default); the posts' paths in `sichuan.asked`."""
+    default) and, unless `sichuan.receipt` is False, its signed receipt saying the packet is
+    withdrawn; the posts' paths in `sichuan.asked`."""
 
     class Sichuan(BaseHTTPRequestHandler):
-        asked, answer = [], 200
+        asked, answer, receipt = [], 200, True
 
         def do_POST(self):
             self.asked.append(self.path)
+            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            packet_id = body["packet"]["packetId"]
+            answer = receipts.receipt(SICHUAN, packet_id, "withdrawn", home="sichuan")
+            raw = json.dumps(answer).encode() if self.receipt else b"<html>OK</html>"
             self.send_response(self.answer)
+            self.send_header("Content-Length", str(len(raw)))
             self.end_headers()
+            self.wfile.write(raw)
 
         def log_message(self, *args):
             pass
@@ -448,8 +457,11 @@ def test_a_packet_sent_but_not_acknowledged_is_withdrawn_only_on_the_receivers_w
     status, page = _withdrawal_page(client, case)
     assert status == 503 and "did not confirm the withdrawal; this case is unchanged" in page
     assert _status(handed_to_sichuan) == DeliveryStatus.PENDING
-    sichuan.answer = 200
+    sichuan.answer, sichuan.receipt = 200, False  # a proxy's page, not Sichuan's word
+    assert _withdrawal_page(client, case)[0] == 503
+    assert _status(handed_to_sichuan) == DeliveryStatus.PENDING
+    sichuan.receipt = True
     assert _withdrawal_page(client, case)[0] == 303
     assert _status(handed_to_sichuan) == DeliveryStatus.WITHDRAWN
     assert sending.claim_due(datetime.now(UTC) + timedelta(days=1)) is None  # never sent again
-    assert sichuan.asked == ["/api/v1/handovers/withdraw"] * 2
+    assert sichuan.asked == ["/api/v1/handovers/withdraw"] * 3

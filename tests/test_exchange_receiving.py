@@ -7,16 +7,19 @@ from functools import partial
 import pytest
 from sqlalchemy import delete, func, select
 
-from exchange import receiving
+from exchange import receipts, receiving
 from exchange.signing import new_signing_key, public_key, sign, signing_key
 from models import HandoverStatus, IncomingHandover, PeerProvince, WithdrawnPacket, db
 
 SICHUAN = signing_key(new_signing_key())
+HOME_KEY = new_signing_key()
 
 
 @pytest.fixture(autouse=True)
-def sichuan_is_a_peer(app):
-    """Sichuan's deployment is registered; this one is the home province of the config."""
+def sichuan_is_a_peer(app, monkeypatch):
+    """Sichuan's deployment is registered; this one is the home province of the config, and
+    signs its receipts with HOME_KEY."""
+    monkeypatch.setitem(app.config, "SIGNING_KEY", HOME_KEY)
     db.session.add(
         PeerProvince(code="sichuan", public_key=public_key(SICHUAN), api_url="http://sc.test")
     )
@@ -45,6 +48,12 @@ def _send(client, packet, key=SICHUAN, path=""):
     return client.post("/api/v1/handovers" + path, json=body)
 
 
+def _receipt_status(app, answer, packet) -> str | None:
+    """The status this deployment's receipt gives the packet, read as its sender reads it."""
+    home, key = app.config["HOME_PROVINCE"], public_key(signing_key(HOME_KEY))
+    return receipts.confirmed(answer.get_json(), packet["packetId"], home, key)
+
+
 def _stored() -> int:
     db.session.rollback()
     return db.session.scalar(select(func.count()).select_from(IncomingHandover))
@@ -54,13 +63,26 @@ def test_a_signed_packet_is_stored_once_whatever_the_replays(client, app, audits
     packet = _packet(app)
     first = _send(client, packet)
     assert first.status_code == 201
-    assert first.get_json() == {"packetId": packet["packetId"], "status": "received"}
+    assert _receipt_status(app, first, packet) == "received"
     for _ in range(2):
-        assert _send(client, packet).status_code == 200
+        replay = _send(client, packet)
+        assert replay.status_code == 200 and _receipt_status(app, replay, packet) == "received"
     assert _stored() == 1
     assert audits("handover_received") == 1
     row = db.session.scalar(select(IncomingHandover))
     assert row.packet["prs_FirstName"] == "Wang Fang" and row.sender_case_number.endswith("AB23")
+
+
+def test_without_a_signing_key_nothing_is_taken_it_could_not_confirm(client, app, monkeypatch):
+    """A deployment that cannot sign its receipt answers 503 and keeps nothing: the sender
+    tries again later, once the key is set."""
+    monkeypatch.setitem(app.config, "SIGNING_KEY", None)
+    packet = _packet(app)
+    answer = _send(client, packet)
+    assert answer.status_code == 503 and "signing key" in answer.get_json()["message"]
+    assert _send(client, _withdrawal(packet), path="/withdraw").status_code == 503
+    assert _stored() == 0
+    assert db.session.scalar(select(func.count()).select_from(WithdrawnPacket)) == 0
 
 
 def test_a_bad_signature_is_refused_and_logged(client, app, audits):
@@ -138,8 +160,9 @@ def test_the_sender_withdraws_a_packet_not_yet_accepted(client, app, audits):
     packet = _packet(app)
     _send(client, packet)
     withdrawn = _send(client, _withdrawal(packet), path="/withdraw")
-    assert withdrawn.get_json()["status"] == "withdrawn"
-    assert _send(client, packet).status_code == 410  # a replay revives nothing
+    assert _receipt_status(app, withdrawn, packet) == "withdrawn"
+    replay = _send(client, packet)  # a replay revives nothing
+    assert replay.status_code == 410 and _receipt_status(app, replay, packet) == "withdrawn"
     assert audits("handover_withdrawn") == 1
 
 
@@ -149,7 +172,7 @@ def test_a_packet_withdrawn_before_it_came_is_not_stored_when_it_comes(client, a
     for _ in range(2):  # a replayed withdrawal changes nothing
         withdrawn = _send(client, _withdrawal(packet), path="/withdraw")
         assert withdrawn.status_code == 200
-        assert withdrawn.get_json() == {"packetId": packet["packetId"], "status": "withdrawn"}
+        assert _receipt_status(app, withdrawn, packet) == "withdrawn"
     assert _send(client, packet).status_code == 410  # withdrawn at both ends
     assert _stored() == 0  # none of the victim's data is kept
     assert audits("handover_received") == 0 and audits("handover_withdrawn") == 2

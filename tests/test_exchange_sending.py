@@ -6,21 +6,37 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import delete, select, update
 
-from exchange import sending, withdrawals
+from exchange import receipts, sending, withdrawals
 from exchange.errors import WithdrawalFailed
 from exchange.packets import HANDOVER_FORM
 from exchange.registry import AddressInvalid, set_peer
 from exchange.signing import KeyInvalid, new_signing_key, public_key, signing_key, verify
+from exchange.transport import Reply
 from models import DeliveryStatus, OutgoingHandover, PeerProvince, TimelineEvent, db
 from webapp import demo
 
 KEY = signing_key(new_signing_key())
+YUNNAN = signing_key(new_signing_key())
+
+
+def yunnan_answers(code: int, status: str = "received", key=YUNNAN, altered=None):
+    """A fake Yunnan answering `code` with its receipt for the packet posted (`altered`: fields
+    changed after it was signed); records the URLs posted to in `.urls`."""
+
+    def post(url, body):
+        post.urls.append(url)
+        packet_id = body["packet"]["packetId"]
+        receipt = receipts.receipt(key, packet_id, status, home="yunnan")
+        return Reply(code, receipt | (altered or {}))
+
+    post.urls = []
+    return post
 
 
 @pytest.fixture
 def handed_over(open_case, users):
     """A case carried through its hand-over to Yunnan, a registered peer."""
-    set_peer("yunnan", public_key(signing_key(new_signing_key())), "http://yunnan.test")
+    set_peer("yunnan", public_key(YUNNAN), "http://yunnan.test")
     case = open_case()
     demo.advance_case(case, users, 60, stop_at=HANDOVER_FORM)
     demo.advance_case(case, users, 1)
@@ -58,19 +74,51 @@ def test_failures_back_off_until_acknowledged(handed_over):
     assert outgoing.attempts == 1 and outgoing.last_error == "ConnectionRefusedError"
     assert sending.send_due(db.session.commit, down) == 0  # not due again for 5 s
     outgoing.next_attempt_at = datetime.now(UTC)
-    assert sending.send_due(db.session.commit, lambda url, body: 503) == 1
+    assert sending.send_due(db.session.commit, lambda url, body: Reply(503, None)) == 1
     assert outgoing.attempts == 2 and outgoing.last_error == "HTTP 503"
     outgoing.next_attempt_at = datetime.now(UTC)
-    sending.send_due(db.session.commit, lambda url, body: 201)
+    sending.send_due(db.session.commit, yunnan_answers(201))
     assert outgoing.status == DeliveryStatus.DELIVERED and outgoing.last_error is None
     assert sent == ["http://yunnan.test/api/v1/handovers"]
+
+
+PROXY_PAGE = None  # a proxy's or captive portal's HTML: no JSON
+FORGED = signing_key(new_signing_key())
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        lambda url, body: Reply(200, PROXY_PAGE),
+        lambda url, body: Reply(410, {"code": 410, "status": "Gone", "message": "no such path"}),
+        yunnan_answers(201, key=FORGED),
+        yunnan_answers(201, altered={"packetId": "another-packet"}),
+        yunnan_answers(201, altered={"hcd_ReceiptBy": "sichuan"}),
+        yunnan_answers(410, "received", altered={"status": "withdrawn"}),
+        yunnan_answers(410, "withdrawn", altered={"signature": "bm90IGEgc2lnbmF0dXJl"}),
+    ],
+    ids=["proxy-200", "proxy-410", "forged", "other-packet", "other-signer", "altered", "bad-sig"],
+)
+def test_only_the_receivers_signed_receipt_marks_a_packet_delivered_or_withdrawn(
+    handed_over, reply
+):
+    """A wrong address, a proxy or a forger answering 200 or 410 marks nothing: the packet
+    stays pending, to be sent again, and the timeline says nothing of a withdrawal."""
+    sending.queue_new("fujian", KEY)
+    assert sending.send_due(db.session.commit, reply) == 1
+    outgoing = db.session.scalar(select(OutgoingHandover))
+    db.session.refresh(outgoing)
+    assert outgoing.status == DeliveryStatus.PENDING and outgoing.delivered_at is None
+    assert outgoing.attempts == 1 and "without a receipt signed by yunnan" in outgoing.last_error
+    withdrawn = {"case_id": handed_over.id, "event_type": "handover_withdrawn"}
+    assert db.session.scalars(select(TimelineEvent).filter_by(**withdrawn)).all() == []
 
 
 def test_a_packet_the_receiver_has_withdrawn_is_withdrawn_here_too(handed_over):
     """The receiver withdrew it but its answer to the withdrawal was lost: the next sending is
     answered 410, and the packet ends withdrawn at both ends, on the timeline once."""
     sending.queue_new("fujian", KEY)
-    assert sending.send_due(db.session.commit, lambda url, body: 410) == 1
+    assert sending.send_due(db.session.commit, yunnan_answers(410, "withdrawn")) == 1
     outgoing = db.session.scalar(select(OutgoingHandover))
     db.session.refresh(outgoing)
     assert outgoing.status == DeliveryStatus.WITHDRAWN and outgoing.delivered_at is None
@@ -80,7 +128,7 @@ def test_a_packet_the_receiver_has_withdrawn_is_withdrawn_here_too(handed_over):
     assert event.data == {"province": "yunnan", "packet": outgoing.packet_id}
     outgoing.next_attempt_at = datetime.now(UTC)
     db.session.commit()
-    assert sending.send_due(db.session.commit, lambda url, body: 410) == 0  # never again
+    assert sending.send_due(db.session.commit, yunnan_answers(410, "withdrawn")) == 0
 
 
 def test_a_worker_taking_the_packet_first_makes_the_withdrawal_ask(handed_over, users):
@@ -94,26 +142,29 @@ def test_a_worker_taking_the_packet_first_makes_the_withdrawal_ask(handed_over, 
         .values(first_sent_at=datetime.now(UTC))
         .execution_options(synchronize_session=False)
     )
-    asked = []
     civil_affairs = users["civil_affairs"]
     department = civil_affairs.memberships[0].department
-
-    def receiver(answer):
-        return lambda url, body: asked.append(url) or answer
-
-    with pytest.raises(WithdrawalFailed):
-        withdrawals.withdraw(
-            outgoing, civil_affairs, department, KEY, commit=db.session.commit, post=receiver(503)
-        )
-    db.session.refresh(outgoing)
-    assert outgoing.status == DeliveryStatus.PENDING
+    unconfirmed = [
+        lambda url, body: Reply(503, None),
+        lambda url, body: Reply(200, PROXY_PAGE),
+        yunnan_answers(200, "withdrawn", key=FORGED),
+        yunnan_answers(200, "received"),  # not what was asked
+    ]
+    for post in unconfirmed:
+        with pytest.raises(WithdrawalFailed):
+            withdrawals.withdraw(
+                outgoing, civil_affairs, department, KEY, commit=db.session.commit, post=post
+            )
+        db.session.refresh(outgoing)
+        assert outgoing.status == DeliveryStatus.PENDING
+    confirming = yunnan_answers(200, "withdrawn")
     withdrawals.withdraw(
-        outgoing, civil_affairs, department, KEY, commit=db.session.commit, post=receiver(200)
+        outgoing, civil_affairs, department, KEY, commit=db.session.commit, post=confirming
     )
     db.session.commit()
     db.session.refresh(outgoing)
     assert outgoing.status == DeliveryStatus.WITHDRAWN
-    assert asked == ["http://yunnan.test/api/v1/handovers/withdraw"] * 2
+    assert confirming.urls == ["http://yunnan.test/api/v1/handovers/withdraw"]
 
 
 def test_backoff_doubles_up_to_an_hour():

@@ -3,8 +3,9 @@
 from flask import current_app
 from flask_smorest import abort
 
-from exchange import answers, receiving
+from exchange import answers, receipts, receiving
 from exchange.errors import AlreadyDecided, ExchangeError, PacketInvalid, UnknownSender
+from exchange.signing import deployment_key
 from exchange.transport import WITHDRAWN_THERE
 from models import HandoverStatus
 
@@ -40,15 +41,28 @@ def _refused(error: ExchangeError, body: dict, party: str = "sender"):
 
 def _taken(take, body: dict, action: str, party: str):
     """Take a signed message once with `take` (a domain function returning the record and
-    whether it is new): 201 and an audit row naming the peer (`party`) when new, 200 for a
-    replay, 4xx and a logged refusal when it is refused."""
+    whether it is new): 201, the receipt and an audit row naming the peer (`party`) when new,
+    200 for a replay, 4xx and a logged refusal when it is refused."""
+    key = _receipt_key()
     try:
         record, created = take(body["packet"], body["signature"], home=_home())
     except ExchangeError as error:
         _refused(error, body, party)
     if created:
         access.audit(None, action, None, **{party: getattr(record, party)})
-    return {"packetId": record.packet_id, "status": str(record.status)}, 201 if created else 200
+    return _receipt(key, record), 201 if created else 200
+
+
+def _receipt_key():
+    """This deployment's key, which signs its receipts; 503 (nothing taken) if it has none."""
+    key = deployment_key(current_app.config)
+    if key is None:
+        abort(503, message="this province has no signing key yet: it cannot confirm a message")
+    return key
+
+
+def _receipt(key, record) -> dict:
+    return receipts.receipt(key, record.packet_id, str(record.status), home=_home())
 
 
 def _home() -> str:
@@ -59,13 +73,15 @@ def _home() -> str:
 @bp.arguments(schemas.SignedPacket)
 @bp.response(200, schemas.PacketAnswer)
 @bp.alt_response(201, schema=schemas.PacketAnswer)
-@bp.alt_response(WITHDRAWN_THERE, response="DEFAULT_ERROR")
+@bp.alt_response(WITHDRAWN_THERE, schema=schemas.PacketAnswer)
+@bp.alt_response(503, response="DEFAULT_ERROR")
 def receive(body):
     """Take a signed hand-over packet; a replay is acknowledged and creates nothing; a packet
-    its sender withdrew (before it came, too) is answered 410 (withdrawn at both ends)."""
+    its sender withdrew (before it came, too) is answered 410 (withdrawn at both ends). Each
+    answer is this deployment's signed receipt."""
     answer, code = _taken(receiving.receive, body, "handover_received", "sender")
     if answer["status"] == HandoverStatus.WITHDRAWN:
-        abort(WITHDRAWN_THERE, message="the sender withdrew this packet")
+        return answer, WITHDRAWN_THERE
     return answer, code
 
 
@@ -73,21 +89,24 @@ def receive(body):
 @bp.arguments(schemas.SignedPacket)
 @bp.response(200, schemas.PacketAnswer)
 @bp.alt_response(409, response="DEFAULT_ERROR")
+@bp.alt_response(503, response="DEFAULT_ERROR")
 def withdraw(body):
     """The sender takes back a packet not yet accepted (the request signed like a packet), or
-    one not yet here before it comes."""
+    one not yet here before it comes; answered with this deployment's signed receipt."""
+    key = _receipt_key()
     try:
         handover = receiving.withdraw(body["packet"], body["signature"], home=_home())
     except ExchangeError as error:
         _refused(error, body)
     access.audit(None, "handover_withdrawn", None, sender=handover.sender)
-    return {"packetId": handover.packet_id, "status": str(handover.status)}
+    return _receipt(key, handover)
 
 
 @bp.post("/answers")
 @bp.arguments(schemas.SignedPacket)
 @bp.response(200, schemas.PacketAnswer)
 @bp.alt_response(201, schema=schemas.PacketAnswer)
+@bp.alt_response(503, response="DEFAULT_ERROR")
 def answer(body):
     """The receiver's answer to a packet this deployment sent: accepted or refused (signed)."""
     return _taken(answers.receive_answer, body, "handover_answered", "receiver")

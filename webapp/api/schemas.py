@@ -210,7 +210,10 @@ class SignedPacket(Schema):
 
 
 class PacketAnswer(Schema):
-    """Where a packet stands at the receiver: the sender's acknowledgement."""
+    """A receipt: where a packet stands at the deployment that answers, signed by its key (the
+    sender's acknowledgement, see exchange.receipts)."""
 
     packetId = fields.String(required=True)
     status = fields.String(required=True)
+    hcd_ReceiptBy = fields.String(required=True)
+    signature = fields.String(required=True)
