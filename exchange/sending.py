@@ -111,8 +111,12 @@ class Delivery(NamedTuple):
     url: str
     body: dict
     packet_id: str
+    kind: str
     peer: str
     peer_key: str
+
+
+KINDS = {OutgoingHandover: receipts.HANDOVER, OutgoingAnswer: receipts.ANSWER}
 
 
 def addressed(outgoing: Outgoing) -> Delivery:
@@ -120,24 +124,29 @@ def addressed(outgoing: Outgoing) -> Delivery:
     peer = db.session.scalar(select(PeerProvince).filter_by(code=outgoing.receiver))
     body = {"packet": outgoing.packet, "signature": outgoing.signature}
     url = peer.api_url.rstrip("/") + PATHS[type(outgoing)]
-    return Delivery(url, body, outgoing.packet_id, peer.code, peer.public_key)
+    kind = KINDS[type(outgoing)]
+    return Delivery(url, body, outgoing.packet_id, kind, peer.code, peer.public_key)
 
 
 def attempt(delivery: Delivery, post: Post = http_post) -> str | None:
-    """Post a message once: None if the peer acknowledged it (200/201 with its receipt), GONE
-    if its receipt says the packet is withdrawn there (410), else what went wrong."""
+    """Post a message once: None if the peer acknowledged it with its receipt, GONE if its
+    receipt says the packet is withdrawn there, else what went wrong. The signed status
+    decides, not the HTTP code (nobody signs that)."""
     try:
         reply = post(delivery.url, delivery.body)
     except (OSError, http.client.HTTPException) as exc:  # down, unreachable, not speaking HTTP
         return type(exc).__name__
     if reply.status not in (200, 201, WITHDRAWN_THERE):
         return f"HTTP {reply.status}"
-    status = receipts.confirmed(reply.body, delivery.packet_id, delivery.peer, delivery.peer_key)
+    peer = delivery.peer
+    status = receipts.confirmed(
+        reply.body, delivery.packet_id, delivery.kind, peer, delivery.peer_key
+    )
     if status is None:
-        return f"HTTP {reply.status} without a receipt signed by {delivery.peer}"
-    if reply.status == WITHDRAWN_THERE:
-        return GONE if status == HandoverStatus.WITHDRAWN else f"HTTP {WITHDRAWN_THERE}"
-    return None
+        return f"HTTP {reply.status} without a receipt signed by {peer}"
+    if delivery.kind == receipts.HANDOVER and status == HandoverStatus.WITHDRAWN:
+        return GONE
+    return f"HTTP {reply.status}" if reply.status == WITHDRAWN_THERE else None
 
 
 def record(outgoing: Outgoing, error: str | None) -> bool:
@@ -145,11 +154,9 @@ def record(outgoing: Outgoing, error: str | None) -> bool:
     answer recorded meanwhile stays), a packet the peer has withdrawn is withdrawn here too,
     else its next try is later; whether it was acknowledged."""
     now = clock.now()
-    if error == GONE:
-        if isinstance(outgoing, OutgoingHandover):
-            withdrawals.withdrawn_there(outgoing)
-            return True
-        error = f"HTTP {WITHDRAWN_THERE}"  # an answer has nothing to withdraw: a plain failure
+    if error == GONE:  # only a hand-over is ever withdrawn (attempt)
+        withdrawals.withdrawn_there(outgoing)
+        return True
     outgoing.last_error = error
     if error is not None:
         outgoing.attempts += 1

@@ -70,6 +70,6 @@ def verify(peer_public_key: str, body: dict, signature: str) -> bool:
     try:
         key = Ed25519PublicKey.from_public_bytes(raw_key(peer_public_key))
         key.verify(base64.b64decode(signature, validate=True), canonical(body))
-    except (InvalidSignature, KeyInvalid, binascii.Error, ValueError, TypeError):
+    except (InvalidSignature, KeyInvalid, binascii.Error, ValueError, TypeError, RecursionError):
         return False
     return True

@@ -1,6 +1,7 @@
 """Posting signed messages to peer deployments: where each kind goes, and the HTTP call."""
 
 import json
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable
@@ -8,8 +9,8 @@ from typing import NamedTuple
 
 from models import OutgoingAnswer, OutgoingHandover
 
-TIMEOUT = 10  # seconds a peer has to answer one attempt
-ANSWER_BYTES = 64 * 1024  # a receipt is ~200 bytes: more is not read
+TIMEOUT = 10  # seconds a peer has for each read, and for its whole answer's body
+ANSWER_BYTES = 4096  # a receipt is ~250 bytes: more is not read
 # Where on the peer's API each kind of message goes.
 PATHS = {OutgoingHandover: "/api/v1/handovers", OutgoingAnswer: "/api/v1/handovers/answers"}
 # What a peer answers to a packet its sender withdrew (before it came, or a withdrawal whose
@@ -35,10 +36,23 @@ def http_post(url: str, body: dict) -> Reply:
     )
     try:
         with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
-            return Reply(response.status, _json(response.read(ANSWER_BYTES)))
+            return Reply(response.status, _json(_body(response)))
     except urllib.error.HTTPError as error:
         with error:
-            return Reply(error.code, _json(error.read(ANSWER_BYTES)))
+            return Reply(error.code, _json(_body(error.fp)) if error.fp else None)
+
+
+def _body(response) -> bytes:
+    """At most ANSWER_BYTES of the answer's body, read within TIMEOUT seconds (a peer sending
+    it a byte at a time gets cut short, and its answer counts as none)."""
+    deadline, chunks, size = time.monotonic() + TIMEOUT, [], 0
+    while size < ANSWER_BYTES and time.monotonic() < deadline:
+        chunk = response.read1(ANSWER_BYTES - size)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
 
 
 def _json(raw: bytes) -> dict | None:

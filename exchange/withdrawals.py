@@ -114,20 +114,20 @@ def _mark(outgoing: OutgoingHandover, allowed, actor, department) -> bool:
 def _ask(outgoing: OutgoingHandover, key: Ed25519PrivateKey, commit, post: Post) -> None:
     """Ask the receiver, with no transaction open, to withdraw the packet; returns if its
     signed receipt says it did."""
-    packet_id = outgoing.packet_id
+    packet_id, receiver = outgoing.packet_id, outgoing.receiver
     peer, body = _request(outgoing, key)
     if peer is None:
         commit()
-        raise WithdrawalFailed(outgoing.receiver)
+        raise WithdrawalFailed(receiver)
     url = peer.api_url.rstrip("/") + PATHS[OutgoingHandover] + "/withdraw"
-    code, peer_key = peer.code, peer.public_key
+    peer_key = peer.public_key
     commit()
     try:
         reply = post(url, body)
     except (OSError, http.client.HTTPException):  # down, unreachable, not speaking HTTP
-        raise WithdrawalFailed(code) from None
-    if reply.status == 409:
+        raise WithdrawalFailed(receiver) from None
+    if reply.status == 409:  # unsigned: it changes nothing here, only what the page says
         raise AlreadyDecided(packet_id)
-    confirmed = receipts.confirmed(reply.body, packet_id, code, peer_key)
+    confirmed = receipts.confirmed(reply.body, packet_id, receipts.WITHDRAWAL, receiver, peer_key)
     if reply.status != 200 or confirmed != HandoverStatus.WITHDRAWN:
-        raise WithdrawalFailed(code)
+        raise WithdrawalFailed(receiver)

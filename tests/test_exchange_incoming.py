@@ -394,7 +394,8 @@ def sichuan():
             self.asked.append(self.path)
             body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
             packet_id = body["packet"]["packetId"]
-            answer = receipts.receipt(SICHUAN, packet_id, "withdrawn", home="sichuan")
+            kind = receipts.WITHDRAWAL
+            answer = receipts.receipt(SICHUAN, packet_id, kind, "withdrawn", home="sichuan")
             raw = json.dumps(answer).encode() if self.receipt else b"<html>OK</html>"
             self.send_response(self.answer)
             self.send_header("Content-Length", str(len(raw)))

@@ -48,10 +48,11 @@ def _send(client, packet, key=SICHUAN, path=""):
     return client.post("/api/v1/handovers" + path, json=body)
 
 
-def _receipt_status(app, answer, packet) -> str | None:
-    """The status this deployment's receipt gives the packet, read as its sender reads it."""
+def _receipt_status(app, answer, packet, kind=receipts.HANDOVER) -> str | None:
+    """The status this deployment's receipt gives the message of `kind` about the packet,
+    read as its sender reads it."""
     home, key = app.config["HOME_PROVINCE"], public_key(signing_key(HOME_KEY))
-    return receipts.confirmed(answer.get_json(), packet["packetId"], home, key)
+    return receipts.confirmed(answer.get_json(), packet["packetId"], kind, home, key)
 
 
 def _stored() -> int:
@@ -81,6 +82,7 @@ def test_without_a_signing_key_nothing_is_taken_it_could_not_confirm(client, app
     answer = _send(client, packet)
     assert answer.status_code == 503 and "signing key" in answer.get_json()["message"]
     assert _send(client, _withdrawal(packet), path="/withdraw").status_code == 503
+    assert _send(client, packet, path="/answers").status_code == 503
     assert _stored() == 0
     assert db.session.scalar(select(func.count()).select_from(WithdrawnPacket)) == 0
 
@@ -160,7 +162,8 @@ def test_the_sender_withdraws_a_packet_not_yet_accepted(client, app, audits):
     packet = _packet(app)
     _send(client, packet)
     withdrawn = _send(client, _withdrawal(packet), path="/withdraw")
-    assert _receipt_status(app, withdrawn, packet) == "withdrawn"
+    assert _receipt_status(app, withdrawn, packet, receipts.WITHDRAWAL) == "withdrawn"
+    assert _receipt_status(app, withdrawn, packet) is None  # not a hand-over's receipt
     replay = _send(client, packet)  # a replay revives nothing
     assert replay.status_code == 410 and _receipt_status(app, replay, packet) == "withdrawn"
     assert audits("handover_withdrawn") == 1
@@ -172,7 +175,7 @@ def test_a_packet_withdrawn_before_it_came_is_not_stored_when_it_comes(client, a
     for _ in range(2):  # a replayed withdrawal changes nothing
         withdrawn = _send(client, _withdrawal(packet), path="/withdraw")
         assert withdrawn.status_code == 200
-        assert _receipt_status(app, withdrawn, packet) == "withdrawn"
+        assert _receipt_status(app, withdrawn, packet, receipts.WITHDRAWAL) == "withdrawn"
     assert _send(client, packet).status_code == 410  # withdrawn at both ends
     assert _stored() == 0  # none of the victim's data is kept
     assert audits("handover_received") == 0 and audits("handover_withdrawn") == 2

@@ -9,6 +9,7 @@ from sqlalchemy import delete, select, update
 from exchange import receipts, sending, withdrawals
 from exchange.errors import WithdrawalFailed
 from exchange.packets import HANDOVER_FORM
+from exchange.receipts import HANDOVER, WITHDRAWAL
 from exchange.registry import AddressInvalid, set_peer
 from exchange.signing import KeyInvalid, new_signing_key, public_key, signing_key, verify
 from exchange.transport import Reply
@@ -19,18 +20,28 @@ KEY = signing_key(new_signing_key())
 YUNNAN = signing_key(new_signing_key())
 
 
-def yunnan_answers(code: int, status: str = "received", key=YUNNAN, altered=None):
-    """A fake Yunnan answering `code` with its receipt for the packet posted (`altered`: fields
-    changed after it was signed); records the URLs posted to in `.urls`."""
+def yunnan_answers(code: int, status: str = "received", key=YUNNAN, altered=None, kind=None):
+    """A fake Yunnan answering `code` with its receipt for the message posted (a hand-over,
+    or a withdrawal by its path, unless `kind` says otherwise; `altered`: fields changed after
+    signing); records the URLs posted to in `.urls`."""
 
     def post(url, body):
         post.urls.append(url)
+        answered = kind or (WITHDRAWAL if url.endswith("/withdraw") else HANDOVER)
         packet_id = body["packet"]["packetId"]
-        receipt = receipts.receipt(key, packet_id, status, home="yunnan")
+        receipt = receipts.receipt(key, packet_id, answered, status, home="yunnan")
         return Reply(code, receipt | (altered or {}))
 
     post.urls = []
     return post
+
+
+def nested(depth: int) -> list:
+    """A list `depth` deep, built without recursion (as a hostile peer's JSON would be)."""
+    value = []
+    for _ in range(depth):
+        value = [value]
+    return value
 
 
 @pytest.fixture
@@ -96,8 +107,20 @@ FORGED = signing_key(new_signing_key())
         yunnan_answers(201, altered={"hcd_ReceiptBy": "sichuan"}),
         yunnan_answers(410, "received", altered={"status": "withdrawn"}),
         yunnan_answers(410, "withdrawn", altered={"signature": "bm90IGEgc2lnbmF0dXJl"}),
+        yunnan_answers(200, "withdrawn", kind="answer"),  # a receipt for another message
+        yunnan_answers(201, altered={"status": nested(5000)}),
     ],
-    ids=["proxy-200", "proxy-410", "forged", "other-packet", "other-signer", "altered", "bad-sig"],
+    ids=[
+        "proxy-200",
+        "proxy-410",
+        "forged",
+        "other-packet",
+        "other-signer",
+        "altered",
+        "bad-sig",
+        "other-kind",
+        "nested",
+    ],
 )
 def test_only_the_receivers_signed_receipt_marks_a_packet_delivered_or_withdrawn(
     handed_over, reply
@@ -114,11 +137,14 @@ def test_only_the_receivers_signed_receipt_marks_a_packet_delivered_or_withdrawn
     assert db.session.scalars(select(TimelineEvent).filter_by(**withdrawn)).all() == []
 
 
-def test_a_packet_the_receiver_has_withdrawn_is_withdrawn_here_too(handed_over):
+@pytest.mark.parametrize("code", [410, 200])
+def test_a_packet_the_receiver_has_withdrawn_is_withdrawn_here_too(handed_over, code):
     """The receiver withdrew it but its answer to the withdrawal was lost: the next sending is
-    answered 410, and the packet ends withdrawn at both ends, on the timeline once."""
+    answered 410 with its receipt, and the packet ends withdrawn at both ends, on the timeline
+    once. The receipt's signed word decides, not the HTTP code: a replayed 200 with the
+    receiver's "withdrawn" receipt does not make it delivered."""
     sending.queue_new("fujian", KEY)
-    assert sending.send_due(db.session.commit, yunnan_answers(410, "withdrawn")) == 1
+    assert sending.send_due(db.session.commit, yunnan_answers(code, "withdrawn")) == 1
     outgoing = db.session.scalar(select(OutgoingHandover))
     db.session.refresh(outgoing)
     assert outgoing.status == DeliveryStatus.WITHDRAWN and outgoing.delivered_at is None

@@ -39,7 +39,7 @@ def _refused(error: ExchangeError, body: dict, party: str = "sender"):
     abort(code, message=f"packet refused: {type(error).__name__}")
 
 
-def _taken(take, body: dict, action: str, party: str):
+def _taken(take, body: dict, action: str, party: str, kind: str):
     """Take a signed message once with `take` (a domain function returning the record and
     whether it is new): 201, the receipt and an audit row naming the peer (`party`) when new,
     200 for a replay, 4xx and a logged refusal when it is refused."""
@@ -50,7 +50,7 @@ def _taken(take, body: dict, action: str, party: str):
         _refused(error, body, party)
     if created:
         access.audit(None, action, None, **{party: getattr(record, party)})
-    return _receipt(key, record), 201 if created else 200
+    return _receipt(key, record, kind), 201 if created else 200
 
 
 def _receipt_key():
@@ -61,8 +61,8 @@ def _receipt_key():
     return key
 
 
-def _receipt(key, record) -> dict:
-    return receipts.receipt(key, record.packet_id, str(record.status), home=_home())
+def _receipt(key, record, kind: str) -> dict:
+    return receipts.receipt(key, record.packet_id, kind, str(record.status), home=_home())
 
 
 def _home() -> str:
@@ -79,7 +79,7 @@ def receive(body):
     """Take a signed hand-over packet; a replay is acknowledged and creates nothing; a packet
     its sender withdrew (before it came, too) is answered 410 (withdrawn at both ends). Each
     answer is this deployment's signed receipt."""
-    answer, code = _taken(receiving.receive, body, "handover_received", "sender")
+    answer, code = _taken(receiving.receive, body, "handover_received", "sender", receipts.HANDOVER)
     if answer["status"] == HandoverStatus.WITHDRAWN:
         return answer, WITHDRAWN_THERE
     return answer, code
@@ -99,7 +99,7 @@ def withdraw(body):
     except ExchangeError as error:
         _refused(error, body)
     access.audit(None, "handover_withdrawn", None, sender=handover.sender)
-    return _receipt(key, handover)
+    return _receipt(key, handover, receipts.WITHDRAWAL)
 
 
 @bp.post("/answers")
@@ -109,4 +109,4 @@ def withdraw(body):
 @bp.alt_response(503, response="DEFAULT_ERROR")
 def answer(body):
     """The receiver's answer to a packet this deployment sent: accepted or refused (signed)."""
-    return _taken(answers.receive_answer, body, "handover_answered", "receiver")
+    return _taken(answers.receive_answer, body, "handover_answered", "receiver", receipts.ANSWER)

@@ -214,6 +214,7 @@ class PacketAnswer(Schema):
     sender's acknowledgement, see exchange.receipts)."""
 
     packetId = fields.String(required=True)
+    hcd_ReceiptFor = fields.String(required=True)
     status = fields.String(required=True)
     hcd_ReceiptBy = fields.String(required=True)
     signature = fields.String(required=True)
