@@ -154,7 +154,7 @@ def record(outgoing: Outgoing, error: str | None) -> bool:
     answer recorded meanwhile stays), a packet the peer has withdrawn is withdrawn here too,
     else its next try is later; whether it was acknowledged."""
     now = clock.now()
-    if error == GONE:  # only a hand-over is ever withdrawn (attempt)
+    if error == GONE and isinstance(outgoing, OutgoingHandover):  # an answer is never GONE
         withdrawals.withdrawn_there(outgoing)
         return True
     outgoing.last_error = error

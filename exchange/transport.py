@@ -9,7 +9,7 @@ from typing import NamedTuple
 
 from models import OutgoingAnswer, OutgoingHandover
 
-TIMEOUT = 10  # seconds a peer has for each read, and for its whole answer's body
+TIMEOUT = 10  # seconds a peer has for each read; its answer's body stops being read after it
 ANSWER_BYTES = 4096  # a receipt is ~250 bytes: more is not read
 # Where on the peer's API each kind of message goes.
 PATHS = {OutgoingHandover: "/api/v1/handovers", OutgoingAnswer: "/api/v1/handovers/answers"}
@@ -29,13 +29,24 @@ class Reply(NamedTuple):
 Post = Callable[[str, dict], Reply]
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """A redirect is an answer like any other (its body read as every answer's is), never
+    followed: a peer's API does not move, and urllib would read a redirect's body unbounded."""
+
+    def redirect_request(self, *args):
+        return None
+
+
+_opener = urllib.request.build_opener(_NoRedirect)
+
+
 def http_post(url: str, body: dict) -> Reply:
     """POST JSON to a peer; its answer (an HTTP error is an answer, not an exception)."""
     request = urllib.request.Request(
         url, json.dumps(body).encode(), {"Content-Type": "application/json"}, method="POST"
     )
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
+        with _opener.open(request, timeout=TIMEOUT) as response:
             return Reply(response.status, _json(_body(response)))
     except urllib.error.HTTPError as error:
         with error:

@@ -1,7 +1,7 @@
 """Sending hand-overs in one process: one packet per case, back-off, acknowledgement."""
 
 import http.client
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import delete, select, update
@@ -9,11 +9,18 @@ from sqlalchemy import delete, select, update
 from exchange import receipts, sending, withdrawals
 from exchange.errors import WithdrawalFailed
 from exchange.packets import HANDOVER_FORM
-from exchange.receipts import HANDOVER, WITHDRAWAL
+from exchange.receipts import ANSWER, HANDOVER, WITHDRAWAL
 from exchange.registry import AddressInvalid, set_peer
 from exchange.signing import KeyInvalid, new_signing_key, public_key, signing_key, verify
 from exchange.transport import Reply
-from models import DeliveryStatus, OutgoingHandover, PeerProvince, TimelineEvent, db
+from models import (
+    DeliveryStatus,
+    OutgoingAnswer,
+    OutgoingHandover,
+    PeerProvince,
+    TimelineEvent,
+    db,
+)
 from webapp import demo
 
 KEY = signing_key(new_signing_key())
@@ -27,13 +34,16 @@ def yunnan_answers(code: int, status: str = "received", key=YUNNAN, altered=None
 
     def post(url, body):
         post.urls.append(url)
-        answered = kind or (WITHDRAWAL if url.endswith("/withdraw") else HANDOVER)
+        answered = kind or PATH_KINDS.get(url.rsplit("/", 1)[-1], HANDOVER)
         packet_id = body["packet"]["packetId"]
         receipt = receipts.receipt(key, packet_id, answered, status, home="yunnan")
         return Reply(code, receipt | (altered or {}))
 
     post.urls = []
     return post
+
+
+PATH_KINDS = {"withdraw": WITHDRAWAL, "answers": ANSWER}
 
 
 def nested(depth: int) -> list:
@@ -54,6 +64,7 @@ def handed_over(open_case, users):
     db.session.commit()
     yield case
     db.session.rollback()
+    db.session.execute(delete(OutgoingAnswer))
     db.session.execute(delete(OutgoingHandover))
     db.session.execute(delete(PeerProvince))
     db.session.commit()
@@ -191,6 +202,42 @@ def test_a_worker_taking_the_packet_first_makes_the_withdrawal_ask(handed_over, 
     db.session.refresh(outgoing)
     assert outgoing.status == DeliveryStatus.WITHDRAWN
     assert confirming.urls == ["http://yunnan.test/api/v1/handovers/withdraw"]
+
+
+def test_an_answer_is_delivered_on_its_own_receipt_and_never_withdraws_a_packet(handed_over):
+    """An answer to a packet Yunnan sent (refused here): a 410 or a receipt for another kind
+    of message is a failed attempt, and no hand-over of this deployment is withdrawn by it;
+    Yunnan's receipt for the answer delivers it."""
+    sending.queue_new("fujian", KEY)
+    handover = db.session.scalar(select(OutgoingHandover))
+    refusal = {"packetId": "yn-packet-1", "hcd_Action": "refused"}
+    answer = OutgoingAnswer(
+        packet_id="yn-packet-1",
+        receiver="yunnan",
+        packet=refusal,
+        signature="x",
+        next_attempt_at=datetime.now(UTC),
+    )
+    db.session.add(answer)
+    handover.next_attempt_at = datetime.now(UTC) + timedelta(hours=1)  # not due in this test
+    db.session.commit()
+    for post, error in [
+        (yunnan_answers(410, "withdrawn"), "HTTP 410"),
+        (yunnan_answers(201, "refused", kind=HANDOVER), "without a receipt signed by yunnan"),
+    ]:
+        answer.next_attempt_at = datetime.now(UTC)
+        db.session.commit()
+        assert sending.send_due(db.session.commit, post) == 1
+        assert post.urls == ["http://yunnan.test/api/v1/handovers/answers"]
+        db.session.refresh(answer)
+        assert answer.status == DeliveryStatus.PENDING and error in answer.last_error
+        db.session.refresh(handover)
+        assert handover.status == DeliveryStatus.PENDING
+    answer.next_attempt_at = datetime.now(UTC)
+    db.session.commit()
+    sending.send_due(db.session.commit, yunnan_answers(201, "refused"))
+    db.session.refresh(answer)
+    assert answer.status == DeliveryStatus.DELIVERED and answer.last_error is None
 
 
 def test_backoff_doubles_up_to_an_hour():

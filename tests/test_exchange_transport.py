@@ -25,8 +25,8 @@ ANSWERS = {
     "a list": (200, b"[1, 2, 3]", None),
     "too large": (200, b'{"pad": "' + b"x" * 100_000 + b'"}', None),  # cut at 4 kB
     "nested deep": (200, _nested(3_000), None),  # cut at 4 kB: not JSON
-    "nested within 4 kB": (200, b'{"a": ' + _nested(1_500) + b"}", None),
     "no body": (502, b"", None),
+    "redirect": (302, b"x" * 100_000, None),  # not followed, its body cut at 4 kB
 }
 
 
@@ -42,6 +42,7 @@ def peer():
             self.rfile.read(int(self.headers["Content-Length"]))
             code, body = self.answer
             self.send_response(code)
+            self.send_header("Location", "http://127.0.0.1:9/elsewhere")
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             if not self.drip:
