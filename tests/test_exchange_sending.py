@@ -28,9 +28,9 @@ YUNNAN = signing_key(new_signing_key())
 
 
 def yunnan_answers(code: int, status: str = "received", key=YUNNAN, altered=None, kind=None):
-    """A fake Yunnan answering `code` with its receipt for the message posted (a hand-over,
-    or a withdrawal by its path, unless `kind` says otherwise; `altered`: fields changed after
-    signing); records the URLs posted to in `.urls`."""
+    """A fake Yunnan answering `code` with its receipt for the message posted (its kind read
+    from the path unless `kind` says otherwise; `altered`: fields changed after signing);
+    records the URLs posted to in `.urls`."""
 
     def post(url, body):
         post.urls.append(url)
@@ -118,7 +118,7 @@ FORGED = signing_key(new_signing_key())
         yunnan_answers(201, altered={"hcd_ReceiptBy": "sichuan"}),
         yunnan_answers(410, "received", altered={"status": "withdrawn"}),
         yunnan_answers(410, "withdrawn", altered={"signature": "bm90IGEgc2lnbmF0dXJl"}),
-        yunnan_answers(200, "withdrawn", kind="answer"),  # a receipt for another message
+        yunnan_answers(200, "withdrawn", kind=ANSWER),  # a receipt for another message
         yunnan_answers(201, altered={"status": nested(5000)}),
     ],
     ids=[
