@@ -8,6 +8,8 @@ twice.
 """
 
 import http.client
+import time
+from collections.abc import Collection
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
@@ -36,6 +38,9 @@ from .transport import PATHS, WITHDRAWN_THERE, Post, http_post
 FIRST_RETRY = timedelta(seconds=5)
 LAST_RETRY = timedelta(hours=1)
 LEASE = timedelta(seconds=30)
+# Seconds one pass of the timer worker may spend sending: what is left waits for the next pass,
+# so that peers that answer slowly never keep timers and escalations from firing for long.
+PASS_BUDGET = 20
 GONE = "withdrawn there"  # an attempt's outcome: the peer has the packet withdrawn
 Outgoing = OutgoingHandover | OutgoingAnswer
 
@@ -77,8 +82,11 @@ def queue_new(sender: str, key: Ed25519PrivateKey) -> int:
     return count
 
 
-def claim_due(now: datetime, model: type[Outgoing] = OutgoingHandover) -> Outgoing | None:
-    """Lease one pending message (to an enabled peer) whose next attempt is due; None if none."""
+def claim_due(
+    now: datetime, model: type[Outgoing] = OutgoingHandover, skip: Collection[str] = ()
+) -> Outgoing | None:
+    """Lease one pending message (to an enabled peer not in `skip`) whose next attempt is due;
+    None if none."""
     candidate = db.session.scalar(
         select(model.id)
         .join(PeerProvince, PeerProvince.code == model.receiver)
@@ -86,6 +94,7 @@ def claim_due(now: datetime, model: type[Outgoing] = OutgoingHandover) -> Outgoi
             model.status == DeliveryStatus.PENDING,
             model.next_attempt_at <= now,
             PeerProvince.enabled.is_(True),
+            model.receiver.not_in(skip),
         )
         .order_by(model.next_attempt_at)
         .limit(1)
@@ -175,17 +184,23 @@ def record(outgoing: Outgoing, error: str | None) -> bool:
     return True
 
 
-def send_due(commit, post: Post = http_post) -> int:
-    """Deliver every due packet and answer, each in its own transaction; how many were tried.
+def send_due(commit, post: Post = http_post, budget: float = PASS_BUDGET) -> int:
+    """Deliver due packets and answers, each in its own transaction, for at most `budget`
+    seconds; how many were tried. A peer that fails once is not tried again in the pass: one
+    that is down or hangs costs one attempt, not one per message queued for it.
 
     No transaction stays open while a peer is called: the lease is committed first and the
     outcome recorded afterwards, so a slow peer holds no lock (on SQLite, the database's)."""
-    tried = 0
+    deadline, failing, tried = time.monotonic() + budget, set(), 0
     for model in PATHS:
-        while (outgoing := claim_due(clock.now(), model)) is not None:
+        while time.monotonic() < deadline:
+            outgoing = claim_due(clock.now(), model, failing)
+            if outgoing is None:
+                break
             delivery = addressed(outgoing)
             commit()
-            record(outgoing, attempt(delivery, post))
+            if not record(outgoing, attempt(delivery, post)):
+                failing.add(delivery.peer)
             commit()
             tried += 1
     return tried

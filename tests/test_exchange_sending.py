@@ -1,6 +1,7 @@
 """Sending hand-overs in one process: one packet per case, back-off, acknowledgement."""
 
 import http.client
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -238,6 +239,70 @@ def test_an_answer_is_delivered_on_its_own_receipt_and_never_withdraws_a_packet(
     sending.send_due(db.session.commit, yunnan_answers(201, "refused"))
     db.session.refresh(answer)
     assert answer.status == DeliveryStatus.DELIVERED and answer.last_error is None
+
+
+def _answers_due(receiver: str, count: int) -> list[OutgoingAnswer]:
+    """`count` answers for `receiver`, due now (to packets it sent, refused here)."""
+    answers = [
+        OutgoingAnswer(
+            packet_id=f"{receiver}-packet-{n}",
+            receiver=receiver,
+            packet={"packetId": f"{receiver}-packet-{n}", "hcd_Action": "refused"},
+            signature="x",
+            next_attempt_at=datetime.now(UTC),
+        )
+        for n in range(count)
+    ]
+    db.session.add_all(answers)
+    db.session.commit()
+    return answers
+
+
+def test_a_peer_that_fails_is_tried_once_a_pass_and_the_others_are_still_served(handed_over):
+    """Sichuan hangs: of the three messages waiting for it one is tried (and backs off), the
+    two others wait, untouched, for the next pass; Yunnan's packet and answer are delivered."""
+    set_peer("sichuan", public_key(signing_key(new_signing_key())), "http://sichuan.test")
+    sending.queue_new("fujian", KEY)
+    to_sichuan = _answers_due("sichuan", 3)
+    to_yunnan = _answers_due("yunnan", 1)
+    yunnan = yunnan_answers(201, "refused")
+    hung = []
+
+    def post(url, body):
+        if url.startswith("http://sichuan.test"):
+            hung.append(url)
+            raise TimeoutError("timed out")
+        return yunnan(url, body)
+
+    assert sending.send_due(db.session.commit, post) == 3
+    assert len(hung) == 1
+    assert sorted(yunnan.urls) == [
+        "http://yunnan.test/api/v1/handovers",
+        "http://yunnan.test/api/v1/handovers/answers",
+    ]
+    assert db.session.scalar(select(OutgoingHandover)).status == DeliveryStatus.DELIVERED
+    assert to_yunnan[0].status == DeliveryStatus.DELIVERED
+    tried = [a for a in to_sichuan if a.attempts]
+    waiting = [a for a in to_sichuan if not a.attempts]
+    assert len(tried) == 1 and tried[0].last_error == "TimeoutError"
+    assert len(waiting) == 2 and all(a.status == DeliveryStatus.PENDING for a in waiting)
+    assert sending.send_due(db.session.commit, post) == 1  # the next one, the first backs off
+    assert len(hung) == 2 and sum(1 for a in to_sichuan if a.attempts) == 2
+
+
+def test_a_pass_stops_sending_when_its_time_is_spent(handed_over):
+    """A slow peer's answers take the pass's budget: what is left is sent by the next pass."""
+    answers = _answers_due("yunnan", 4)
+    yunnan = yunnan_answers(201, "refused")
+
+    def slow(url, body):
+        time.sleep(0.2)
+        return yunnan(url, body)
+
+    assert sending.send_due(db.session.commit, slow, budget=0.3) == 2
+    assert [a.status for a in answers].count(DeliveryStatus.DELIVERED) == 2
+    assert sending.send_due(db.session.commit, slow) == 2
+    assert all(a.status == DeliveryStatus.DELIVERED for a in answers)
 
 
 def test_backoff_doubles_up_to_an_hour():
