@@ -1,15 +1,17 @@
 """Posting signed messages to peer deployments: where each kind goes, and the HTTP call."""
 
+import contextlib
+import http.client
 import json
-import time
-import urllib.error
-import urllib.request
+import socket
+import threading
+import urllib.parse
 from collections.abc import Callable
 from typing import NamedTuple
 
 from models import OutgoingAnswer, OutgoingHandover
 
-TIMEOUT = 10  # seconds a peer has for each read; its answer's body stops being read after it
+DEADLINE = 20  # seconds a peer has to connect, and then to take the message and answer it
 ANSWER_BYTES = 4096  # a receipt is ~250 bytes: more is not read
 # Where on the peer's API each kind of message goes.
 PATHS = {OutgoingHandover: "/api/v1/handovers", OutgoingAnswer: "/api/v1/handovers/answers"}
@@ -29,41 +31,34 @@ class Reply(NamedTuple):
 Post = Callable[[str, dict], Reply]
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    """A redirect is an answer like any other (its body read as every answer's is), never
-    followed: a peer's API does not move, and urllib would read a redirect's body unbounded."""
-
-    def redirect_request(self, *args):
-        return None
-
-
-_opener = urllib.request.build_opener(_NoRedirect)
-
-
 def http_post(url: str, body: dict) -> Reply:
-    """POST JSON to a peer; its answer (an HTTP error is an answer, not an exception)."""
-    request = urllib.request.Request(
-        url, json.dumps(body).encode(), {"Content-Type": "application/json"}, method="POST"
-    )
+    """POST JSON to a peer; its answer, whatever its status (a redirect is not followed: a
+    peer's API does not move). However slowly the peer answers, in its status line, headers or
+    body, the connection is cut DEADLINE seconds after it was made: what came by then is the
+    answer (a receipt cut short is none)."""
+    parts = urllib.parse.urlsplit(url)
+    kind = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
+    connection = kind(parts.hostname, parts.port, timeout=DEADLINE)
     try:
-        with _opener.open(request, timeout=TIMEOUT) as response:
-            return Reply(response.status, _json(_body(response)))
-    except urllib.error.HTTPError as error:
-        with error:
-            return Reply(error.code, _json(_body(error.fp)) if error.fp else None)
+        connection.connect()
+        # The socket itself: the connection lets go of it once the answer's headers are in.
+        cut = threading.Timer(DEADLINE, _shut, (connection.sock,))
+        cut.start()
+        try:
+            headers = {"Content-Type": "application/json"}
+            connection.request("POST", parts.path or "/", json.dumps(body).encode(), headers)
+            response = connection.getresponse()
+            return Reply(response.status, _json(response.read(ANSWER_BYTES)))
+        finally:
+            cut.cancel()
+    finally:
+        connection.close()
 
 
-def _body(response) -> bytes:
-    """At most ANSWER_BYTES of the answer's body, read within TIMEOUT seconds (a peer sending
-    it a byte at a time gets cut short, and its answer counts as none)."""
-    deadline, chunks, size = time.monotonic() + TIMEOUT, [], 0
-    while size < ANSWER_BYTES and time.monotonic() < deadline:
-        chunk = response.read1(ANSWER_BYTES - size)
-        if not chunk:
-            break
-        chunks.append(chunk)
-        size += len(chunk)
-    return b"".join(chunks)
+def _shut(sock: socket.socket) -> None:
+    """End an exchange: a read or write waiting on the socket returns at once."""
+    with contextlib.suppress(OSError):  # closed meanwhile
+        sock.shutdown(socket.SHUT_RDWR)
 
 
 def _json(raw: bytes) -> dict | None:
