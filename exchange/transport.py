@@ -11,7 +11,8 @@ from typing import NamedTuple
 
 from models import OutgoingAnswer, OutgoingHandover
 
-DEADLINE = 20  # seconds a peer has to connect, and then to take the message and answer it
+DEADLINE = 10  # seconds a peer has to connect, and then to take the message and answer it
+# (both within gunicorn's 30 s, since a withdrawal asks the peer during a request)
 ANSWER_BYTES = 4096  # a receipt is ~250 bytes: more is not read
 # Where on the peer's API each kind of message goes.
 PATHS = {OutgoingHandover: "/api/v1/handovers", OutgoingAnswer: "/api/v1/handovers/answers"}

@@ -26,7 +26,7 @@ def test_a_hand_over_reaches_a_receiver_that_was_down(fujian, yunnan, fujian_ser
     stop(yunnan)
     first = fujian()  # Yunnan is not serving
     assert first.status == DeliveryStatus.PENDING and first.attempts == 1
-    assert first.last_error == "URLError"
+    assert first.last_error == "ConnectionRefusedError"
     serve(yunnan)
     serve(fujian_server)
     time.sleep(max((first.next_attempt_at - datetime.now(UTC)).total_seconds(), 0) + 0.1)
