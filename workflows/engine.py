@@ -34,7 +34,7 @@ from .errors import (
     TaskClaimedByOther,
     TaskNotFound,
 )
-from .instances import Step
+from .instances import Step, lock_with_task
 from .matching.identity import IDENTIFYING_FORMS
 from .matching.index import index_case
 from .pathways import RECEIVED_PROCESS, latest_version, pathway
@@ -206,16 +206,12 @@ def complete_task(task_id: int, data: Mapping | TaskForm, actor: User) -> HumanT
 
 
 def _locked_task(task_id: int, actor: User) -> tuple[Step, HumanTask]:
-    """A step on the task's instance, locked, and the task row as it is once the lock is held
-    (a colleague's completion may have committed while this one waited)."""
-    instance_id = select(HumanTask.instance_id).where(HumanTask.id == task_id).scalar_subquery()
+    """A step on the task's instance, locked, and the task row read under the lock."""
     try:
-        step = Step.locked(instance_id, actor)
+        row, case, task = lock_with_task(task_id)
     except NoResultFound:
         raise TaskNotFound(f"no task {task_id}") from None
-    task = db.session.get(HumanTask, task_id, populate_existing=True)
-    step.handed_from = task.department
-    return step, task
+    return Step(row, actor, task.department, case=case), task
 
 
 def _refuse_family_contact(task: HumanTask, data, clean: dict) -> None:
