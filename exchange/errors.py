@@ -18,7 +18,12 @@ class PacketInvalid(ExchangeError):
 
 
 class AlreadyDecided(ExchangeError):
-    """The hand-over was accepted, refused or withdrawn already: it cannot change again."""
+    """The hand-over was accepted, refused or withdrawn already: it cannot change again
+    (`status`: how it was decided, where known)."""
+
+    def __init__(self, packet_id: str, status: str | None = None):
+        super().__init__(packet_id)
+        self.packet_id, self.status = packet_id, status
 
 
 class NoSigningKey(ExchangeError):

@@ -110,4 +110,4 @@ def decide(handover: IncomingHandover, status: HandoverStatus, **values) -> None
     ).rowcount
     db.session.refresh(handover)
     if won != 1:
-        raise AlreadyDecided(handover.packet_id)
+        raise AlreadyDecided(handover.packet_id, handover.status)

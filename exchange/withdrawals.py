@@ -31,6 +31,8 @@ from .signing import sign
 from .transport import PATHS, Post, http_post
 
 WITHDRAWABLE = (DeliveryStatus.PENDING, DeliveryStatus.DELIVERED)
+# What a receiver's signed 409 to a withdrawal may say: it answered the packet first.
+DECIDED = (HandoverStatus.ACCEPTED, HandoverStatus.REFUSED)
 
 
 def withdrawable(case: Case) -> OutgoingHandover | None:
@@ -126,8 +128,8 @@ def _ask(outgoing: OutgoingHandover, key: Ed25519PrivateKey, commit, post: Post)
         reply = post(url, body)
     except (OSError, http.client.HTTPException):  # down, unreachable, not speaking HTTP
         raise WithdrawalFailed(receiver) from None
-    if reply.status == 409:  # unsigned: it changes nothing here, only what the page says
-        raise AlreadyDecided(packet_id)
     confirmed = receipts.confirmed(reply.body, packet_id, receipts.WITHDRAWAL, receiver, peer_key)
+    if reply.status == 409 and confirmed in DECIDED:  # the receiver's answer came first
+        raise AlreadyDecided(packet_id, confirmed)
     if reply.status != 200 or confirmed != HandoverStatus.WITHDRAWN:
         raise WithdrawalFailed(receiver)

@@ -208,13 +208,20 @@ def test_a_replayed_packet_cannot_withdraw_itself(client, app):
     assert db.session.scalar(select(IncomingHandover)).status == HandoverStatus.RECEIVED
 
 
-def test_an_accepted_packet_cannot_be_withdrawn(client, app):
+@pytest.mark.parametrize("decision", [HandoverStatus.ACCEPTED, HandoverStatus.REFUSED])
+def test_a_decided_packet_cannot_be_withdrawn_and_the_receipt_says_how_it_was_decided(
+    client, app, decision
+):
     packet = _packet(app)
     _send(client, packet)
     row = db.session.scalar(select(IncomingHandover))
-    row.status = HandoverStatus.ACCEPTED
+    row.status = decision
     db.session.commit()
-    assert _send(client, _withdrawal(packet), path="/withdraw").status_code == 409
+    refused = _send(client, _withdrawal(packet), path="/withdraw")
+    assert refused.status_code == 409
+    assert _receipt_status(app, refused, packet, receipts.WITHDRAWAL) == decision
+    db.session.refresh(row)
+    assert row.status == decision
 
 
 def _at_once(app, calls) -> list:

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import delete, select, update
 
 from exchange import receipts, sending, withdrawals
-from exchange.errors import WithdrawalFailed
+from exchange.errors import AlreadyDecided, WithdrawalFailed
 from exchange.packets import HANDOVER_FORM
 from exchange.receipts import ANSWER, HANDOVER, WITHDRAWAL
 from exchange.registry import AddressInvalid, set_peer
@@ -187,6 +187,9 @@ def test_a_worker_taking_the_packet_first_makes_the_withdrawal_ask(handed_over, 
         lambda url, body: Reply(200, PROXY_PAGE),
         yunnan_answers(200, "withdrawn", key=FORGED),
         yunnan_answers(200, "received"),  # not what was asked
+        lambda url, body: Reply(409, None),  # "already decided", from anyone
+        yunnan_answers(409, "accepted", key=FORGED),
+        yunnan_answers(409, "withdrawn"),  # said 409, so not confirmed either
     ]
     for post in unconfirmed:
         with pytest.raises(WithdrawalFailed):
@@ -203,6 +206,29 @@ def test_a_worker_taking_the_packet_first_makes_the_withdrawal_ask(handed_over, 
     db.session.refresh(outgoing)
     assert outgoing.status == DeliveryStatus.WITHDRAWN
     assert confirming.urls == ["http://yunnan.test/api/v1/handovers/withdraw"]
+
+
+@pytest.mark.parametrize("decision", ["accepted", "refused"])
+def test_a_withdrawal_the_receiver_answered_first_is_already_decided(handed_over, users, decision):
+    """Yunnan's signed 409 says how it decided the packet: nothing is withdrawn here, and the
+    page is told it was decided (its answer comes by itself)."""
+    sending.queue_new("fujian", KEY)
+    sending.send_due(db.session.commit, yunnan_answers(201))
+    outgoing = db.session.scalar(select(OutgoingHandover))
+    civil_affairs = users["civil_affairs"]
+    department = civil_affairs.memberships[0].department
+    with pytest.raises(AlreadyDecided) as decided:
+        withdrawals.withdraw(
+            outgoing,
+            civil_affairs,
+            department,
+            KEY,
+            commit=db.session.commit,
+            post=yunnan_answers(409, decision),
+        )
+    assert decided.value.status == decision
+    db.session.refresh(outgoing)
+    assert outgoing.status == DeliveryStatus.DELIVERED
 
 
 def test_an_answer_is_delivered_on_its_own_receipt_and_never_withdraws_a_packet(handed_over):

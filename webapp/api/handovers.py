@@ -22,8 +22,15 @@ bp = api_blueprint(
 
 
 def _refused(error: ExchangeError, body: dict, party: str = "sender"):
-    """Log the refusal (which province claimed to sign what, never the victim's data: the
-    sender of a packet, the receiver of an answer) and answer 4xx."""
+    """Log the refusal and answer 4xx."""
+    _log_refusal(error, body, party)
+    code = 422 if isinstance(error, PacketInvalid | UnknownSender) else 403
+    abort(code, message=f"packet refused: {type(error).__name__}")
+
+
+def _log_refusal(error: ExchangeError, body: dict, party: str = "sender") -> None:
+    """Which province claimed to sign what, never the victim's data: the sender of a packet,
+    the receiver of an answer."""
     packet = body["packet"]
     access.record_refusal(
         None,
@@ -33,10 +40,6 @@ def _refused(error: ExchangeError, body: dict, party: str = "sender"):
         **{party: str(packet.get(f"hcd_{party.title()}Province", ""))[:40]},
         packet=str(packet.get("packetId", ""))[:36],
     )
-    if isinstance(error, AlreadyDecided):
-        abort(409, message="the hand-over was accepted already")
-    code = 422 if isinstance(error, PacketInvalid | UnknownSender) else 403
-    abort(code, message=f"packet refused: {type(error).__name__}")
 
 
 def _taken(take, body: dict, action: str, party: str, kind: str):
@@ -88,14 +91,19 @@ def receive(body):
 @bp.post("/withdraw")
 @bp.arguments(schemas.SignedPacket)
 @bp.response(200, schemas.PacketAnswer)
-@bp.alt_response(409, response="DEFAULT_ERROR")
+@bp.alt_response(409, schema=schemas.PacketAnswer)
 @bp.alt_response(503, response="DEFAULT_ERROR")
 def withdraw(body):
     """The sender takes back a packet not yet accepted (the request signed like a packet), or
-    one not yet here before it comes; answered with this deployment's signed receipt."""
+    one not yet here before it comes; answered with this deployment's signed receipt, which
+    says, with 409, how the packet was decided when it was first."""
     key = _receipt_key()
     try:
         handover = receiving.withdraw(body["packet"], body["signature"], home=_home())
+    except AlreadyDecided as decided:
+        _log_refusal(decided, body)
+        status, kind = str(decided.status), receipts.WITHDRAWAL
+        return receipts.receipt(key, decided.packet_id, kind, status, home=_home()), 409
     except ExchangeError as error:
         _refused(error, body)
     access.audit(None, "handover_withdrawn", None, sender=handover.sender)
