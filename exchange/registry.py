@@ -1,24 +1,25 @@
 """The registry of peer provinces: who may send this deployment hand-overs, and where to send."""
 
-from urllib.parse import urlparse
-
 from sqlalchemy import select
 
 from models import PeerProvince, db
 
 from .signing import raw_key
+from .transport import address
 
 
 class AddressInvalid(ValueError):
-    """An API address that is not an http(s) URL."""
+    """An API address no connection can use (see exchange.transport.address)."""
 
 
 def set_peer(code: str, key: str, api_url: str, *, name: str | None = None) -> PeerProvince:
     """Register (and enable) a peer, or change its key, address or name; a bad key
     (KeyInvalid) or address (AddressInvalid) is refused."""
     raw_key(key)  # refuse what could never verify a signature
-    if urlparse(api_url).scheme not in ("http", "https") or not urlparse(api_url).netloc:
-        raise AddressInvalid("the API address is an http(s) URL")
+    try:
+        address(api_url)
+    except ValueError as error:
+        raise AddressInvalid(f"the API address is not one to connect to: {error}") from None
     peer = db.session.scalar(select(PeerProvince).filter_by(code=code)) or PeerProvince(code=code)
     peer.public_key, peer.api_url, peer.enabled = key.strip(), api_url, True
     if name is not None:

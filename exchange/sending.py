@@ -38,8 +38,9 @@ from .transport import PATHS, WITHDRAWN_THERE, Post, http_post
 FIRST_RETRY = timedelta(seconds=5)
 LAST_RETRY = timedelta(hours=1)
 LEASE = timedelta(seconds=30)
-# Seconds one pass of the timer worker may spend sending: what is left waits for the next pass,
-# so that peers that answer slowly never keep timers and escalations from firing for long.
+# Seconds after which a pass of the timer worker starts no more sending (the last attempt may
+# take its DEADLINE): what is left waits for the next pass, so that peers that answer slowly
+# never keep timers and escalations from firing for long.
 PASS_BUDGET = 20
 GONE = "withdrawn there"  # an attempt's outcome: the peer has the packet withdrawn
 Outgoing = OutgoingHandover | OutgoingAnswer
@@ -82,25 +83,13 @@ def queue_new(sender: str, key: Ed25519PrivateKey) -> int:
     return count
 
 
-def claim_due(
-    now: datetime, model: type[Outgoing] = OutgoingHandover, skip: Collection[str] = ()
-) -> Outgoing | None:
-    """Lease one pending message (to an enabled peer not in `skip`) whose next attempt is due;
-    None if none."""
-    candidate = db.session.scalar(
-        select(model.id)
-        .join(PeerProvince, PeerProvince.code == model.receiver)
-        .where(
-            model.status == DeliveryStatus.PENDING,
-            model.next_attempt_at <= now,
-            PeerProvince.enabled.is_(True),
-            model.receiver.not_in(skip),
-        )
-        .order_by(model.next_attempt_at)
-        .limit(1)
-    )
-    if candidate is None:
+def claim_due(now: datetime, skip: Collection[str] = ()) -> Outgoing | None:
+    """Lease the pending message, packet or answer (to an enabled peer not in `skip`), that
+    has been due the longest; None if none."""
+    due = [found for model in PATHS if (found := _longest_due(model, now, skip)) is not None]
+    if not due:
         return None
+    _, model, candidate = min(due, key=lambda found: found[0])
     won = db.session.execute(
         update(model)
         .where(
@@ -111,6 +100,23 @@ def claim_due(
         .values(next_attempt_at=now + LEASE, first_sent_at=func.coalesce(model.first_sent_at, now))
     ).rowcount
     return db.session.get(model, candidate) if won == 1 else None
+
+
+def _longest_due(model: type[Outgoing], now: datetime, skip: Collection[str]):
+    """(due at, model, id) of the message of this kind due the longest, or None."""
+    found = db.session.execute(
+        select(model.next_attempt_at, model.id)
+        .join(PeerProvince, PeerProvince.code == model.receiver)
+        .where(
+            model.status == DeliveryStatus.PENDING,
+            model.next_attempt_at <= now,
+            PeerProvince.enabled.is_(True),
+            model.receiver.not_in(skip),
+        )
+        .order_by(model.next_attempt_at)
+        .limit(1)
+    ).first()
+    return None if found is None else (found.next_attempt_at, model, found.id)
 
 
 class Delivery(NamedTuple):
@@ -143,8 +149,8 @@ def attempt(delivery: Delivery, post: Post = http_post) -> str | None:
     decides, not the HTTP code (nobody signs that)."""
     try:
         reply = post(delivery.url, delivery.body)
-    except (OSError, http.client.HTTPException) as exc:  # down, unreachable, not speaking HTTP
-        return type(exc).__name__
+    except (OSError, http.client.HTTPException, ValueError) as exc:
+        return type(exc).__name__  # down, unreachable, not speaking HTTP, a broken address
     if reply.status not in (200, 201, WITHDRAWN_THERE):
         return f"HTTP {reply.status}"
     peer = delivery.peer
@@ -185,22 +191,22 @@ def record(outgoing: Outgoing, error: str | None) -> bool:
 
 
 def send_due(commit, post: Post = http_post, budget: float = PASS_BUDGET) -> int:
-    """Deliver due packets and answers, each in its own transaction, for at most `budget`
-    seconds; how many were tried. A peer that fails once is not tried again in the pass: one
-    that is down or hangs costs one attempt, not one per message queued for it.
+    """Deliver due packets and answers, the longest due first, each in its own transaction,
+    starting none after `budget` seconds; how many were tried. A peer that fails once is not
+    tried again in the pass: one that is down or hangs costs one attempt, not one per message
+    queued for it, and holds back no other peer's messages.
 
     No transaction stays open while a peer is called: the lease is committed first and the
     outcome recorded afterwards, so a slow peer holds no lock (on SQLite, the database's)."""
     deadline, failing, tried = time.monotonic() + budget, set(), 0
-    for model in PATHS:
-        while time.monotonic() < deadline:
-            outgoing = claim_due(clock.now(), model, failing)
-            if outgoing is None:
-                break
-            delivery = addressed(outgoing)
-            commit()
-            if not record(outgoing, attempt(delivery, post)):
-                failing.add(delivery.peer)
-            commit()
-            tried += 1
+    while time.monotonic() < deadline:
+        outgoing = claim_due(clock.now(), failing)
+        if outgoing is None:
+            break
+        delivery = addressed(outgoing)
+        commit()
+        if not record(outgoing, attempt(delivery, post)):
+            failing.add(delivery.peer)
+        commit()
+        tried += 1
     return tried

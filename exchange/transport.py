@@ -11,8 +11,10 @@ from typing import NamedTuple
 
 from models import OutgoingAnswer, OutgoingHandover
 
-DEADLINE = 10  # seconds a peer has to connect, and then to take the message and answer it
-# (both within gunicorn's 30 s, since a withdrawal asks the peer during a request)
+# Seconds the caller waits for a peer, all told: resolving its name, connecting, handing it
+# the message, its answer. A withdrawal asks the peer during a request: well within
+# gunicorn's 30 s.
+DEADLINE = 15
 ANSWER_BYTES = 4096  # a receipt is ~250 bytes: more is not read
 # Where on the peer's API each kind of message goes.
 PATHS = {OutgoingHandover: "/api/v1/handovers", OutgoingAnswer: "/api/v1/handovers/answers"}
@@ -28,38 +30,86 @@ class Reply(NamedTuple):
     body: dict | None
 
 
+class Address(NamedTuple):
+    """A peer's API address, checked: scheme, host, port and path."""
+
+    https: bool
+    host: str
+    port: int
+    path: str
+
+
 # post(url, body) -> Reply; raises OSError when the peer cannot be reached.
 Post = Callable[[str, dict], Reply]
 
 
+def address(url: str) -> Address:
+    """The parts of an http(s) URL with a host a connection can use, a port (80 or 443 if it
+    names none) and an ASCII path, no query, fragment or user; ValueError for anything else."""
+    parts = urllib.parse.urlsplit(url)  # ValueError: a broken IPv6 literal
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError("an http(s) URL with a host")
+    if parts.query or parts.fragment or parts.username is not None:
+        raise ValueError("no query, fragment or user name")
+    parts.hostname.encode("idna")  # UnicodeError (a ValueError): an empty or too long label
+    if not parts.path.isascii() or any(c.isspace() for c in parts.path):
+        raise ValueError("a path of ASCII characters, no spaces")
+    port = parts.port or (443 if parts.scheme == "https" else 80)  # ValueError: not a port
+    return Address(parts.scheme == "https", parts.hostname, port, parts.path)
+
+
 def http_post(url: str, body: dict) -> Reply:
     """POST JSON to a peer; its answer, whatever its status (a redirect is not followed: a
-    peer's API does not move). However slowly the peer answers, in its status line, headers or
-    body, the connection is cut DEADLINE seconds after it was made: what came by then is the
-    answer (a receipt cut short is none)."""
-    parts = urllib.parse.urlsplit(url)
-    kind = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
-    connection = kind(parts.hostname, parts.port, timeout=DEADLINE)
-    try:
-        connection.connect()
-        # The socket itself: the connection lets go of it once the answer's headers are in.
-        cut = threading.Timer(DEADLINE, _shut, (connection.sock,))
-        cut.start()
+    peer's API does not move). TimeoutError if it has not answered within DEADLINE seconds,
+    however it spends them; ValueError for an address no connection can use."""
+    exchange = _Exchange(address(url), json.dumps(body).encode())
+    exchange.start()
+    exchange.join(DEADLINE)
+    return exchange.outcome()
+
+
+class _Exchange(threading.Thread):
+    """One POST on a thread of its own, so that its caller waits DEADLINE seconds at most,
+    whatever the peer, or its name's resolution, does; then the connection is cut (or, still
+    being made, dropped as soon as it is) and the thread ends."""
+
+    def __init__(self, peer: Address, payload: bytes):
+        super().__init__(daemon=True)
+        self.peer, self.payload = peer, payload
+        self.lock, self.sock, self.cut = threading.Lock(), None, False
+        self.reply, self.error = None, None
+
+    def run(self) -> None:
+        peer = self.peer
+        kind = http.client.HTTPSConnection if peer.https else http.client.HTTPConnection
+        connection = kind(peer.host, peer.port, timeout=DEADLINE)
         try:
+            connection.connect()
+            with self.lock:  # the socket itself: the connection drops it once headers are in
+                if self.cut:
+                    return
+                self.sock = connection.sock
             headers = {"Content-Type": "application/json"}
-            connection.request("POST", parts.path or "/", json.dumps(body).encode(), headers)
+            connection.request("POST", peer.path or "/", self.payload, headers)
             response = connection.getresponse()
-            return Reply(response.status, _json(response.read(ANSWER_BYTES)))
+            self.reply = Reply(response.status, _json(response.read(ANSWER_BYTES)))
+        except Exception as error:  # raised to the caller, as a future would
+            self.error = error
         finally:
-            cut.cancel()
-    finally:
-        connection.close()
+            connection.close()
 
-
-def _shut(sock: socket.socket) -> None:
-    """End an exchange: a read or write waiting on the socket returns at once."""
-    with contextlib.suppress(OSError):  # closed meanwhile
-        sock.shutdown(socket.SHUT_RDWR)
+    def outcome(self) -> Reply:
+        """The peer's reply; its error; TimeoutError (and the connection cut) if none came."""
+        with self.lock:
+            if self.is_alive():
+                self.cut = True
+                if self.sock is not None:
+                    with contextlib.suppress(OSError):  # closed meanwhile
+                        self.sock.shutdown(socket.SHUT_RDWR)
+                raise TimeoutError(f"no answer within {DEADLINE} s")
+        if self.error is not None:
+            raise self.error
+        return self.reply
 
 
 def _json(raw: bytes) -> dict | None:

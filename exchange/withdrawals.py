@@ -126,7 +126,7 @@ def _ask(outgoing: OutgoingHandover, key: Ed25519PrivateKey, commit, post: Post)
     commit()
     try:
         reply = post(url, body)
-    except (OSError, http.client.HTTPException):  # down, unreachable, not speaking HTTP
+    except (OSError, http.client.HTTPException, ValueError):  # as a sending (exchange.sending)
         raise WithdrawalFailed(receiver) from None
     confirmed = receipts.confirmed(reply.body, packet_id, receipts.WITHDRAWAL, receiver, peer_key)
     if reply.status == 409 and confirmed in DECIDED:  # the receiver's answer came first

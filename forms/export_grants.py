@@ -2,7 +2,6 @@
 
 from flask_babel import lazy_gettext as _l
 from wtforms import Form
-from wtforms import validators as v
 
 from .base import TaskMeta
 from .fields import ChoiceField, CountField, MultiChoiceField, NotesField
@@ -13,7 +12,6 @@ CLASS_LABELS = {
     S.LOCATION: _l("Places (of rescue, recruitment and exploitation)"),
     S.IDENTITY: _l("Relation to the recruiter"),
 }
-DAYS = _l("Enter a whole number from %(min)s to %(max)s.")
 DEFAULT_DAYS = 30  # how long a grant lasts unless told
 LONGEST_DAYS = 90
 PURPOSE_LIMIT = 300  # characters of a row export's stated purpose, and of a grant's reason
@@ -31,8 +29,7 @@ class ExportGrantForm(Form):
     )  # fmt: skip
     reason = NotesField(_l("Reason"), max_length=PURPOSE_LIMIT, sensitivity=S.PLAIN)
     days = CountField(
-        _l("Days the permission lasts"), [v.NumberRange(1, LONGEST_DAYS, DAYS)],
-        maximum=LONGEST_DAYS, default=DEFAULT_DAYS,
+        _l("Days the permission lasts"), minimum=1, maximum=LONGEST_DAYS, default=DEFAULT_DAYS,
         sensitivity=S.PLAIN,
     )  # fmt: skip
 

@@ -242,8 +242,18 @@ class EventTimeField(Classified, CleanInput, DateTimeLocalField):
             super().process_formdata([valuelist[0].strip()])
 
 
+class WholeNumberRange(v.NumberRange):
+    """NumberRange comparing whole numbers as they are: its NaN check turns the number into a
+    float, which overflows beyond ~1.8e308 (a count of 309 digits was an error 500)."""
+
+    def __call__(self, form, field):
+        if isinstance(field.data, int) and not self.min <= field.data <= self.max:
+            raise v.ValidationError(self.message % {"min": self.min, "max": self.max})
+        super().__call__(form, field)
+
+
 class CountField(Classified, CleanInput, IntegerField):
-    """A whole number from 0 to `maximum` (a count, an amount, an age)."""
+    """A whole number from `minimum` (0) to `maximum` (a count, an amount, an age)."""
 
     def __init__(
         self,
@@ -252,10 +262,15 @@ class CountField(Classified, CleanInput, IntegerField):
         maximum: int = 1000,
         required: bool | None = True,
         message=None,
+        minimum: int = 0,
         **kwargs,
     ):
         message = message or _l("Enter a whole number from %(min)s to %(max)s.")
-        validators = [*presence(required), v.NumberRange(0, maximum, message), *(validators or [])]
+        validators = [
+            *presence(required),
+            WholeNumberRange(minimum, maximum, message),
+            *(validators or []),
+        ]
         kwargs.setdefault("invalid_value_message", _l("Enter a whole number."))
         super().__init__(label, validators, **kwargs)
 

@@ -197,6 +197,8 @@ def test_validation_errors_come_back_as_json(api, token, open_case, locale, mess
     [
         {"data": {"age": {"nested": 1}}},
         {"data": {"age": None}},
+        {"data": {"age": 10**400}},  # beyond a float's range
+        {"data": {"age": "9" * 309}},
         {"data": ["not", "a", "mapping"]},
         {"nothing": 1},
         "text",

@@ -47,7 +47,17 @@ def test_an_admin_adds_lists_and_disables_a_peer(client, login, audits):
     [
         ({"public_key": "bm90IGEga2V5"}, "A public key is base64 of 32 bytes."),
         ({"public_key": "%%%"}, "A public key is base64 of 32 bytes."),
-        ({"api_url": "ftp://yunnan.example.cn"}, "An API address is an http:// or https:// URL."),
+        *(
+            ({"api_url": url}, "An API address is an http:// or https:// URL: a host name")
+            for url in (
+                "ftp://yunnan.example.cn",
+                "http://yunnan..example.cn",  # an empty label
+                "http://[::1",
+                "http://yunnan.example.cn:99999",
+                "http://yunnan.example.cn/api?x=1",
+                "https://admin:secret@yunnan.example.cn",
+            )
+        ),
         ({"code": "Yun Nan"}, "Lower-case letters and _ only"),
         ({"code": ""}, "This field is required."),
     ],
@@ -65,6 +75,14 @@ def test_the_bad_key_error_is_in_chinese_too(client, login):
     login("admin")
     answer = _add(client, public_key="bm90IGEga2V5")
     assert answer.status_code == 422 and "公钥" in answer.get_data(as_text=True)
+
+
+def test_the_bad_address_error_is_in_chinese_too(client, login):
+    login("admin")
+    answer = _add(client, api_url="http://yunnan.example.cn:80a")
+    assert answer.status_code == 422 and "接口地址是 http:// 或 https:// 网址" in answer.get_data(
+        as_text=True
+    )
 
 
 @pytest.mark.parametrize("username", ["civil_affairs", "manager"])

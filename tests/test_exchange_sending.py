@@ -331,6 +331,32 @@ def test_a_pass_stops_sending_when_its_time_is_spent(handed_over):
     assert all(a.status == DeliveryStatus.DELIVERED for a in answers)
 
 
+def test_the_message_due_longest_goes_first_whatever_its_kind(handed_over):
+    """An answer waiting an hour for Yunnan is not held back by a packet for Sichuan that
+    hangs until the pass's time is spent: the longest due is sent first."""
+    set_peer("sichuan", public_key(signing_key(new_signing_key())), "http://sichuan.test")
+    sending.queue_new("fujian", KEY)
+    db.session.execute(update(OutgoingHandover).values(receiver="sichuan"))
+    (answer,) = _answers_due("yunnan", 1)
+    answer.next_attempt_at = datetime.now(UTC) - timedelta(hours=1)
+    db.session.commit()
+    yunnan, order = yunnan_answers(201, "refused"), []
+
+    def post(url, body):
+        order.append(url)
+        if url.startswith("http://sichuan.test"):
+            time.sleep(0.3)
+            raise TimeoutError("timed out")
+        return yunnan(url, body)
+
+    assert sending.send_due(db.session.commit, post, budget=0.2) == 2
+    assert order == [
+        "http://yunnan.test/api/v1/handovers/answers",
+        "http://sichuan.test/api/v1/handovers",
+    ]
+    assert answer.status == DeliveryStatus.DELIVERED
+
+
 def test_backoff_doubles_up_to_an_hour():
     seconds = [sending.backoff(n).total_seconds() for n in (1, 2, 3, 20)]
     assert seconds == [5, 10, 20, 3600]

@@ -17,7 +17,7 @@ from wtforms.fields import SubmitField
 from forms.base import FormNotValidated, TaskForm
 from forms.choices import COUNTRIES, PROVINCES
 from forms.examples import EXAMPLES
-from forms.fields import MultiChoiceField, YesNoField, china_today
+from forms.fields import CountField, MultiChoiceField, YesNoField, china_today
 from forms.registry import FORMS, UnknownFormKey, case_fields, form_choices, get_form_class
 from models.people import DEPARTMENTS
 
@@ -189,6 +189,30 @@ def test_impossible_age_is_rejected(key, age):
 def test_missing_or_invalid_yes_no_is_rejected(answer):
     form = filled("rescue_identification", identity_established=answer)
     assert list(form.errors) == ["identity_established"]
+
+
+COUNT_FIELDS = [
+    (key, name)
+    for key, form in FORMS.items()
+    for name, field in form()._fields.items()
+    if isinstance(field, CountField)
+]
+
+
+@pytest.mark.parametrize(("key", "name"), COUNT_FIELDS)
+@pytest.mark.parametrize("number", [10**400, "9" * 309, -(10**400)], ids=["int", "text", "neg"])
+def test_a_number_beyond_any_float_is_an_error_on_its_field(key, name, number):
+    """Python's ints have no bound, a float's range ends at ~1.8e308: such a count is out of
+    range like any other, not an error of the page."""
+    changes = {name: number} | _shown_by(key, name)
+    form = filled(key, **changes)
+    assert list(form.errors) == [name]
+    assert "from" in str(form.errors[name][0]) or "between" in str(form.errors[name][0])
+
+
+def _shown_by(key: str, name: str) -> dict:
+    rule = FORMS[key].conditions.get(name)
+    return {rule.controller: rule.values[0]} if rule else {}
 
 
 def test_negative_count_is_rejected():

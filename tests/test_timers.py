@@ -270,3 +270,19 @@ def test_a_killed_workers_timers_fire_within_30_seconds(users, probe_version, wo
     time.sleep(1)
     assert fired_per_case(case_ids) == dict.fromkeys(case_ids, 1)
     assert ready_visits_per_case(case_ids) == dict.fromkeys(case_ids, 1)
+
+
+def test_a_failing_chore_is_logged_and_timers_still_fire(users, probe_version, worker_env, caplog):
+    """A chore that raises (a hand-over to a peer sending what nothing expected) does not
+    stop the worker: the due timer fires, and the failure is in the log."""
+    case = engine.open_case(EXAMPLES["case_open"], users["police"], "Chore", version=probe_version)
+    db.session.commit()
+    wait_until_due([case.id])
+
+    def send_handovers():
+        raise RuntimeError("a peer's answer nothing expected")
+
+    assert timers.run("w", db.session.commit, db.session.rollback, until_idle=True,
+                      chores=(send_handovers,)) == 1  # fmt: skip
+    assert fired_per_case([case.id]) == {case.id: 1}
+    assert "the chore send_handovers failed" in caplog.text

@@ -6,6 +6,7 @@ A crashed worker stops renewing, its leases run out within seconds and another w
 instances over; firing is safe to repeat because a fired timer is part of the saved state.
 """
 
+import logging
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -17,6 +18,7 @@ from . import clock, escalation, incidents, notifications
 from .errors import RuleFailed
 from .instances import Step
 
+log = logging.getLogger(__name__)
 # Short, because a live worker renews it after every instance it fires (see `renew`).
 LEASE = timedelta(seconds=15)
 
@@ -119,12 +121,23 @@ def run(worker: str, commit, rollback, *, until_idle=False, batch=20, poll=5.0, 
             fired += _fire_or_report(instance_id, worker, rollback)
             renew(worker, ids[position + 1 :])
             commit()
-        busy = _escalate_and_mail(commit, batch) + sum(chore() for chore in chores)
+        busy = _escalate_and_mail(commit, batch) + sum(_done(chore, rollback) for chore in chores)
         commit()  # a chore's last read ends here: never sleep in a transaction (SQLite's lock)
         if not ids and not busy:
             if until_idle:
                 return fired
             time.sleep(poll)
+
+
+def _done(chore, rollback) -> int:
+    """What a chore did; a chore that fails is logged and rolled back, and did nothing: it is
+    never a reason for timers and escalations to stop (in production, for the whole server)."""
+    try:
+        return chore()
+    except Exception:
+        log.exception("the chore %s failed; it runs again next round", chore.__name__)
+        rollback()
+        return 0
 
 
 def _escalate_and_mail(commit, batch: int) -> bool:

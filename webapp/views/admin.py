@@ -84,7 +84,12 @@ def add_peer():
         form.public_key.errors.append(_("A public key is base64 of 32 bytes."))
         return peers(form, 422)
     except registry.AddressInvalid:
-        form.api_url.errors.append(_("An API address is an http:// or https:// URL."))
+        form.api_url.errors.append(
+            _(
+                "An API address is an http:// or https:// URL: a host name or IP address,"
+                " perhaps a port and a path, no query and no user name."
+            )
+        )
         return peers(form, 422)
     audit(current_user, "peer_set", None, code=peer.code, api_url=peer.api_url)
     flash(_("Peer province %(code)s saved.", code=peer.code), "success")
