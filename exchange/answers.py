@@ -32,7 +32,9 @@ OUTCOMES = {
     REFUSED: (DeliveryStatus.REFUSED, EventType.HANDOVER_REFUSED),
 }
 REASON_LENGTH = 1000
-ANSWERED = (DeliveryStatus.ACCEPTED, DeliveryStatus.REFUSED)
+# Where a packet stands once nothing can change it: answered, or withdrawn (the receiver
+# confirmed it, or never had it), so that an answer after that changes nothing either.
+SETTLED = (DeliveryStatus.ACCEPTED, DeliveryStatus.REFUSED, DeliveryStatus.WITHDRAWN)
 
 
 def queue_answer(
@@ -82,11 +84,11 @@ def _checked(answer: dict) -> None:
 
 
 def _answered(outgoing: OutgoingHandover, status: DeliveryStatus) -> bool:
-    """Mark the packet answered unless it was already: one compare-and-set, so that of an answer
-    and its replay arriving at once exactly one is recorded."""
+    """Mark the packet answered unless it was already, or withdrawn: one compare-and-set, so
+    that of an answer and its replay arriving at once exactly one is recorded."""
     won = db.session.execute(
         update(OutgoingHandover)
-        .where(OutgoingHandover.id == outgoing.id, OutgoingHandover.status.not_in(ANSWERED))
+        .where(OutgoingHandover.id == outgoing.id, OutgoingHandover.status.not_in(SETTLED))
         .values(status=status)
         .execution_options(synchronize_session=False)
     ).rowcount
@@ -96,7 +98,8 @@ def _answered(outgoing: OutgoingHandover, status: DeliveryStatus) -> bool:
 
 def receive_answer(answer: dict, signature: str, *, home: str) -> tuple[OutgoingHandover, bool]:
     """Record a signed answer to a packet this deployment sent, on its case's timeline; a
-    replay returns the packet (and False: nothing new)."""
+    replay, or an answer to a packet withdrawn, returns the packet (and False: nothing new;
+    the receipt says where it stands)."""
     _checked(answer)
     peer = verified(answer, signature, home=home, signer="hcd_ReceiverProvince")
     outgoing = db.session.scalar(

@@ -10,18 +10,10 @@ from workflows import engine
 
 from .answers import REASON_LENGTH, queue_answer
 from .errors import AlreadyDecided, NoSigningKey, PacketInvalid
-from .packets import GENDERS
+from .packets import case_data
 from .receiving import decide
 
 RECEIVING_DEPARTMENT = "civil_affairs"
-SEXES = {label: code for code, label in GENDERS.items()}
-# Case data the received pathway starts from, by the packet field carrying it.
-CASE_FIELDS = {
-    "hcd_Age": "age",
-    "hcd_Disability": "disability",
-    "prs_Nationality": "origin_country",
-    "prs_MailingState": "origin_province",
-}
 
 
 def received(*, status: HandoverStatus | None = None) -> list[IncomingHandover]:
@@ -30,16 +22,6 @@ def received(*, status: HandoverStatus | None = None) -> list[IncomingHandover]:
     if status is not None:
         query = query.filter_by(status=status)
     return list(db.session.scalars(query))
-
-
-def case_data(packet: dict) -> dict:
-    """What the received pathway knows of the victim from the packet (what consent shared)."""
-    data = {
-        name: packet[field] for field, name in CASE_FIELDS.items() if packet.get(field) is not None
-    }
-    if packet.get("prs_Gender") in SEXES:
-        data["sex"] = SEXES[packet["prs_Gender"]]
-    return data
 
 
 def _signing(key: Ed25519PrivateKey | None) -> Ed25519PrivateKey:

@@ -12,12 +12,31 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
+from forms.base import as_formdata
+from forms.intake import VictimNameForm
+from forms.registry import get_form_class
 from models import Case, EventType, TimelineEvent, db
 from workflows import consent as ledger
+from workflows.facts import INTAKE_FORM
 
 HTCDS_VERSION = "2.0"
 HANDOVER_FORM = "return_province_handover"
 GENDERS = {"female": "Female", "male": "Male"}
+UNKNOWN_GENDER = "Unknown"
+SEXES = {label: code for code, label in GENDERS.items()}
+# Case data the received pathway starts from, by the packet field carrying it, and the type
+# a packet gives it (None: the victim's consent did not let it travel).
+CASE_FIELDS = {
+    "hcd_Age": ("age", int),
+    "hcd_Disability": ("disability", bool),
+    "prs_Nationality": ("origin_country", str),
+    "prs_MailingState": ("origin_province", str),
+}
+FIELD_OF = {name: field for field, (name, _) in CASE_FIELDS.items()} | {"sex": "prs_Gender"}
+TYPES = {field: kind for field, (_, kind) in CASE_FIELDS.items()} | {
+    "prs_Gender": str,
+    "prs_FirstName": str,
+}
 # Whether the victim's consent lets their personal data travel with this hand-over.
 ConsentCheck = Callable[[Case, dict[str, dict]], bool]
 
@@ -48,7 +67,7 @@ def _person(case: Case, answers: dict[str, dict]) -> dict:
     intake, identified = answers.get("case_open", {}), answers.get("rescue_identification", {})
     return {
         "prs_FirstName": case.victim_name,  # the whole name: Chinese names are not split
-        "prs_Gender": GENDERS.get(intake.get("sex"), "Unknown"),
+        "prs_Gender": GENDERS.get(intake.get("sex"), UNKNOWN_GENDER),
         "prs_Nationality": intake.get("origin_country"),
         "prs_MailingState": intake.get("origin_province"),
         "hcd_Age": identified.get("age", intake.get("age")),
@@ -78,3 +97,41 @@ def build_packet(case: Case, *, sender: str, consent: ConsentCheck = recorded_co
     if packet["hcd_PersonalDataShared"]:
         packet |= _person(case, answers)
     return packet
+
+
+def case_data(packet: dict) -> dict:
+    """What the received pathway knows of the victim from the packet (what consent shared)."""
+    data = {
+        name: packet[field]
+        for field, (name, _) in CASE_FIELDS.items()
+        if packet.get(field) is not None
+    }
+    if packet.get("prs_Gender") in SEXES:
+        data["sex"] = SEXES[packet["prs_Gender"]]
+    return data
+
+
+def victim_errors(packet: dict) -> list[str]:
+    """What is wrong in what a packet says of the victim, checked as the intake page checks
+    it (a peer's bug is refused when it comes, not found when the case opens): the packet
+    fields named with their errors; none if nothing."""
+    wrong = [
+        f"{field}: a {kind.__name__}"
+        for field, kind in TYPES.items()
+        if packet.get(field) is not None and type(packet[field]) is not kind
+    ]
+    if wrong:
+        return wrong
+    if packet.get("prs_Gender") not in (None, UNKNOWN_GENDER, *SEXES):
+        wrong.append(f"prs_Gender: {', '.join(sorted(SEXES))} or {UNKNOWN_GENDER}")
+    data = case_data(packet)
+    intake = get_form_class(INTAKE_FORM).from_data(data)
+    intake.validate()
+    wrong += [
+        f"{FIELD_OF[name]}: {intake.errors[name][0]}" for name in data if name in intake.errors
+    ]
+    if packet.get("prs_FirstName") is not None:
+        names = VictimNameForm(formdata=as_formdata({"victim_name": packet["prs_FirstName"]}))
+        if not names.validate():
+            wrong.append(f"prs_FirstName: {names.victim_name.errors[0]}")
+    return wrong

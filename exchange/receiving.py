@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from models import HandoverStatus, IncomingHandover, PeerProvince, WithdrawnPacket, db
 
 from .errors import AlreadyDecided, PacketInvalid, SignatureRefused, UnknownSender
+from .packets import victim_errors
 from .signing import verify
 
 WITHDRAW = "withdraw"
@@ -49,6 +50,9 @@ def receive(
     if "hcd_Action" in packet:
         raise PacketInvalid("a packet is no request")
     peer = verified(packet, signature, home=home, signer="hcd_SenderProvince")
+    wrong = victim_errors(packet)
+    if wrong:
+        raise PacketInvalid("; ".join(wrong))
     stored = _stored(packet["packetId"], peer)
     if stored is not None:
         return stored, False

@@ -248,6 +248,25 @@ def test_only_police_open_cases_and_the_intake_is_validated(api, token):
     assert bad.get_json()["errors"]
 
 
+@pytest.mark.parametrize(
+    "name", ["   ", "Wu\x01Fang", "Wu\nFang", "Wu\x7fFang", "Wu\x85Fang", "x" * 121]
+)
+def test_a_name_the_web_page_refuses_is_422_and_opens_nothing(api, token, name):
+    """The victim's name is checked as the intake page checks it, with the intake's errors."""
+    body = {"victim_name": name, "data": _answers("case_open", age="200")}
+    answer = api("POST", "/cases", token("police"), json=body)
+    assert answer.status_code == 422
+    assert set(answer.get_json()["errors"]) == {"victim_name", "age"}
+    assert db.session.scalars(select(Case)).all() == []
+
+
+def test_the_name_is_stored_trimmed(api, token):
+    name = "  " + "Wu Fang" + " " * 200  # 120 characters at most once trimmed, as on the page
+    body = {"victim_name": name, "data": _answers("case_open")}
+    assert api("POST", "/cases", token("police"), json=body).status_code == 201
+    assert db.session.scalar(select(Case)).victim_name == "Wu Fang"
+
+
 def test_case_status_and_timeline_as_the_caller_may_see_them(api, token, open_case, audits):
     case = open_case(steps=HEALTH_TASK_STEPS)
     health = token("health", "read")

@@ -228,6 +228,24 @@ def test_the_answer_lands_on_the_senders_timeline_once(client, app, sent_to_sich
     assert "Hand-over accepted by the province of Sichuan: their case HC-2026-SC9999" in page
 
 
+def test_an_answer_to_a_withdrawn_packet_changes_nothing(client, app, sent_to_sichuan):
+    """Only a broken or hostile peer answers a packet whose withdrawal it confirmed: the
+    packet stays withdrawn, nothing lands on the timeline, and Sichuan's receipt says so."""
+    sent_to_sichuan.status = DeliveryStatus.WITHDRAWN
+    db.session.commit()
+    case = db.session.get(Case, sent_to_sichuan.case_id)
+    answered = client.post(
+        "/api/v1/handovers/answers", json=_answer(app, sent_to_sichuan, case.number)
+    )
+    assert answered.status_code == 200 and answered.get_json()["status"] == "withdrawn"
+    db.session.rollback()
+    assert db.session.get(OutgoingHandover, sent_to_sichuan.id).status == DeliveryStatus.WITHDRAWN
+    accepted = select(TimelineEvent).filter_by(
+        case_id=case.id, event_type=EventType.HANDOVER_ACCEPTED
+    )
+    assert db.session.scalars(accepted).all() == []
+
+
 def test_a_refusal_shows_its_reason_and_a_forged_answer_is_refused(client, app, sent_to_sichuan):
     case = db.session.get(Case, sent_to_sichuan.case_id)
     forged = _answer(app, sent_to_sichuan, case.number)

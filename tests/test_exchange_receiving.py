@@ -199,6 +199,50 @@ def test_a_withdrawal_of_another_provinces_packet_is_refused(client, app):
     assert _stored() == 1
 
 
+VICTIM = {
+    "prs_Gender": "Female",
+    "prs_Nationality": "CN",
+    "prs_MailingState": "fujian",
+    "hcd_Age": 14,
+    "hcd_Disability": False,
+}
+
+
+def test_a_packet_with_all_the_victims_data_is_taken(client, app):
+    assert _send(client, _packet(app, **VICTIM)).status_code == 201
+    assert _stored() == 1
+
+
+@pytest.mark.parametrize(
+    ("changes", "named"),
+    [
+        ({"hcd_Age": float("nan")}, "hcd_Age: a int"),
+        ({"hcd_Age": "fourteen"}, "hcd_Age: a int"),
+        ({"hcd_Age": {"years": 14}}, "hcd_Age: a int"),
+        ({"hcd_Age": True}, "hcd_Age: a int"),
+        ({"hcd_Age": 200}, "hcd_Age: Age must be between 0 and 120."),
+        ({"hcd_Age": 10**400}, "hcd_Age: Age must be between 0 and 120."),
+        ({"hcd_Disability": "no"}, "hcd_Disability: a bool"),
+        ({"prs_Gender": ["Female"]}, "prs_Gender: a str"),
+        ({"prs_Gender": "Other"}, "prs_Gender: Female, Male or Unknown"),
+        ({"prs_Nationality": "Atlantis"}, "prs_Nationality: "),
+        ({"prs_FirstName": "Wang\x1bFang"}, "prs_FirstName: "),
+        ({"prs_FirstName": "x" * 121}, "prs_FirstName: Keep this under 120 characters."),
+        ({"prs_FirstName": ["Wang", "Fang"]}, "prs_FirstName: a str"),
+    ],
+    ids=repr,
+)
+def test_a_signed_packet_whose_victim_data_the_intake_would_refuse_is_refused(
+    client, app, changes, named
+):
+    """A peer's bug, even signed, is refused when it comes (422 saying which field), never
+    stored to fail when civil affairs accept it."""
+    answer = _send(client, _packet(app, **VICTIM | changes))
+    assert answer.status_code == 422
+    assert named in answer.get_json()["message"]
+    assert _stored() == 0
+
+
 def test_a_replayed_packet_cannot_withdraw_itself(client, app):
     packet = _packet(app)
     _send(client, packet)

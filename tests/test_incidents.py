@@ -22,8 +22,10 @@ from models import (
     IncidentSource,
     ProcessInstance,
     TimelineEvent,
+    TokenScope,
     db,
 )
+from webapp.api.tokens import create_token
 from workflows import engine
 from workflows.errors import RuleFailed
 from workflows.pathways import deploy
@@ -310,3 +312,52 @@ def test_retrying_what_is_not_open_changes_nothing(probe_case, login, client):
     assert client.post("/incidents/x/retry").status_code == 404
     db.session.rollback()
     assert _events(case, EventType.INCIDENT_RESOLVED) == 1
+
+
+def _bearer(users, username: str) -> dict:
+    """The Authorization header of a fresh casework token of the user (committed)."""
+    _, secret = create_token(users[username], "tests", TokenScope.CASEWORK)
+    db.session.commit()
+    return {"Authorization": f"Bearer {secret}"}
+
+
+@pytest.mark.parametrize(("locale", "stuck"), [("en", STUCK_EN), ("zh", STUCK_ZH)])
+def test_a_failing_rule_through_the_api_is_409_and_an_incident(
+    probe_case, client, users, locale, stuck
+):
+    """The API answers as the page does: 409 saying why in the caller's language, nothing
+    changed, the incident recorded for the managers."""
+    case = probe_case("int(report_location) > 0")
+    task = _ready(case)[0]
+    before = _snapshot(case)
+    headers = _bearer(users, "civil_affairs") | {"Accept-Language": locale}
+    answer = client.post(
+        f"/api/v1/tasks/{task.id}/complete", json={"data": _visit()}, headers=headers
+    )
+    assert answer.status_code == 409 and answer.get_json()["message"] == stuck
+    db.session.rollback()
+    assert _snapshot(case) == before
+    [incident] = _incidents(case)
+    assert (incident.task_id, incident.error_type, incident.source) == (
+        task.id,
+        "ValueError",
+        IncidentSource.TASK_COMPLETION,
+    )
+
+
+def test_a_case_that_fails_to_open_through_the_api_is_409_and_an_incident(
+    restore_pathway, client, users
+):
+    xml = (DIAGRAMS / "incident_opening_probe.bpmn").read_text()
+    xml = xml.replace("RULE", "int(report_location) > 0").replace("incident_opening_probe", "case")
+    deploy({"case.bpmn": xml.encode()}, DEPARTMENT_CODES)
+    db.session.commit()
+    intake = as_formdata(EXAMPLES["case_open"]).to_dict(flat=False)
+    body = {"victim_name": "Lin Xiaomei", "data": intake}
+    headers = _bearer(users, "police") | {"Accept-Language": "en"}
+    answer = client.post("/api/v1/cases", json=body, headers=headers)
+    assert answer.status_code == 409 and answer.get_json()["message"] == STUCK_EN
+    db.session.rollback()
+    assert db.session.scalar(select(func.count()).select_from(Case)) == 0
+    [incident] = _incidents()
+    assert (incident.source, incident.error_type) == (IncidentSource.CASE_OPENING, "ValueError")

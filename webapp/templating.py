@@ -105,17 +105,16 @@ def rule_name(failure) -> str:
 
 
 def rule_failed_message(failure) -> str:
-    """The worker's answer when a diagram's rule failed: what, that nothing was lost, who knows."""
-    rule = rule_name(failure)
-    return " ".join(
-        [
-            _(
-                "This step cannot continue: the diagram's rule %(rule)s failed; a manager has "
-                "been told.",
-                rule=rule,
-            ),
-            _("Nothing you typed was saved; it is still below so that you can copy it."),
-        ]
+    """The page's answer when a diagram's rule failed: what, who knows, that nothing was lost."""
+    kept = _("Nothing you typed was saved; it is still below so that you can copy it.")
+    return f"{rule_failed(failure)} {kept}"
+
+
+def rule_failed(failure) -> str:
+    """That the step cannot continue since a diagram's rule failed, and that a manager knows."""
+    return _(
+        "This step cannot continue: the diagram's rule %(rule)s failed; a manager has been told.",
+        rule=rule_name(failure),
     )
 
 

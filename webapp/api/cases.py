@@ -2,12 +2,16 @@
 
 from flask_smorest import abort
 
+from forms.base import as_formdata
+from forms.intake import VictimNameForm
 from forms.registry import get_form_class
-from models import Case, TokenScope, db
+from models import Case, IncidentSource, TokenScope, db
 from workflows import engine, progress
-from workflows.errors import FormInvalid
+from workflows.errors import FormInvalid, RuleFailed
 
 from .. import access, casefile
+from ..templating import rule_failed
+from ..transaction import record_incident
 from . import presenters, schemas
 from .auth import api_blueprint, caller, refuse, require
 
@@ -17,19 +21,31 @@ bp = api_blueprint("api_cases", "/cases", "Open a case; read its status and time
 @bp.post("")
 @bp.arguments(schemas.OpenCase)
 @bp.response(201, schemas.CaseOpened)
+@bp.alt_response(409, response="DEFAULT_ERROR")
 def open_case(body):
     """Register a rescued victim or a missing-child report and start its pathway (police)."""
     require(TokenScope.CASEWORK, "case_opened")
     if not access.may_open_cases(caller()):
         refuse("case_opened", message="only the police open cases")
     form = get_form_class(engine.CASE_OPEN_FORM).from_data(body["data"])
+    names = VictimNameForm(formdata=as_formdata({"victim_name": body["victim_name"]}))
+    if not names.validate():  # as on the web page, with the intake's errors at once
+        form.validate()
+        _invalid(form.errors | {"victim_name": [str(e) for e in names.victim_name.errors]})
     try:
-        case = engine.open_case(form, caller(), body["victim_name"].strip())
+        case = engine.open_case(form, caller(), names.victim_name.data)
     except FormInvalid as invalid:
         db.session.rollback()
-        abort(422, message="nothing was saved: correct the answers named", errors=invalid.errors)
+        _invalid(invalid.errors)
+    except RuleFailed as failure:  # as on the web: an incident for the managers, 409
+        record_incident(failure, IncidentSource.CASE_OPENING, actor=caller())
+        abort(409, message=rule_failed(failure))
     access.audit(caller(), "case_opened", case)
     return {"number": case.number}
+
+
+def _invalid(errors: dict):
+    abort(422, message="nothing was saved: correct the answers named", errors=errors)
 
 
 def _case(number: str, action: str) -> Case:

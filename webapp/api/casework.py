@@ -2,12 +2,14 @@
 
 from flask_smorest import abort
 
-from models import HumanTask, TaskStatus, TokenScope, db
+from models import HumanTask, IncidentSource, TaskStatus, TokenScope, db
 from workflows import clock, engine
-from workflows.errors import FormInvalid, TaskAlreadyCompleted, TaskClaimedByOther
+from workflows.errors import FormInvalid, RuleFailed, TaskAlreadyCompleted, TaskClaimedByOther
 
 from .. import access
 from ..case_summary import readable_steps
+from ..templating import rule_failed
+from ..transaction import record_incident
 from . import presenters, schemas
 from .auth import api_blueprint, caller, refuse, require
 
@@ -100,11 +102,15 @@ def release(task_id):
 
 
 def _complete(task: HumanTask, data: dict) -> None:
+    where = {"case_id": task.case_id, "task_id": task.id}
     try:
         engine.complete_task(task.id, data, caller())
     except FormInvalid as invalid:
         db.session.rollback()
         abort(422, message="nothing was saved: correct the answers named", errors=invalid.errors)
+    except RuleFailed as failure:  # as on the web: an incident for the managers, 409
+        record_incident(failure, IncidentSource.TASK_COMPLETION, actor=caller(), **where)
+        abort(409, message=rule_failed(failure))
 
 
 @bp.post("/tasks/<int:task_id>/complete")

@@ -1,6 +1,7 @@
 """Hand-overs from other provinces' deployments: signed packets in, withdrawals; no token."""
 
 from flask import current_app
+from flask_babel import force_locale
 from flask_smorest import abort
 
 from exchange import answers, receipts, receiving
@@ -24,8 +25,9 @@ bp = api_blueprint(
 def _refused(error: ExchangeError, body: dict, party: str = "sender"):
     """Log the refusal and answer 4xx."""
     _log_refusal(error, body, party)
-    code = 422 if isinstance(error, PacketInvalid | UnknownSender) else 403
-    abort(code, message=f"packet refused: {type(error).__name__}")
+    if isinstance(error, PacketInvalid | UnknownSender):  # what is wrong: no victim data
+        abort(422, message=f"packet refused: {type(error).__name__}: {error}")
+    abort(403, message=f"packet refused: {type(error).__name__}")
 
 
 def _log_refusal(error: ExchangeError, body: dict, party: str = "sender") -> None:
@@ -48,7 +50,8 @@ def _taken(take, body: dict, action: str, party: str, kind: str):
     200 for a replay, 4xx and a logged refusal when it is refused."""
     key = _receipt_key()
     try:
-        record, created = take(body["packet"], body["signature"], home=_home())
+        with force_locale("en"):  # a peer's machine reads what is wrong
+            record, created = take(body["packet"], body["signature"], home=_home())
     except ExchangeError as error:
         _refused(error, body, party)
     if created:

@@ -32,7 +32,12 @@ class FormData(Schema):
 class OpenCase(FormData):
     """The intake form's answers and the victim's name (police only)."""
 
-    victim_name = fields.String(required=True, validate=validate.Length(min=1, max=120))
+    # Checked as the web page's field checks it (trimmed, 120 characters, no control characters).
+    victim_name = fields.String(
+        required=True,
+        validate=validate.Length(max=1000),
+        metadata={"description": "the victim's name or care alias, 120 characters once trimmed"},
+    )
 
 
 class InboxQuery(Schema):
