@@ -32,3 +32,7 @@ class NoSigningKey(ExchangeError):
 
 class WithdrawalFailed(ExchangeError):
     """The receiving province did not confirm the withdrawal (down, out of reach, no answer)."""
+
+
+class PeerNotEnabled(WithdrawalFailed):
+    """The receiving province is disabled or no longer registered here: it cannot be asked."""

@@ -25,7 +25,7 @@ from models import (
 from workflows import timeline
 
 from . import receipts
-from .errors import AlreadyDecided, WithdrawalFailed
+from .errors import AlreadyDecided, PeerNotEnabled, WithdrawalFailed
 from .receiving import REQUIRED, WITHDRAW
 from .signing import sign
 from .transport import PATHS, Post, http_post
@@ -120,7 +120,7 @@ def _ask(outgoing: OutgoingHandover, key: Ed25519PrivateKey, commit, post: Post)
     peer, body = _request(outgoing, key)
     if peer is None:
         commit()
-        raise WithdrawalFailed(receiver)
+        raise PeerNotEnabled(receiver)
     url = peer.api_url.rstrip("/") + PATHS[OutgoingHandover] + "/withdraw"
     peer_key = peer.public_key
     commit()

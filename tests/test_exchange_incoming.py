@@ -446,18 +446,23 @@ def _status(outgoing: OutgoingHandover) -> DeliveryStatus:
 
 def test_a_peer_disabled_or_removed_is_not_asked(client, login, handed_to_sichuan, sichuan):
     """Disabled or removed, Sichuan is not asked: a packet that may have reached it stays
-    (503); one no worker has taken to send is withdrawn here (it never left)."""
+    (409, saying an administrator can enable it, in English and Chinese); one no worker has
+    taken to send is withdrawn here (it never left)."""
     peer = db.session.scalar(select(PeerProvince).filter_by(code="sichuan"))
     peer.enabled = False
     db.session.commit()
     case = db.session.get(Case, handed_to_sichuan.case_id)
     login("civil_affairs", locale="en")
-    assert _withdrawal_page(client, case)[0] == 503 and sichuan.asked == []
+    status, page = _withdrawal_page(client, case)
+    assert status == 409 and sichuan.asked == []
+    assert "The province of Sichuan is disabled or no longer registered here" in page
     assert _status(handed_to_sichuan) == DeliveryStatus.DELIVERED
     db.session.delete(db.session.scalar(select(PeerProvince).filter_by(code="sichuan")))
     db.session.commit()
     _pending(handed_to_sichuan, first_sent_at=datetime.now(UTC))  # sent, not acknowledged
-    assert _withdrawal_page(client, case)[0] == 503
+    client.post("/locale", data={"locale": "zh"})
+    status, page = _withdrawal_page(client, case)
+    assert status == 409 and "四川省已停用或已不在本系统登记" in page
     assert _status(handed_to_sichuan) == DeliveryStatus.PENDING
     _pending(handed_to_sichuan, first_sent_at=None)
     assert client.post(f"/cases/{case.number}/handover/withdraw").status_code == 303

@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from exchange import incoming, withdrawals
-from exchange.errors import AlreadyDecided, WithdrawalFailed
+from exchange.errors import AlreadyDecided, PeerNotEnabled, WithdrawalFailed
 from exchange.signing import deployment_key
 from forms.reopening import ReopenForm
 from models import DEPARTMENT_CODES, CaseStatus, db
@@ -26,6 +26,7 @@ from workflows.matching.decisions import is_retrafficked
 from .. import access, case_list, casefile, document_list, match_list, readers, saved_views
 from ..cjk_font import CjkFontMissing
 from ..summary_pdf import case_summary_pdf
+from ..templating import province_name
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 NAME_MAX_LENGTH = 120
@@ -259,6 +260,15 @@ def withdraw_handover(number: str):
         withdrawals.withdraw(outgoing, current_user, department, key, commit=db.session.commit)
     except AlreadyDecided:
         return _not_withdrawn(case, True)
+    except PeerNotEnabled as off:  # trying again later will not help: an admin must act
+        message = _(
+            "The province of %(province)s is disabled or no longer registered here, so it"
+            " cannot be asked to withdraw the hand-over; this case is unchanged. An"
+            " administrator can enable it on Peer provinces.",
+            province=province_name(str(off)),
+        )
+        flash(message, "error")
+        return show(case.number, status=409)
     except WithdrawalFailed:  # raised, as AlreadyDecided, with nothing written
         flash(
             _(
