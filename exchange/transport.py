@@ -51,11 +51,17 @@ def address(url: str) -> Address:
         raise ValueError("an http(s) URL with a host")
     if parts.query or parts.fragment or parts.username is not None:
         raise ValueError("no query, fragment or user name")
+    for part in (parts.hostname, parts.path):
+        if not part.isprintable() or any(c.isspace() or c == "%" for c in part):
+            raise ValueError("a host and path without spaces, control characters or %")
     parts.hostname.encode("idna")  # UnicodeError (a ValueError): an empty or too long label
-    if not parts.path.isascii() or any(c.isspace() for c in parts.path):
-        raise ValueError("a path of ASCII characters, no spaces")
-    port = parts.port or (443 if parts.scheme == "https" else 80)  # ValueError: not a port
-    return Address(parts.scheme == "https", parts.hostname, port, parts.path)
+    if not parts.path.isascii():
+        raise ValueError("a path of ASCII characters")
+    port = parts.port  # ValueError: not a number from 0 to 65535
+    if port == 0:
+        raise ValueError("a port from 1 to 65535")
+    default = 443 if parts.scheme == "https" else 80
+    return Address(parts.scheme == "https", parts.hostname, port or default, parts.path)
 
 
 def http_post(url: str, body: dict) -> Reply:
@@ -82,8 +88,9 @@ class _Exchange(threading.Thread):
     def run(self) -> None:
         peer = self.peer
         kind = http.client.HTTPSConnection if peer.https else http.client.HTTPConnection
-        connection = kind(peer.host, peer.port, timeout=DEADLINE)
+        connection = None
         try:
+            connection = kind(peer.host, peer.port, timeout=DEADLINE)
             connection.connect()
             with self.lock:  # the socket itself: the connection drops it once headers are in
                 if self.cut:
@@ -96,7 +103,8 @@ class _Exchange(threading.Thread):
         except Exception as error:  # raised to the caller, as a future would
             self.error = error
         finally:
-            connection.close()
+            if connection is not None:
+                connection.close()
 
     def outcome(self) -> Reply:
         """The peer's reply; its error; TimeoutError (and the connection cut) if none came."""
@@ -107,8 +115,8 @@ class _Exchange(threading.Thread):
                     with contextlib.suppress(OSError):  # closed meanwhile
                         self.sock.shutdown(socket.SHUT_RDWR)
                 raise TimeoutError(f"no answer within {DEADLINE} s")
-        if self.error is not None:
-            raise self.error
+        if self.reply is None:  # the thread ended without a word: an error of its own
+            raise self.error or http.client.HTTPException("the exchange ended without an answer")
         return self.reply
 
 

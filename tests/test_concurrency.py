@@ -29,7 +29,7 @@ from models import (
     db,
 )
 from webapp import create_app
-from workflows import engine
+from workflows import drafts, engine, migration
 from workflows.errors import (
     CaseNotClosed,
     FormInvalid,
@@ -403,3 +403,37 @@ def test_claimed_task_is_held_until_released(open_case, users, colleague):
         "task_claimed",
         "task_completed",
     ]
+
+
+def test_a_completion_that_waited_for_a_migration_runs_on_the_version_moved_to(
+    open_case, threads_app, users, restore_pathway
+):
+    """A manager moves the case to a new version of its diagrams while a social worker
+    completes its waiting step: the completion waits for the lock, then runs on the version
+    the case moved to (on PostgreSQL a statement that waited re-reads the rows it locks, not
+    the version it joins)."""
+    case = open_case("Lin Xiaomei", steps=2)
+    (task,) = _ready(case.id)
+    aid = (ROOT / "workflows/diagrams/temporary_aid.bpmn").read_bytes()
+    renamed = aid.replace(b'name="Shelter the victim"', b'name="Shelter them"')
+    drafts.save_draft("temporary_aid", renamed, users["manager"])
+    target = drafts.deploy_draft("temporary_aid", users["manager"], "renamed")
+    instance = db.session.scalar(select(ProcessInstance).filter_by(case_id=case.id))
+    task_id, form_key, target_id = task.id, task.form_key, target.id
+    actor = task.department.code
+    db.session.commit()
+
+    migration.migrate_instance(instance.id, target, users["manager"])  # holds the lock
+    outcome = []
+    waiter = threading.Thread(
+        target=lambda: outcome.extend(race(threads_app, [(actor, _complete(task_id, form_key))]))
+    )
+    waiter.start()
+    time.sleep(1)
+    assert waiter.is_alive(), "the completion did not wait for the migration's lock"
+    db.session.commit()
+    waiter.join(timeout=60)
+    assert outcome == ["ok"]
+    db.session.expire_all()
+    assert db.session.get(ProcessInstance, instance.id).pathway_version_id == target_id
+    assert db.session.get(HumanTask, task_id).status == TaskStatus.COMPLETED

@@ -357,6 +357,18 @@ def test_the_message_due_longest_goes_first_whatever_its_kind(handed_over):
     assert answer.status == DeliveryStatus.DELIVERED
 
 
+def test_a_stored_address_no_connection_can_use_is_a_failed_attempt(handed_over):
+    """An address stored before the registry refused such ones (a space in the host) is a
+    failed attempt that backs off, never an error of the worker's pass."""
+    sending.queue_new("fujian", KEY)
+    db.session.execute(update(PeerProvince).values(api_url="http://yun nan.test"))
+    db.session.commit()
+    assert sending.send_due(db.session.commit) == 1
+    outgoing = db.session.scalar(select(OutgoingHandover))
+    assert (outgoing.attempts, outgoing.last_error) == (1, "ValueError")
+    assert outgoing.status == DeliveryStatus.PENDING
+
+
 def test_backoff_doubles_up_to_an_hour():
     seconds = [sending.backoff(n).total_seconds() for n in (1, 2, 3, 20)]
     assert seconds == [5, 10, 20, 3600]

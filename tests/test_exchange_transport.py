@@ -155,6 +155,10 @@ def _answer_once(server: socket.socket) -> None:
         "http://yunnan.test/api?x=1",
         "http://yunnan.test/api#top",
         "http://someone:secret@yunnan.test/api",
+        "http://yun nan.test/api",
+        "http://yun\x01nan.test/api",
+        "http://yunnan%2etest/api",
+        "http://yunnan.test:0/api",
     ],
 )
 def test_an_address_no_connection_can_use_is_a_value_error(url):

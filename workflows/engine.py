@@ -34,7 +34,8 @@ from .errors import (
     TaskClaimedByOther,
     TaskNotFound,
 )
-from .instances import Step, lock_with_task
+from .instances import Step
+from .locks import lock_with_task
 from .matching.identity import IDENTIFYING_FORMS
 from .matching.index import index_case
 from .pathways import RECEIVED_PROCESS, latest_version, pathway

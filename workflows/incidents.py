@@ -13,7 +13,8 @@ from models import EventType, Incident, IncidentSource, ProcessInstance, User, d
 
 from . import timeline
 from .errors import IncidentResolved, RuleFailed
-from .instances import Step, lock_instance
+from .instances import Step
+from .locks import lock_instance
 
 
 def _instance_id(case_id: int) -> int | None:

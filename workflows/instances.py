@@ -9,58 +9,17 @@ from datetime import UTC, datetime
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import StandardLoopTask
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
-from models import Case, CaseStatus, EventType, HumanTask, PathwayVersion, ProcessInstance, db
+from models import Case, CaseStatus, EventType, HumanTask, ProcessInstance, db
 
 from . import timeline
 from .errors import RuleFailed
 from .evaluation.counters import batched
 from .failures import reported, rule_failed
+from .locks import lock_with_case
 from .pathways import pathway
 from .routing import is_user_task, ready_user_tasks, sync_tasks
 from .serialization import dump_state, is_lean, load_state
-
-
-def lock_instance(instance_id: int) -> ProcessInstance:
-    """The instance row, locked with its case for this transaction (FOR UPDATE; SQLite's
-    BEGIN IMMEDIATE)."""
-    return lock_with_case(instance_id)[0]
-
-
-def lock_with_case(instance_id: int) -> tuple[ProcessInstance, Case]:
-    """The instance row, locked as by lock_instance, and its case, read in the same statement
-    (NoResultFound if there is no such instance).
-
-    The case row is locked too, so that on PostgreSQL a step that waited for the lock reads
-    the case as the step before it left it (a joined row not locked keeps the snapshot of
-    before the wait). Its pathway version comes without the deployer (a user row with a
-    second-factor secret to decrypt), which a step never reads.
-    """
-    return db.session.execute(_locking().where(ProcessInstance.id == instance_id)).one()
-
-
-def lock_with_task(task_id: int) -> tuple[ProcessInstance, Case, HumanTask]:
-    """A task's instance and case, locked as by lock_with_case, and the task row as it is once
-    the lock is held (a colleague's completion may have committed while this one waited),
-    in one statement; NoResultFound if there is no such task."""
-    return db.session.execute(
-        _locking(HumanTask)
-        .join(HumanTask, HumanTask.instance_id == ProcessInstance.id)
-        .where(HumanTask.id == task_id)
-    ).one()
-
-
-def _locking(*rows):
-    """A select of instance, case and `rows`, all locked (FOR UPDATE OF each)."""
-    return (
-        select(ProcessInstance, Case, *rows)
-        .join(Case, Case.id == ProcessInstance.case_id)
-        .options(joinedload(ProcessInstance.pathway_version).lazyload(PathwayVersion.deployed_by))
-        .with_for_update(of=(ProcessInstance, Case, *rows))
-        .execution_options(populate_existing=True)
-    )
 
 
 class _RecentlySaved:
