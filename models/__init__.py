@@ -1,6 +1,6 @@
 """Database models: plain Flask-SQLAlchemy, importing nothing of ours."""
 
-from .base import db
+from .base import db, storable
 from .cases import Case, CaseStatus
 from .consent import ConsentEntry, ConsentGiver, ConsentMethod, ConsentPurpose
 from .documents import Document, DocumentKind
@@ -102,4 +102,5 @@ __all__ = [
     "VictimCount",
     "WithdrawnPacket",
     "db",
+    "storable",
 ]

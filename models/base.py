@@ -1,5 +1,6 @@
 """The shared SQLAlchemy handle, with a constraint naming convention for migrations."""
 
+import re
 from datetime import UTC, datetime
 
 from flask_sqlalchemy import SQLAlchemy
@@ -15,6 +16,15 @@ NAMING_CONVENTION = {
 }
 
 db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING_CONVENTION))
+
+
+# NUL (PostgreSQL's text refuses it) and UTF-16 surrogates (UTF-8 cannot encode them).
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def storable(text: str) -> bool:
+    """Whether a text column can store the text (and a page can show it)."""
+    return not _UNSTORABLE.search(text)
 
 
 def utcnow() -> datetime:

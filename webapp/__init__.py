@@ -2,6 +2,7 @@
 
 from models import crypto, db
 
+from . import request_checks
 from .api import init_api
 from .cli import register_cli
 from .config import INSTANCE, Config, config_from_environment
@@ -56,6 +57,7 @@ def create_app(config: type[Config] | None = None) -> RetryingFlask:
     login_manager.init_app(app)
     limiter.init_app(app)
     register_headers(app)
+    request_checks.init_app(app)  # before the blueprints: it bounds their ids
     with app.app_context():
         configure_sqlite(db.engine)
     blueprints = (

@@ -23,6 +23,7 @@ from workflows.service_levels import PROFILES
 
 from . import access
 from .casefile import PHASE_NAMES
+from .request_checks import plausible_day
 
 PER_PAGE = 50
 CLOSED = "closed"
@@ -107,11 +108,9 @@ def _day(args, name: str) -> date | None:
     if not value:
         return None
     try:
-        if len(value) == 10:
-            return date.fromisoformat(value)
+        return plausible_day(value)
     except ValueError:
-        pass
-    raise BadListArguments(_("Enter the opening dates as YYYY-MM-DD."))
+        raise BadListArguments(_("Enter the opening dates as YYYY-MM-DD.")) from None
 
 
 def parse(args) -> Listing:

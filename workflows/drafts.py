@@ -1,5 +1,7 @@
 """Diagram drafts: one process's edited XML, checked with the deployed rest, then deployed."""
 
+import re
+
 from sqlalchemy import select
 
 from models import DEPARTMENT_CODES, DiagramDraft, PathwayVersion, db
@@ -9,6 +11,9 @@ from .errors import N_, DiagramInvalid, Problem
 from .lint import lint
 from .parsing import read_xml
 from .pathways import BPMN_NS, deploy, latest_version
+
+# What a process id may be here: an XML name (BPMN's), ASCII, and one its column holds.
+PROCESS_ID = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]{0,99}")
 
 
 def version_files(version: PathwayVersion) -> dict[str, bytes]:
@@ -62,8 +67,12 @@ def check_draft(process_id: str, data: bytes) -> list[Problem]:
 def save_draft(process_id: str, data: bytes, actor) -> list[Problem]:
     """Store the draft (problems and all) and return its problems.
 
-    Raises DiagramInvalid, storing nothing, when the XML is unsafe, too large or not well-formed.
+    Raises DiagramInvalid, storing nothing, when the XML is unsafe, too large or not well-formed,
+    or the process id is no name a diagram can have.
     """
+    if not PROCESS_ID.fullmatch(process_id):
+        rule = N_("a process id is 1 to 100 letters, digits, _ . or -, starting with a letter or _")
+        raise DiagramInvalid([Problem(f"{process_id[:100]}.bpmn", None, rule)])
     _, filename = _files_with(process_id, data)
     read_xml(data, filename)
     try:

@@ -131,7 +131,10 @@ def set_level(form_key: str, profile_: str, due_period: str, priority, *, actor)
 
 
 def clear_level(form_key: str, profile_: str) -> dict | None:
-    """Remove a step's row (the diagram's period applies again); returns what it was."""
+    """Remove a step's row (the diagram's period applies again); returns what it was
+    (ServiceLevelInvalid for an unknown step or profile)."""
+    if form_key not in FORMS or profile_ not in PROFILES:
+        raise ServiceLevelInvalid("unknown step or profile")
     row = level(form_key, profile_)
     if row is None:
         return None

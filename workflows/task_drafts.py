@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from sqlalchemy import delete, select
 
 from forms.registry import get_form_class
-from models import HumanTask, TaskDraft, TaskStatus, User, db
+from models import HumanTask, TaskDraft, TaskStatus, User, db, storable
 
 from .errors import DraftRefused, TaskAlreadyCompleted
 
@@ -32,8 +32,8 @@ def _clean(task: HumanTask, answers) -> dict[str, list[str]]:
             raise DraftRefused(f"the form has no field {name!r}")
         if not isinstance(values, list) or len(values) > MAX_VALUES_PER_FIELD:
             raise DraftRefused(f"the answer to {name!r} is not a list of texts")
-        if not all(isinstance(value, str) for value in values):
-            raise DraftRefused(f"the answer to {name!r} is not a list of texts")
+        if not all(isinstance(value, str) and storable(value) for value in values):
+            raise DraftRefused(f"the answer to {name!r} is not a list of texts it can keep")
         clean[name] = values
     if len(json.dumps(clean, ensure_ascii=False)) > MAX_DRAFT_CHARS:
         raise DraftRefused("the draft is too large")

@@ -2,14 +2,11 @@
 no column can store."""
 
 import json
-import re
 
 from flask import request
 from flask_smorest import abort
 
-# NUL (PostgreSQL's text refuses it) and UTF-16 surrogates, which JSON can write as \ud800
-# escapes but UTF-8 cannot encode.
-_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+from models import storable as storable_text
 
 
 def storable(value) -> bool:
@@ -18,7 +15,7 @@ def storable(value) -> bool:
     while pending:  # no recursion: a deeply nested body must not exhaust the stack
         item = pending.pop()
         if isinstance(item, str):
-            if _UNSTORABLE.search(item):
+            if not storable_text(item):
                 return False
         elif isinstance(item, dict):
             pending.extend(item.keys())

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from models import AuditEvent, Case, Role, User, db
 
 from ..access import audit, deny
+from ..request_checks import plausible_day, whole_number
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 PAGE_SIZE = 50
@@ -35,7 +36,7 @@ def _day(name: str, end: bool = False) -> datetime | None:
     if not text:
         return None
     try:
-        day = datetime.strptime(text, "%Y-%m-%d").date()
+        day = plausible_day(text)
     except ValueError:
         abort(400)
     return datetime.combine(day + timedelta(days=end), time(), UTC)
@@ -63,7 +64,7 @@ def _conditions() -> list:
 @bp.get("/")
 def index():
     """One page of audit rows, newest first, with the filters applied."""
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = max(request.args.get("page", 1, type=whole_number), 1)
     query = select(AuditEvent).where(*_conditions()).order_by(AuditEvent.id.desc())
     rows = db.session.scalars(query.offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1)).all()
     html = render_template(

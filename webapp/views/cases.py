@@ -25,6 +25,7 @@ from workflows.matching.decisions import is_retrafficked
 
 from .. import access, case_list, casefile, document_list, match_list, readers, saved_views
 from ..cjk_font import CjkFontMissing
+from ..request_checks import whole_number
 from ..summary_pdf import case_summary_pdf
 from ..templating import province_name
 
@@ -128,7 +129,7 @@ def show(number, reopen_form: ReopenForm | None = None, status: int = 200):
     case = access.case_for(current_user, number, "case_viewed")
     department = request.args.get("department") or None
     phase = request.args.get("phase") or None
-    timeline_page = max(1, request.args.get("page", 1, type=int))
+    timeline_page = max(1, request.args.get("page", 1, type=whole_number))
     page = casefile.case_page(case, current_user, department, phase, timeline_page)
     seen_by = readers.readers(case) if readers.may_see_readers(current_user, case) else None
     ledger = consent.ledger(case)

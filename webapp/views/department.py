@@ -9,6 +9,7 @@ from workflows import clock, escalation, workload
 from workflows.errors import NotAColleague, NotDepartmentHead, TaskAlreadyCompleted
 
 from ..access import audit, deny, may_head
+from ..request_checks import whole_number
 
 bp = Blueprint("department", __name__, url_prefix="/department")
 
@@ -48,7 +49,7 @@ def reassign(task_id: int):
     task = db.session.get(HumanTask, task_id)
     if task is None:
         abort(404)
-    to_user = request.form.get("to_user", type=int)
+    to_user = request.form.get("to_user", type=whole_number)
     try:
         workload.reassign_task(task_id, to_user or 0, current_user)
     except NotDepartmentHead:

@@ -19,7 +19,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from forms.registry import FORMS, case_fields
-from models import DEPARTMENT_CODES, IncidentSource, PathwayVersion, ProcessInstance, db
+from models import DEPARTMENT_CODES, IncidentSource, PathwayVersion, ProcessInstance, db, storable
 from workflows import drafts, incidents, migration
 from workflows.errors import DiagramInvalid, RuleFailed, WorkflowError
 from workflows.measures import MEASURES
@@ -145,8 +145,9 @@ def api_save_draft(process_id):
 @bp.post("/api/<process_id>/deploy")
 def api_deploy(process_id):
     """Deploy the deployed set with this process replaced by its draft (nothing on any error)."""
-    comment = str((request.get_json(silent=True) or {}).get("comment") or "").strip()
-    if not comment:
+    body = request.get_json(silent=True)
+    comment = str((body if isinstance(body, dict) else {}).get("comment") or "").strip()
+    if not comment or not storable(comment):
         problem = {
             "element": None,
             "message": _("Say why you deploy (a comment is required)."),

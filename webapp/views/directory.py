@@ -33,7 +33,7 @@ def index():
             access.audit(current_user, "organisation_added", None, name=organisation.name)
             flash(_("Organisation added to the directory."), "success")
             return redirect(url_for("directory.index"))
-        if form.name.data and _named(form.name.data):
+        if form.name.data and not form.name.errors and _named(form.name.data):
             form.name.errors = [*form.name.errors, _("The directory already has that name.")]
     organisations = db.session.scalars(select(Organisation).order_by(Organisation.name)).all()
     status = 422 if request.method == "POST" else 200

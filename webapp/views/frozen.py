@@ -11,6 +11,7 @@ from workflows.evaluation.frozen import KINDS, EvaluationInvalid, evaluations, f
 from .. import access
 from ..evaluation_exports import exported_tables, to_csv, to_pdf, to_xlsx
 from ..evaluation_tables import cell
+from ..request_checks import whole_number
 from .evaluation import parse_month
 
 bp = Blueprint("frozen", __name__, url_prefix="/evaluation/frozen")
@@ -97,8 +98,8 @@ def show(evaluation_id: int):
 def compare():
     """Two evaluations side by side."""
     _check("evaluation_refused")
-    a = _evaluation(request.args.get("a", type=int) or 0)
-    b = _evaluation(request.args.get("b", type=int) or 0)
+    a = _evaluation(request.args.get("a", type=whole_number) or 0)
+    b = _evaluation(request.args.get("b", type=whole_number) or 0)
     access.audit(current_user, "evaluations_compared", None, evaluations=[a.id, b.id])
     return render_template(
         "evaluation/frozen_compare.html",

@@ -10,6 +10,7 @@ from models import db
 from workflows import clock, engine
 
 from .. import access
+from ..request_checks import whole_number
 
 bp = Blueprint("inbox", __name__)
 FILTERS = ("all", "mine", "unclaimed")
@@ -70,7 +71,8 @@ def index():
             follow_up_before=now if chosen["follow_up"] else None,
             min_priority=PRIORITIES[chosen["priority"]],
         )
-        page = db.paginate(query, per_page=PER_PAGE, error_out=False)
+        number = request.args.get("page", 1, type=whole_number)
+        page = db.paginate(query, page=max(number, 1), per_page=PER_PAGE, error_out=False)
     return render_template(
         "inbox/index.html",
         page=page,

@@ -7,6 +7,8 @@ from sqlalchemy import select
 from models import Notification, db
 from workflows import notifications
 
+from ..request_checks import whole_number
+
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 SHOWN = 100
 
@@ -28,6 +30,6 @@ def index():
 @login_required
 def mark_read():
     """Mark one notification (`id`) or all of the user's read; others' ids change nothing."""
-    one = request.form.get("id", type=int)
+    one = request.form.get("id", type=whole_number)
     notifications.mark_read(current_user, None if one is None else [one])
     return redirect(url_for(".index"))

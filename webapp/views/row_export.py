@@ -124,7 +124,7 @@ def _detail(job: RowExport) -> dict:
 
 def _job(job_id: int) -> RowExport:
     """The user's own export; anyone else's (or none) is a 404, the attempt audited."""
-    job = db.session.get(RowExport, job_id) if job_id < 2**31 else None
+    job = db.session.get(RowExport, job_id)
     if job is None or job.user_id != current_user.id:
         access.record_refusal(current_user, "row_export_refused", None, job=job_id)
         abort(404)

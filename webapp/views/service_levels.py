@@ -10,6 +10,7 @@ from workflows import service_levels
 from workflows.errors import ServiceLevelInvalid
 
 from ..access import audit, deny, may_edit_service_levels
+from ..request_checks import whole_number
 
 bp = Blueprint("service_levels", __name__, url_prefix="/service-levels")
 BAD_LEVEL = _l(
@@ -46,20 +47,20 @@ def index():
 def change():
     """Set or clear one row (new tasks only); the change is audited with old and new."""
     form_key, profile = request.form.get("form_key", ""), request.form.get("profile", "")
-    if "clear" in request.form:
-        old, new = service_levels.clear_level(form_key, profile), None
-    else:
-        try:
+    try:
+        if "clear" in request.form:
+            old, new = service_levels.clear_level(form_key, profile), None
+        else:
             old, new = service_levels.set_level(
                 form_key,
                 profile,
                 request.form.get("due_period", ""),
-                request.form.get("priority", type=int),
+                request.form.get("priority", type=whole_number),
                 actor=current_user,
             )
-        except ServiceLevelInvalid:
-            flash(str(BAD_LEVEL), "error")
-            return index(), 400
+    except ServiceLevelInvalid:
+        flash(str(BAD_LEVEL), "error")
+        return index(), 400
     audit(
         current_user,
         "service_level_changed",

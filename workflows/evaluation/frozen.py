@@ -38,7 +38,9 @@ def content_hash(evaluation: Evaluation) -> str:
 def freeze(title: str, kind: str, start: date, end: date, actor: User, now: datetime):
     """Compute every page's figures for the months start..end and store them (flushed)."""
     title = " ".join(title.split())
-    if not title or len(title) > 200 or kind not in KINDS or start > end:
+    if not title.isprintable() or not title or len(title) > 200:
+        raise EvaluationInvalid("a title of 1 to 200 printable characters is needed")
+    if kind not in KINDS or start > end:
         raise EvaluationInvalid("a title, a kind (staged or final) and a period are needed")
     evaluation = Evaluation(
         title=title,
