@@ -120,7 +120,7 @@ def test_a_name_that_takes_long_to_resolve_is_cut_off(monkeypatch):
     assert time.monotonic() - started < 2
 
 
-def test_a_peer_at_an_ipv6_address_without_a_port_is_reached(monkeypatch):
+def test_a_peer_at_an_ipv6_address_without_a_port_is_reached():
     """A peer at an IPv6 literal is reached (given bare to a connection, ::1 would be split at
     its last colon into host and port); without a port, it is port 80."""
     with socket.create_server(("::1", 0), family=socket.AF_INET6) as server:
