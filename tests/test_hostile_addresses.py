@@ -37,7 +37,7 @@ def test_an_id_no_column_holds_is_no_such_page(login, username, path, number):
 @pytest.mark.parametrize("number", HUGE)
 def test_a_posted_id_no_column_holds_changes_nothing(login, number):
     client = login("police")
-    assert client.post("/notifications/read", data={"id": str(number)}).status_code == 302
+    assert client.post("/notifications/read", data={"id": str(number)}).status_code == 400
     assert client.post(f"/tasks/{number}/claim").status_code == 404
 
 

@@ -84,7 +84,8 @@ def test_without_smtp_nothing_is_mailed_and_the_list_shows_it(
 
 
 def test_marking_read_touches_only_ones_own(open_case, run_workers, login, client):
-    """Another user's notification id changes nothing of theirs; zh labels show."""
+    """Another user's notification id changes nothing of theirs, an id that is no number
+    changes nothing at all (it is not "mark all"); zh labels show."""
     case, _, near = _nearly_due(open_case)
     db.session.commit()
     run_workers(near, count=1)
@@ -95,9 +96,10 @@ def test_marking_read_touches_only_ones_own(open_case, run_workers, login, clien
     )
     login("police")
     client.post("/notifications/read", data={"id": str(theirs)})
-    client.post("/notifications/read", data={"id": "not-a-number"})
+    for hostile in ("not-a-number", str(2**63)):
+        assert client.post("/notifications/read", data={"id": hostile}).status_code == 400
     db.session.rollback()
-    assert db.session.scalar(select(Notification.read_at).where(Notification.id == theirs)) is None
+    assert db.session.scalars(select(Notification.read_at)).all() == [None, None]
     page = client.get("/notifications/").get_data(as_text=True)
     assert "有一个步骤即将到期" in page and case.number in page
 

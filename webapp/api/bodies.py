@@ -6,16 +6,16 @@ import json
 from flask import request
 from flask_smorest import abort
 
-from models import storable as storable_text
+from models import storable
 
 
-def storable(value) -> bool:
+def _storable_json(value) -> bool:
     """Whether every string in a parsed JSON value (keys too) can be stored as text."""
     pending = [value]
     while pending:  # no recursion: a deeply nested body must not exhaust the stack
         item = pending.pop()
         if isinstance(item, str):
-            if not storable_text(item):
+            if not storable(item):
                 return False
         elif isinstance(item, dict):
             pending.extend(item.keys())
@@ -34,5 +34,5 @@ def refuse_bad_body() -> None:
         body = json.loads(request.get_data(cache=True))
     except (ValueError, RecursionError):  # JSONDecodeError and over-long integers are ValueErrors
         abort(400, message="the body is not JSON this API can read")
-    if not storable(body):
+    if not _storable_json(body):
         abort(422, message="the body holds NUL characters or unpaired surrogates")

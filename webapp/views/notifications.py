@@ -1,6 +1,6 @@
 """Each user's notifications: reminders, escalations, tasks given to them; marking them read."""
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -29,7 +29,12 @@ def index():
 @bp.route("/read", methods=["POST"])
 @login_required
 def mark_read():
-    """Mark one notification (`id`) or all of the user's read; others' ids change nothing."""
-    one = request.form.get("id", type=whole_number)
-    notifications.mark_read(current_user, None if one is None else [one])
+    """Mark one notification (`id`) or, with no id, all of the user's read; others' ids change
+    nothing, and an id that is no number is a bad request (not "all")."""
+    one = request.form.get("id")
+    try:
+        chosen = None if one is None else [whole_number(one)]
+    except ValueError:
+        abort(400)
+    notifications.mark_read(current_user, chosen)
     return redirect(url_for(".index"))
