@@ -33,7 +33,7 @@ from workflows import clock
 from . import receipts, withdrawals
 from .packets import HANDOVER_FORM, build_packet
 from .signing import sign
-from .transport import PATHS, WITHDRAWN_THERE, Post, http_post
+from .transport import PATHS, WITHDRAWN_THERE, Post, Reply, http_post
 
 FIRST_RETRY = timedelta(seconds=5)
 LAST_RETRY = timedelta(hours=1)
@@ -42,6 +42,7 @@ LEASE = timedelta(seconds=30)
 # take its DEADLINE): what is left waits for the next pass, so that peers that answer slowly
 # never keep timers and escalations from firing for long.
 PASS_BUDGET = 20
+ERROR_LENGTH = OutgoingHandover.__table__.c.last_error.type.length
 GONE = "withdrawn there"  # an attempt's outcome: the peer has the packet withdrawn
 Outgoing = OutgoingHandover | OutgoingAnswer
 
@@ -152,7 +153,7 @@ def attempt(delivery: Delivery, post: Post = http_post) -> str | None:
     except (OSError, http.client.HTTPException, ValueError) as exc:
         return type(exc).__name__  # down, unreachable, not speaking HTTP, a broken address
     if reply.status not in (200, 201, WITHDRAWN_THERE):
-        return f"HTTP {reply.status}"
+        return _refusal(reply)
     peer = delivery.peer
     status = receipts.confirmed(
         reply.body, delivery.packet_id, delivery.kind, peer, delivery.peer_key
@@ -164,6 +165,18 @@ def attempt(delivery: Delivery, post: Post = http_post) -> str | None:
     return f"HTTP {reply.status}" if reply.status == WITHDRAWN_THERE else None
 
 
+def _refusal(reply: Reply) -> str:
+    """'HTTP <status>' and the peer's own message, if it sent one (as one printable line), cut
+    to what `last_error` holds: what the peer's administrator must fix, such as a field of the
+    packet their deployment refuses, or this province not registered there."""
+    message = reply.body.get("message") if reply.body else None
+    text = f"HTTP {reply.status}"
+    if isinstance(message, str):
+        line = " ".join("".join(c if c.isprintable() else " " for c in message).split())
+        text += f": {line}" if line else ""
+    return text[:ERROR_LENGTH]
+
+
 def record(outgoing: Outgoing, error: str | None) -> bool:
     """Note an attempt: acknowledged marks the message delivered (a compare-and-set, so that an
     answer recorded meanwhile stays), a packet the peer has withdrawn is withdrawn here too,
@@ -172,7 +185,7 @@ def record(outgoing: Outgoing, error: str | None) -> bool:
     if error == GONE and isinstance(outgoing, OutgoingHandover):  # an answer is never GONE
         withdrawals.withdrawn_there(outgoing)
         return True
-    outgoing.last_error = error
+    outgoing.last_error, outgoing.last_attempt_at = error, now
     if error is not None:
         outgoing.attempts += 1
         outgoing.next_attempt_at = now + backoff(outgoing.attempts)

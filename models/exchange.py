@@ -94,7 +94,9 @@ class Outbox:
     )
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    # What went wrong the last time it was tried (its peer's own words, if any), and when.
     last_error: Mapped[str | None] = mapped_column(String(200))
+    last_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # When a worker first took it to send: from then on the peer may hold it, acknowledged or not.
     first_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

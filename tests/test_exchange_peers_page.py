@@ -1,10 +1,13 @@
 """The admin's page of peer provinces: list, add (a bad key is the field's error), disable."""
 
+import re
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from sqlalchemy import delete, select
 
 from exchange.signing import new_signing_key, public_key, signing_key
-from models import PeerProvince, db
+from models import DeliveryStatus, OutgoingAnswer, PeerProvince, db
 
 YUNNAN = public_key(signing_key(new_signing_key()))
 
@@ -13,6 +16,7 @@ YUNNAN = public_key(signing_key(new_signing_key()))
 def no_peers():
     yield
     db.session.rollback()
+    db.session.execute(delete(OutgoingAnswer))
     db.session.execute(delete(PeerProvince))
     db.session.commit()
 
@@ -83,6 +87,49 @@ def test_the_bad_address_error_is_in_chinese_too(client, login):
     assert answer.status_code == 422 and "接口地址是 http:// 或 https:// 网址" in answer.get_data(
         as_text=True
     )
+
+
+def _answer(number: int, receiver: str = "yunnan", **columns) -> OutgoingAnswer:
+    packet = {"packetId": f"packet-{number}", "hcd_Action": "refused"}
+    return OutgoingAnswer(
+        packet_id=packet["packetId"], receiver=receiver, packet=packet, signature="s", **columns
+    )
+
+
+@pytest.mark.parametrize(
+    ("locale", "counts", "tried", "nothing"),
+    [
+        ("en", "Hand-overs: 0, answers: 2", "Last tried ", "nothing"),
+        (None, "交接材料：0 份，答复：2 份", "最后一次尝试于 ", "无"),  # noqa: RUF001
+    ],
+)
+def test_the_admin_sees_what_waits_for_each_peer_and_why(
+    client, login, locale, counts, tried, nothing
+):
+    """A peer down or refusing what it is sent shows on the peers page: what waits for it,
+    and the last attempt's error; a delivered message no longer counts."""
+    login("admin", locale=locale)
+    _add(client)
+    _add(client, code="sichuan", name="Sichuan civil affairs")
+    now = datetime.now(UTC)
+    db.session.add_all(
+        [
+            _answer(
+                1, last_attempt_at=now - timedelta(hours=1), last_error="ConnectionRefusedError"
+            ),
+            _answer(2, last_attempt_at=now, last_error="HTTP 422: packet refused: UnknownSender"),
+            _answer(3, status=DeliveryStatus.DELIVERED),
+            _answer(4, receiver="sichuan", status=DeliveryStatus.DELIVERED),
+        ]
+    )
+    db.session.commit()
+    page = client.get("/admin/peers").get_data(as_text=True)
+    (yunnan,) = re.findall(r'<tr data-peer="yunnan">.*?</tr>', page, re.S)
+    assert counts in yunnan and tried in yunnan
+    assert "HTTP 422: packet refused: UnknownSender" in yunnan
+    assert "ConnectionRefusedError" not in yunnan  # the last attempt's error only
+    (sichuan,) = re.findall(r'<tr data-peer="sichuan">.*?</tr>', page, re.S)
+    assert f'<td class="backlog">{nothing}</td>' in sichuan
 
 
 @pytest.mark.parametrize("username", ["civil_affairs", "manager"])

@@ -392,3 +392,30 @@ def test_a_peer_not_speaking_http_is_a_failed_attempt(handed_over):
     assert sending.send_due(db.session.commit, garbled) == 1  # the worker lives on
     outgoing = db.session.scalar(select(OutgoingHandover))
     assert outgoing.status == DeliveryStatus.PENDING and outgoing.last_error == "BadStatusLine"
+
+
+@pytest.mark.parametrize(
+    ("body", "stored"),
+    [
+        (
+            {"message": "packet refused: PacketInvalid: hcd_Age: a int"},
+            "HTTP 422: packet refused: PacketInvalid: hcd_Age: a int",
+        ),
+        ({"message": "bad\x00\x01 line\n\tbreaks \ud800 here"}, "HTTP 422: bad line breaks here"),
+        ({"message": "x" * 5000}, "HTTP 422: " + "x" * 190),
+        ({"message": ["not", "text"]}, "HTTP 422"),
+        ({"message": " \n "}, "HTTP 422"),
+        (None, "HTTP 422"),
+    ],
+    ids=["reason", "control-characters", "long", "not-text", "blank", "no-json"],
+)
+def test_a_peers_refusal_is_kept_in_its_own_words_as_one_printable_line(handed_over, body, stored):
+    """What the peer said is what its administrator must fix; a hostile peer's text is cut
+    to one printable line that the column holds (PostgreSQL refuses NUL and longer text)."""
+    sending.queue_new("fujian", KEY)
+    before = datetime.now(UTC)
+    assert sending.send_due(db.session.commit, lambda url, body_: Reply(422, body)) == 1
+    db.session.expire_all()
+    outgoing = db.session.scalar(select(OutgoingHandover))
+    assert (outgoing.status, outgoing.attempts) == (DeliveryStatus.PENDING, 1)
+    assert outgoing.last_error == stored and outgoing.last_attempt_at >= before

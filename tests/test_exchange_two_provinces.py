@@ -1,6 +1,7 @@
 """Two real deployments through HTTP (see tests/provinces.py): the receiver down then up, an
 acceptance and a refusal through Yunnan's web pages, replays, bad signature, withdrawal."""
 
+import re
 import time
 from datetime import UTC, datetime
 
@@ -169,3 +170,38 @@ def test_a_packet_not_yet_delivered_is_withdrawn_on_yunnans_word_and_never_taken
     late = {"packet": outgoing.packet, "signature": outgoing.signature}
     assert post(yunnan["url"], late) == 410  # as a worker posting it at that moment would
     assert received(yunnan, outgoing.packet_id) == []
+
+
+def test_a_packet_the_receiver_refuses_to_take_shows_why_to_the_sender(
+    fujian, yunnan, client, login
+):
+    """Yunnan no longer lists Fujian as a peer: the packet stays pending, retried, and
+    Fujian's case page and peers page say what Yunnan answered."""
+    serve(yunnan)
+    disabled = "update peer_provinces set enabled = :on where code = 'fujian'"
+    yunnan_sql(yunnan, disabled, on=False)
+    try:
+        outgoing = fujian()
+    finally:
+        yunnan_sql(yunnan, disabled, on=True)
+    assert outgoing.status == DeliveryStatus.PENDING and outgoing.attempts == 1
+    assert outgoing.last_error == "HTTP 422: packet refused: UnknownSender: fujian"
+    assert received(yunnan, outgoing.packet_id) == []
+    number = db.session.get(Case, outgoing.case_id).number
+    login("civil_affairs", locale="en")
+    page = client.get(f"/cases/{number}").get_data(as_text=True)
+    assert (
+        "1 failed try so far; the last, " in page
+        and "HTTP 422: packet refused: UnknownSender: fujian" in page
+    )
+    login("civil_affairs", locale="zh")
+    chinese = client.get(f"/cases/{number}").get_data(as_text=True)
+    assert "已失败 1 次，最后一次于 " in chinese  # noqa: RUF001
+    login("admin", locale="en")
+    (row,) = _peer_row(client.get("/admin/peers").get_data(as_text=True), "yunnan")
+    assert "Hand-overs: 1, answers: 0" in row and "UnknownSender: fujian" in row
+
+
+def _peer_row(page: str, code: str) -> list[str]:
+    """The peers page's table row of one peer."""
+    return re.findall(rf'<tr data-peer="{code}">.*?</tr>', page, re.S)

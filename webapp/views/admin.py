@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from exchange import registry
+from exchange import backlog, registry
 from exchange.signing import KeyInvalid
 from forms.exchange import PeerForm
 from models import Role, User, db
@@ -65,9 +65,11 @@ def reset_second_factor(user_id: int):
 
 @bp.route("/peers")
 def peers(form: PeerForm | None = None, status: int = 200):
-    """The peer provinces: code, name, API address, public key, enabled; and a form to add one."""
-    rows = registry.peers()
-    return render_template("admin/peers.html", peers=rows, form=form or PeerForm()), status
+    """The peer provinces: code, name, API address, public key, enabled, what waits to be sent
+    to each; and a form to add one."""
+    rows, waiting = registry.peers(), backlog.by_peer()
+    page = render_template("admin/peers.html", peers=rows, waiting=waiting, form=form or PeerForm())
+    return page, status
 
 
 @bp.route("/peers", methods=["POST"])
