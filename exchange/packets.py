@@ -13,11 +13,10 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 
 from forms.base import as_formdata
-from forms.intake import VictimNameForm
+from forms.intake import INTAKE_FORM, VictimNameForm
 from forms.registry import get_form_class
 from models import Case, EventType, TimelineEvent, db
 from workflows import consent as ledger
-from workflows.facts import INTAKE_FORM
 
 HTCDS_VERSION = "2.0"
 HANDOVER_FORM = "return_province_handover"
@@ -51,7 +50,7 @@ def recorded_answers(case: Case) -> dict[str, dict]:
         )
         .order_by(TimelineEvent.id)
     )
-    return {event.data.get("form_key", "case_open"): event.data.get("data", {}) for event in events}
+    return {event.data.get("form_key", INTAKE_FORM): event.data.get("data", {}) for event in events}
 
 
 def recorded_consent(case: Case, answers: dict[str, dict]) -> bool:
@@ -64,7 +63,7 @@ def recorded_consent(case: Case, answers: dict[str, dict]) -> bool:
 
 def _person(case: Case, answers: dict[str, dict]) -> dict:
     """The victim as the receiver's care needs them (only with consent)."""
-    intake, identified = answers.get("case_open", {}), answers.get("rescue_identification", {})
+    intake, identified = answers.get(INTAKE_FORM, {}), answers.get("rescue_identification", {})
     return {
         "prs_FirstName": case.victim_name,  # the whole name: Chinese names are not split
         "prs_Gender": GENDERS.get(intake.get("sex"), UNKNOWN_GENDER),

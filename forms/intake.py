@@ -52,10 +52,13 @@ LANGUAGES = [
 ]
 
 
+INTAKE_FORM = "case_open"  # the form key of a case's first record, made on the intake page
+
+
 class CaseOpenForm(TaskForm):
     """The first record of a case: who the victim seems to be and where they come from."""
 
-    form_key = "case_open"
+    form_key = INTAKE_FORM
     department = "police"
     title = _l("Open a case")
     purpose = _l("Record a rescued victim or a missing-child report so that the pathway starts.")

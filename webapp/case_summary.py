@@ -8,10 +8,10 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from forms.fields import NotesField
+from forms.intake import INTAKE_FORM
 from forms.registry import FORMS
 from forms.sensitivity import Sensitivity
 from models import Case, EventType, TimelineEvent, User, db
-from workflows.engine import CASE_OPEN_FORM
 
 from .access import REFERRAL_FIELDS, may_read_notes, may_read_step, readable_classes
 
@@ -37,7 +37,7 @@ def readable_steps(user: User, case: Case) -> list[RecordedStep]:
     )
     steps = []
     for event in events:
-        form_key = event.data.get("form_key", CASE_OPEN_FORM)
+        form_key = event.data.get("form_key", INTAKE_FORM)
         if form_key not in FORMS or not may_read_step(user, form_key, case):
             continue
         department = event.department.code if event.department else None
@@ -60,7 +60,7 @@ def referral_facts(case: Case) -> list[tuple[str, str]]:
     )
     data = opened.data.get("data", {}) if opened else {}
     minimal = {name: data[name] for name in REFERRAL_FIELDS if name in data}
-    return answers(CASE_OPEN_FORM, minimal, False, {Sensitivity.PLAIN})
+    return answers(INTAKE_FORM, minimal, False, {Sensitivity.PLAIN})
 
 
 def answers(

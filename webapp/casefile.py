@@ -9,13 +9,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from forms.consent import PURPOSES
+from forms.intake import INTAKE_FORM
 from forms.referrals import SERVICES, STATUS_NAMES
 from forms.registry import FORMS
 from forms.reopening import REASON_CLASS
 from models import Case, EventType, HumanTask, TimelineEvent, User, db
 from models.crypto import keyring
 from workflows import incidents, progress
-from workflows.engine import CASE_OPEN_FORM
 from workflows.referrals import CONSENT_WITHDRAWN
 
 from . import access, journey
@@ -193,7 +193,7 @@ def _entry(
         codes.add(data["source"])
     case_level = event.event_type in CASE_LEVEL
     entry = Entry(event, None if case_level else phase, _summary(event, task), codes)
-    form_key = data.get("form_key", CASE_OPEN_FORM)
+    form_key = data.get("form_key", INTAKE_FORM)
     if event.event_type in DATA_EVENTS and form_key in FORMS:
         if access.may_read_step(user, form_key, case):
             notes = access.may_read_notes(user, form_key)

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Select, func, select
 
+from forms.intake import INTAKE_FORM
 from models import (
     Case,
     ConsentEntry,
@@ -141,7 +142,7 @@ def victim_is_child(case: Case) -> bool:
     )
     for event in events:
         data = event.data or {}
-        form_key = data.get("form_key", "case_open")
+        form_key = data.get("form_key", INTAKE_FORM)
         age = (data.get("data") or {}).get(AGES[form_key][0]) if form_key in AGES else None
         if isinstance(age, int):
             return age < 18

@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from forms.base import TaskForm
+from forms.intake import INTAKE_FORM
 from forms.registry import get_form_class
 from models import (
     INBOX_ORDER,
@@ -43,7 +44,6 @@ from .routing import workflow_task
 from .serialization import new_workflow
 from .task_drafts import discard_drafts
 
-CASE_OPEN_FORM = "case_open"
 NUMBER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 # Completing one of these hands the victim over to another province or country.
 HANDOVER_FIELDS = {
@@ -71,7 +71,7 @@ def _new_case_number() -> str:
 
 def case_opener() -> str:
     """The department that opens cases: the one the intake form belongs to."""
-    return get_form_class(CASE_OPEN_FORM).department
+    return get_form_class(INTAKE_FORM).department
 
 
 def may_open_cases(actor: User) -> bool:
@@ -83,11 +83,11 @@ def open_case(data: Mapping | TaskForm, actor: User, victim_name: str, version=N
     """Register a rescued victim or a missing-child report and start its pathway."""
     if not may_open_cases(actor):
         raise NotYourDepartment(f"only {case_opener()} opens cases")
-    case_data = with_settings(validated_data(CASE_OPEN_FORM, data))
+    case_data = with_settings(validated_data(INTAKE_FORM, data))
     department = _department(actor, case_opener())
     case = _new_case(actor, victim_name, case_data)
     timeline.record(case, EventType.CASE_OPENED, actor=actor, department=department, data=case_data)
-    facts.record(case, CASE_OPEN_FORM, case_data)
+    facts.record(case, INTAKE_FORM, case_data)
     index_case(case)
     _start(case, case_data, version or latest_version(), actor, department)
     return case

@@ -9,9 +9,9 @@ from datetime import date
 
 from sqlalchemy import delete
 
+from forms.intake import INTAKE_FORM
 from models import Case, CaseFactChoice, CaseFacts, db
 
-INTAKE_FORM = "case_open"
 IDENTIFICATION_FORM = "rescue_identification"
 FACT_FORMS = frozenset({INTAKE_FORM, IDENTIFICATION_FORM})
 # Fact column <- form field, per form.

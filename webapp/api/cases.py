@@ -3,7 +3,7 @@
 from flask_smorest import abort
 
 from forms.base import as_formdata
-from forms.intake import VictimNameForm
+from forms.intake import INTAKE_FORM, VictimNameForm
 from forms.registry import get_form_class
 from models import Case, IncidentSource, TokenScope, db
 from workflows import engine, progress
@@ -27,7 +27,7 @@ def open_case(body):
     require(TokenScope.CASEWORK, "case_opened")
     if not access.may_open_cases(caller()):
         refuse("case_opened", message="only the police open cases")
-    form = get_form_class(engine.CASE_OPEN_FORM).from_data(body["data"])
+    form = get_form_class(INTAKE_FORM).from_data(body["data"])
     names = VictimNameForm(formdata=as_formdata({"victim_name": body["victim_name"]}))
     if not names.validate():  # as on the web page, with the intake's errors at once
         form.validate()

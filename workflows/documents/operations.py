@@ -3,12 +3,12 @@
 from flask import current_app
 from sqlalchemy import select
 
+from forms.intake import INTAKE_FORM
 from forms.sensitivity import Sensitivity
 from models import Case, Document, DocumentKind, EventType, HumanTask, User, db
 from models.crypto import keyring
 
 from .. import timeline
-from ..engine import CASE_OPEN_FORM
 from . import store
 from .content import content_type
 from .errors import TooLarge
@@ -31,7 +31,7 @@ def attach(
     document = Document(
         case_id=case.id,
         task_id=task.id if task is not None else None,
-        form_key=task.form_key if task is not None else CASE_OPEN_FORM,
+        form_key=task.form_key if task is not None else INTAKE_FORM,
         kind=kind,
         content_type=detected,
         size=len(data),

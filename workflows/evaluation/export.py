@@ -19,13 +19,14 @@ from sqlalchemy import Select, func, select, tuple_
 
 from forms.export_grants import PURPOSE_LIMIT
 from forms.htcds import EXPLOITATION_TYPES, MEANS_OF_CONTROL, RECRUITER_RELATIONS
+from forms.intake import INTAKE_FORM
 from forms.registry import get_form_class
 from forms.sensitivity import Sensitivity, exportable, field_classes
 from models import Case, CaseFactChoice, CaseFacts, db
 from models.crypto import keyring
 
 from .. import consent
-from ..facts import IDENTIFICATION_FORM, INTAKE_FORM, SINGLE_FACTS
+from ..facts import IDENTIFICATION_FORM, SINGLE_FACTS
 
 PSEUDONYM = "hcd_CasePseudonym"
 # The classes an export carries unless the joint office is given more.

@@ -4,6 +4,7 @@ from collections.abc import Mapping
 
 from sqlalchemy import select
 
+from forms.intake import INTAKE_FORM
 from models import Case, EventType, TimelineEvent, db
 
 from .keys import Identity, birth_year
@@ -35,7 +36,7 @@ def add_answers(identity: Identity, form_key: str, data: Mapping) -> None:
 def intake_identity(name: str, data: Mapping) -> Identity:
     """The identity an intake form's answers describe, before any case exists."""
     identity = Identity(name=name or "")
-    add_answers(identity, "case_open", data)
+    add_answers(identity, INTAKE_FORM, data)
     return identity
 
 
@@ -50,5 +51,5 @@ def case_identity(case: Case) -> Identity:
     )
     for event in events:
         data = event.data or {}
-        add_answers(identity, data.get("form_key", "case_open"), data.get("data") or {})
+        add_answers(identity, data.get("form_key", INTAKE_FORM), data.get("data") or {})
     return identity
