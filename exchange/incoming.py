@@ -10,7 +10,7 @@ from workflows import engine
 
 from .answers import REASON_LENGTH, queue_answer
 from .errors import AlreadyDecided, NoSigningKey, PacketInvalid
-from .packets import case_data
+from .packets import case_data, victim_errors
 from .receiving import decide
 
 RECEIVING_DEPARTMENT = "civil_affairs"
@@ -34,11 +34,15 @@ def accept(
     handover: IncomingHandover, actor: User, key: Ed25519PrivateKey | None, *, home: str
 ) -> Case:
     """Open the victim's case here and tell the sender its number; AlreadyDecided if the packet
-    was accepted, refused or withdrawn meanwhile."""
+    was accepted, refused or withdrawn meanwhile, PacketInvalid if what it says of the victim
+    is what the intake page refuses (a packet stored before such packets were refused)."""
     key = _signing(key)
     if handover.status != HandoverStatus.RECEIVED:
         raise AlreadyDecided(handover.packet_id)
     packet = handover.packet
+    wrong = victim_errors(packet)
+    if wrong:
+        raise PacketInvalid("; ".join(wrong))
     case = engine.open_received_case(
         case_data(packet),
         actor,

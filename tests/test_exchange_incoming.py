@@ -145,6 +145,33 @@ def test_refusing_needs_a_reason_which_goes_back_signed(client, app, login, audi
     assert client.post(f"/handovers/{handover.id}/accept").status_code == 409
 
 
+@pytest.mark.parametrize(
+    ("locale", "message"),
+    [
+        ("en", "This hand-over cannot open a case: hcd_Age: "),
+        ("zh", "此交接无法开立案件：hcd_Age: "),  # noqa: RUF001
+    ],
+)
+def test_a_packet_stored_before_bad_ones_were_refused_opens_no_case(
+    client, app, login, locale, message
+):
+    """A packet whose victim data the intake page refuses (stored before such packets were
+    refused on arrival) opens no case: the page says what is wrong, and it can be refused."""
+    handover = _receive(client, app)
+    handover.packet = handover.packet | {"hcd_Age": 200}
+    db.session.commit()
+    login("civil_affairs", locale=locale)
+    answer = client.post(f"/handovers/{handover.id}/accept")
+    assert answer.status_code == 422 and message in answer.get_data(as_text=True)
+    db.session.rollback()
+    assert db.session.get(IncomingHandover, handover.id).status == HandoverStatus.RECEIVED
+    assert db.session.scalar(select(Case)) is None
+    assert db.session.scalar(select(OutgoingAnswer)) is None
+    reason = "hcd_Age: 200 is no age; please correct it and send the packet again."
+    refused = client.post(f"/handovers/{handover.id}/refuse", data={"reason": reason})
+    assert refused.status_code == 303
+
+
 def test_a_withdrawn_packet_can_no_longer_be_accepted(client, app, login):
     handover = _receive(client, app)
     keys = ("packetId", "hcd_SenderProvince", "hcd_ReceiverProvince", "hcd_SenderCaseNumber")

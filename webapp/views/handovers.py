@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from exchange import incoming
-from exchange.errors import AlreadyDecided, NoSigningKey
+from exchange.errors import AlreadyDecided, NoSigningKey, PacketInvalid
 from exchange.signing import deployment_key
 from forms.exchange import HandoverRefusalForm
 from models import HandoverStatus, IncomingHandover, db
@@ -74,6 +74,20 @@ def _no_key(handover: IncomingHandover):
     return show(handover.id, status=503)
 
 
+def _unusable(handover: IncomingHandover, invalid: PacketInvalid):
+    """What the packet says of the victim cannot open a case: 422, naming what is wrong."""
+    db.session.rollback()
+    flash(
+        _(
+            "This hand-over cannot open a case: %(wrong)s. Refuse it with this reason, so that"
+            " the sending province can correct it and send it again.",
+            wrong=str(invalid),
+        ),
+        "error",
+    )
+    return show(handover.id, status=422)
+
+
 @bp.post("/<int:handover_id>/accept")
 def accept(handover_id: int):
     """Open the victim's case here, in the received pathway, and tell the sender its number."""
@@ -85,6 +99,8 @@ def accept(handover_id: int):
         return _conflict(handover)
     except NoSigningKey:
         return _no_key(handover)
+    except PacketInvalid as invalid:
+        return _unusable(handover, invalid)
     access.audit(current_user, "handover_accepted", case, packet=handover.packet_id)
     flash(_("Hand-over accepted: case %(number)s is open.", number=case.number), "success")
     return redirect(url_for("cases.show", number=case.number), 303)
