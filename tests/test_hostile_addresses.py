@@ -83,11 +83,26 @@ def test_a_day_out_of_any_plausible_range_is_a_bad_request(login, query):
     assert admin.get(f"/audit/export.csv?since={value}").status_code == 400
 
 
-@pytest.mark.parametrize("body", [[1], "x", 1, True, {"comment": "a\x00b"}, {"comment": "\ud800"}])
-def test_a_deployment_without_a_plain_comment_is_refused(login, body):
-    answer = login("manager").post("/diagrams/api/case/deploy", json=body)
+REQUIRED = "Say why you deploy (a comment is required)."
+UNSTORABLE = "The comment holds characters that cannot be stored: type it again."
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ([1], REQUIRED),
+        ("x", REQUIRED),
+        (1, REQUIRED),
+        (True, REQUIRED),
+        ({"comment": "  "}, REQUIRED),
+        ({"comment": "a\x00b"}, UNSTORABLE),
+        ({"comment": "\ud800"}, UNSTORABLE),
+    ],
+)
+def test_a_deployment_without_a_plain_comment_is_refused(login, body, message):
+    answer = login("manager", "en").post("/diagrams/api/case/deploy", json=body)
     assert answer.status_code == 400
-    assert answer.get_json()["problems"]
+    assert [p["message"] for p in answer.get_json()["problems"]] == [message]
 
 
 def test_a_process_id_no_diagram_can_have_is_refused(login):

@@ -148,16 +148,17 @@ def api_deploy(process_id):
     body = request.get_json(silent=True)
     comment = str((body if isinstance(body, dict) else {}).get("comment") or "").strip()
     if not comment or not storable(comment):
-        problem = {
-            "element": None,
-            "message": _("Say why you deploy (a comment is required)."),
-            "severity": "error",
-        }
+        message = (
+            _("Say why you deploy (a comment is required).")
+            if not comment
+            else _("The comment holds characters that cannot be stored: type it again.")
+        )
+        problem = {"element": None, "message": message, "severity": "error"}
         return _done(
             "diagram_deploy_refused",
             (jsonify({"problems": [problem]}), 400),
             process_id=process_id,
-            reason="no comment",
+            reason="no comment" if not comment else "comment not storable",
         )
     try:
         version = drafts.deploy_draft(process_id, current_user, comment[:500])
