@@ -3,12 +3,14 @@
 A withdrawal of a packet not (yet) here is remembered (`WithdrawnPacket`), so that the packet
 arriving after it (a worker was posting it at that moment) is answered as withdrawn and not
 stored: a withdrawal the receiver confirmed always holds. Each message locks its signer's peer
-row, so a packet and its withdrawal arriving at once are taken one after the other.
+row, so a packet and its withdrawal arriving at once are taken one after the other. Such a
+packet is one its sender was posting when it withdrew it, which arrives within seconds: the
+withdrawal is forgotten after a week, and a peer may have at most 10,000 remembered at once.
 """
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from models import HandoverStatus, IncomingHandover, PeerProvince, WithdrawnPacket, db
@@ -20,6 +22,8 @@ from .signing import verify
 WITHDRAW = "withdraw"
 PROVINCES = ("hcd_SenderProvince", "hcd_ReceiverProvince")
 REQUIRED = ("packetId", *PROVINCES, "hcd_SenderCaseNumber")
+REMEMBERED = timedelta(days=7)  # how long a withdrawal of a packet not received is kept
+MOST_REMEMBERED = 10_000  # of them, from one peer: a peer's bug or a stolen key fills no disk
 
 
 def verified(message: dict, signature: str, *, home: str, signer: str) -> PeerProvince:
@@ -94,12 +98,22 @@ def withdraw(request: dict, signature: str, *, home: str) -> IncomingHandover | 
     peer = verified(request, signature, home=home, signer="hcd_SenderProvince")
     stored = _stored(request["packetId"], peer)
     if stored is None:
+        remembered = select(func.count()).select_from(WithdrawnPacket).filter_by(sender=peer.code)
+        if db.session.scalar(remembered) >= MOST_REMEMBERED:
+            raise PacketInvalid(f"{MOST_REMEMBERED} withdrawals of packets not received are kept")
         stored = WithdrawnPacket(packet_id=request["packetId"], sender=peer.code)
         db.session.add(stored)
         db.session.flush()
     elif stored.status != HandoverStatus.WITHDRAWN:
         decide(stored, HandoverStatus.WITHDRAWN)
     return stored
+
+
+def forget_old_withdrawals(now: datetime) -> int:
+    """Forget the withdrawals of packets not received that are older than REMEMBERED (the
+    timer worker's chore); how many."""
+    old = delete(WithdrawnPacket).where(WithdrawnPacket.withdrawn_at < now - REMEMBERED)
+    return db.session.execute(old).rowcount
 
 
 def decide(handover: IncomingHandover, status: HandoverStatus, **values) -> None:

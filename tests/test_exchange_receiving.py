@@ -2,6 +2,7 @@
 
 import threading
 import uuid
+from datetime import UTC, datetime, timedelta
 from functools import partial
 
 import pytest
@@ -10,6 +11,7 @@ from sqlalchemy import delete, func, select
 from exchange import receipts, receiving
 from exchange.signing import new_signing_key, public_key, sign, signing_key
 from models import HandoverStatus, IncomingHandover, PeerProvince, WithdrawnPacket, db
+from tests.provinces import spawn_worker
 
 SICHUAN = signing_key(new_signing_key())
 HOME_KEY = new_signing_key()
@@ -181,6 +183,36 @@ def test_a_packet_withdrawn_before_it_came_is_not_stored_when_it_comes(client, a
     assert audits("handover_received") == 0 and audits("handover_withdrawn") == 2
     (row,) = db.session.scalars(select(WithdrawnPacket))
     assert (row.packet_id, row.sender) == (packet["packetId"], "sichuan")
+
+
+def test_the_timer_worker_forgets_withdrawals_of_packets_not_received_after_a_week(worker_env):
+    """Such a packet was being posted as its sender withdrew it: it comes within seconds, if
+    at all, so the worker forgets the withdrawal after REMEMBERED."""
+    now = datetime.now(UTC)
+    for packet_id, age in (
+        ("old", receiving.REMEMBERED + timedelta(hours=1)),
+        ("new", timedelta()),
+    ):
+        db.session.add(
+            WithdrawnPacket(packet_id=packet_id, sender="sichuan", withdrawn_at=now - age)
+        )
+    db.session.commit()
+    spawn_worker(worker_env).wait(timeout=120)
+    db.session.rollback()
+    assert db.session.scalars(select(WithdrawnPacket.packet_id)).all() == ["new"]
+
+
+def test_a_peer_has_a_bounded_number_of_withdrawals_of_packets_not_received(
+    client, app, monkeypatch
+):
+    monkeypatch.setattr(receiving, "MOST_REMEMBERED", 2)
+    packets = [_packet(app) for _ in range(3)]
+    codes = [_send(client, _withdrawal(p), path="/withdraw").status_code for p in packets]
+    assert codes == [200, 200, 422]
+    db.session.rollback()
+    assert db.session.scalar(select(func.count()).select_from(WithdrawnPacket)) == 2
+    _send(client, packets[0])
+    assert _send(client, _withdrawal(packets[0]), path="/withdraw").status_code == 200  # a replay
 
 
 def test_a_withdrawal_of_another_provinces_packet_is_refused(client, app):

@@ -3,9 +3,10 @@
 import click
 from flask import current_app
 
-from exchange import registry, sending
+from exchange import receiving, registry, sending
 from exchange.signing import KeyInvalid, deployment_key, new_signing_key, public_key
 from models import db
+from workflows import clock
 
 exchange_cli = click.Group("exchange", help="Hand-over between provinces: the signing key.")
 
@@ -27,7 +28,10 @@ def public_key_command():
 
 
 def send_handovers() -> int:
-    """The timer worker's chore: queue new hand-overs for registered peers, send those due."""
+    """The timer worker's chore: forget old withdrawals of packets never received, queue new
+    hand-overs for registered peers, send those due."""
+    receiving.forget_old_withdrawals(clock.now())
+    db.session.commit()
     config = current_app.config
     key = deployment_key(config)
     if key is None:  # a deployment without a key exchanges nothing
