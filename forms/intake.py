@@ -131,6 +131,13 @@ class IntakeConsentForm(Form):
     # Sensitive: the child's own words; the departments owning the case only.
     consent_child_view = NotesField(CHILD_VIEW_LABEL, sensitivity=S.MINOR)
 
+    def __init__(self, formdata=None, *, recorded_by: str, **kwargs):
+        """The consents as `recorded_by`'s social workers record them: never a share with
+        their own department, which would open them the whole file on their own word."""
+        super().__init__(formdata, **kwargs)
+        shares = self.consent_share_departments
+        shares.choices = [choice for choice in shares.choices if choice.value != recorded_by]
+
     def answered(self) -> bool:
         """Whether any consent question was answered."""
         flags = (

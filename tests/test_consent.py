@@ -18,7 +18,7 @@ from models import (
 )
 from webapp import demo
 from workflows import consent, engine
-from workflows.errors import FormInvalid
+from workflows.errors import ConsentInvalid, FormInvalid
 
 FILE_NUMBER = EXAMPLES["case_open"]["police_file_number"]
 CHILD_VIEW = "She wants the doctors to know, not her uncle."
@@ -335,3 +335,40 @@ def test_the_shelter_step_records_consent_through_its_form(open_case, users, log
     if later is not None and later.form_key not in consent.STEP_CONSENTS:
         page = login(later.department.code).get(f"/tasks/{later.id}").get_data(as_text=True)
         assert "consent_family_contact" not in page
+
+
+def test_justice_records_a_share_with_others_but_never_with_itself(open_case, users, login):
+    """The legal-aid step asks the consents too; a share with justice itself would open it
+    the whole file (health and DNA included) on its own word: only the case's owners widen
+    what a department reads."""
+    case = open_case("Lin Xiaomei")
+    task = _ready_step(case, "legal_eligibility", users)
+    client = login("justice", "en")
+    form = {
+        **as_formdata(EXAMPLES["legal_eligibility"]).to_dict(flat=False),
+        "consent_method": "verbal",
+        "consent_given_by": "victim",
+    }
+    assert 'value="justice"' not in client.get(f"/tasks/{task.id}").get_data(as_text=True)
+    itself = client.post(f"/tasks/{task.id}", data=form | {"consent_share_departments": "justice"})
+    assert itself.status_code == 422 and "is not a valid choice" in itself.get_data(as_text=True)
+    assert _entries() == 0
+    assert db.session.get(HumanTask, task.id).status == TaskStatus.READY
+    others = client.post(f"/tasks/{task.id}", data=form | {"consent_share_departments": "health"})
+    assert others.status_code == 302
+    entry = db.session.scalar(select(ConsentEntry))
+    assert (entry.purpose, entry.department.code) == (ConsentPurpose.SHARE_DEPARTMENT, "health")
+
+
+def test_the_ledger_refuses_a_department_sharing_the_file_with_itself(open_case, users):
+    case = open_case()
+    justice = users["justice"].memberships[0].department
+    answer = consent.ConsentAnswer(
+        ConsentPurpose.SHARE_DEPARTMENT,
+        True,
+        ConsentMethod.WRITTEN,
+        ConsentGiver.VICTIM,
+        department="justice",
+    )
+    with pytest.raises(ConsentInvalid):
+        consent.record(case, answer, actor=users["justice"], department=justice)

@@ -106,6 +106,27 @@ def test_only_readers_of_the_step_and_class_download(open_case, login, audits):
     assert audits("document_downloaded", allowed=False, case_id=case.id) == 3
 
 
+def test_a_medical_report_attached_to_the_whole_case_is_for_health_readers(
+    open_case, login, colleague
+):
+    """No step's owner reads a document attached to the whole case: the police, who own the
+    intake, neither see nor download a medical report health attached; who attached it and
+    the readers of its class do."""
+    case = open_case(steps=6)
+    assert _post(login("health"), case, "hiv-test.pdf", PDF, "medical_report").status_code == 302
+    (medical,) = db.session.scalars(select(Document)).all()
+    expected = {"police": 403, "civil_affairs": 200, "health": 200, "womens_federation": 403}
+    for username, status in expected.items():
+        client = login(username, "en")
+        assert client.get(f"/cases/{case.number}/documents/{medical.id}").status_code == status
+        shown = "hiv-test.pdf" in client.get(f"/cases/{case.number}").get_data(as_text=True)
+        assert shown == (status == 200), username
+    assert _post(login("police"), case, "passport.pdf", PDF).status_code == 302
+    police = login("police_colleague", "en")  # identity papers: the police read them
+    identity = db.session.scalar(select(Document).filter_by(kind="identity_papers"))
+    assert police.get(f"/cases/{case.number}/documents/{identity.id}").status_code == 200
+
+
 def test_a_department_attaches_only_to_its_own_steps(open_case, login):
     case = open_case(steps=1)
     task = db.session.scalar(select(HumanTask).filter_by(case_id=case.id).order_by(HumanTask.id))

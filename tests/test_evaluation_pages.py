@@ -1,7 +1,9 @@
 """The evaluation pages: who reads them, what they count, what reviewers and prints see."""
 
 import pytest
+from sqlalchemy import select
 
+from models import AuditEvent, db
 from workflows import engine
 
 
@@ -13,8 +15,6 @@ def cases(open_case, users):
     open_case("Wang Fang", age=15)
     case = open_case("Nguyen Thi Lan", age=24, origin_country="VN", origin_province="")
     engine.close_case(case, users["joint_office"], "victim moved abroad")
-    from models import db
-
     db.session.commit()
 
 
@@ -31,6 +31,19 @@ def test_the_joint_office_reads_every_page_in_both_languages(cases, login, audit
     assert audits("evaluation_viewed", allowed=True) == 1
     client.post("/locale", data={"locale": "zh"})
     assert "评估" in client.get(f"/evaluation/{page}").get_data(as_text=True)
+
+
+def test_the_audit_row_keeps_the_filters_and_nothing_else_of_the_address(cases, login):
+    """Query parameters named like the audit row's own columns (page, user, case, action,
+    allowed) used to give 500; anything else was kept in the row as typed."""
+    client = login("joint_office", locale="en")
+    query = "page=2&user=x&case=x&action=x&allowed=no&note=Lin+Xiaomei&region=350102&grain=year"
+    assert client.get(f"/evaluation/victims?{query}").status_code == 200
+    db.session.rollback()
+    row = db.session.scalars(
+        select(AuditEvent).filter_by(action="evaluation_viewed").order_by(AuditEvent.id.desc())
+    ).first()
+    assert row.detail == {"page": "victims", "region": "350102", "grain": "year"}
 
 
 def test_victims_page_counts_small_numbers_for_the_office_and_hides_them_from_reviewers(

@@ -356,12 +356,17 @@ def may_read_victim_name(user: User) -> bool:
 
 
 def may_read_document(user: User, document: Document) -> bool:
-    """A document is read by those who read its step and the class of what it holds."""
+    """A document is read by those who read its step and the class of what it holds; one
+    attached to the whole case (no step: no step's owner reads it all), by who attached it
+    and the readers of its class."""
     needed = KIND_CLASSES[document.kind]
-    return (
-        may_see_case(user, document.case)
-        and may_read_step(user, document.form_key)
-        and needed in readable_classes(user, document.form_key)
+    if not may_see_case(user, document.case):
+        return False
+    if document.task_id is None:
+        mine = document.uploaded_by_id == user.id
+        return mine or reads_class(user, needed, document.case, recorded_by=None)
+    return may_read_step(user, document.form_key) and needed in readable_classes(
+        user, document.form_key
     )
 
 

@@ -64,6 +64,8 @@ def record(case: Case, answer: ConsentAnswer, *, actor: User, department: Depart
     """Append an answer to the ledger and the timeline; a "no" withdraws what was given."""
     if answer.given_by == ConsentGiver.GUARDIAN and not answer.child_view:
         raise ConsentInvalid("a guardian's answer for a child records the child's own view")
+    if answer.purpose == ConsentPurpose.SHARE_DEPARTMENT and answer.department == department.code:
+        raise ConsentInvalid("a department never shares the file with itself")
     named = _department(answer)
     withdrawn = not answer.given and is_given(case, answer.purpose, answer.department)
     entry = _entry(case, answer, named, actor)

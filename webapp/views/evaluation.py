@@ -29,6 +29,9 @@ def parse_month(text: str | None) -> date | None:
     return date(int(found[1]), int(found[2]), 1)
 
 
+FILTER_ARGS = ("start", "end", "region", "department", "grain")  # what the audit row keeps
+
+
 def parse_filters(args, *, departments: tuple[str, ...] = ()) -> Filters:
     """The period, region, department and grain of a request (400 on nonsense)."""
     region, department = args.get("region", ""), args.get("department", "")
@@ -68,7 +71,8 @@ def show(page: str):
     # What a print of the page shows: the suppressed figures, whoever prints it.
     safe = suppress(page, raw)
     figures = safe if suppressed else raw
-    access.audit(current_user, "evaluation_viewed", None, page=page, **request.args.to_dict())
+    filtered = {name: request.args[name] for name in FILTER_ARGS if request.args.get(name)}
+    access.audit(current_user, "evaluation_viewed", None, page=page, **filtered)
     return render_template(
         "evaluation/show.html",
         page=page,
@@ -78,7 +82,7 @@ def show(page: str):
         printed={table.key: table for table in TABLES[page](safe)},
         cell=cell,
         filters=filters,
-        args=request.args,
+        args=filtered,
         places=PLACE_CHOICES,
         departments=rows or sorted(DEPARTMENT_CODES),
         grains=GRAINS,

@@ -37,7 +37,7 @@ def new():
     if not may_open_cases(current_user):
         deny(current_user, "case_opened", None)
     form, name_form = CaseOpenForm(request.form), VictimNameForm(request.form)
-    consent_form = IntakeConsentForm(request.form)
+    consent_form = IntakeConsentForm(request.form, recorded_by=engine.case_opener())
     if request.method == "GET":
         return _page(form, name_form, consent_form)
     # List every form's errors at once.

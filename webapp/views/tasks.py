@@ -51,7 +51,8 @@ def _consent_form(task: HumanTask) -> IntakeConsentForm | None:
     """The consents the ready step asks too, bound to what was posted (None: it asks none)."""
     if task.status != TaskStatus.READY or not may_record_consent_on(current_user, task):
         return None
-    return IntakeConsentForm(request.form if request.method == "POST" else None)
+    formdata = request.form if request.method == "POST" else None
+    return IntakeConsentForm(formdata, recorded_by=task.department.code)
 
 
 def _page(
