@@ -112,7 +112,11 @@ def test_valid_fixture_has_no_problems():
             "form 'care_medical' belongs to health, but the task is in the justice lane",
         ),
         ("no_form_key.bpmn", "Task_medical", "user task has no form (camunda:formKey)"),
-        ("bad_due_date.bpmn", "Task_medical", "due period 'soon' is not an ISO-8601 duration"),
+        (
+            "bad_due_date.bpmn",
+            "Task_medical",
+            "due period 'soon' is not an ISO-8601 duration of at most ten years",
+        ),
         (
             "gateway_no_default.bpmn",
             "Gateway_minor",
@@ -129,6 +133,89 @@ def test_valid_fixture_has_no_problems():
 )
 def test_broken_diagram_is_refused_naming_the_element(name, element, message):
     assert _only_problem(name) == (name, element, "error", message)
+
+
+def _due(period: str | None) -> bytes:
+    """bad_due_date.bpmn with another due period (none if None)."""
+    due = f' camunda:dueDate="{period}"'.encode() if period is not None else b""
+    return _fixture("bad_due_date.bpmn").replace(b' camunda:dueDate="soon"', due)
+
+
+def _as(kind: str) -> bytes:
+    """bad_due_date.bpmn (with a good period) whose step is a `kind` instead of a user task."""
+    return (
+        _due("P3D")
+        .replace(b"<bpmn:userTask ", f"<bpmn:{kind} ".encode())
+        .replace(b"</bpmn:userTask>", f"</bpmn:{kind}>".encode())
+    )
+
+
+def _waiting_for(definition: str) -> bytes:
+    """bad_due_date.bpmn with an intermediate catch event of `definition` before its step."""
+    event = (
+        f'<bpmn:intermediateCatchEvent id="Event_wait"><bpmn:incoming>Flow_start</bpmn:incoming>'
+        f'<bpmn:outgoing>Flow_wait</bpmn:outgoing><bpmn:{definition} id="Def_wait" />'
+        "</bpmn:intermediateCatchEvent>"
+        '<bpmn:sequenceFlow id="Flow_wait" sourceRef="Event_wait" targetRef="Task_medical" />'
+    )
+    data = _due("P3D").replace(b'targetRef="Task_medical" />', b'targetRef="Event_wait" />', 1)
+    data = data.replace(
+        b"<bpmn:incoming>Flow_start</bpmn:incoming>\n      <bpmn:outgoing>Flow_end",
+        b"<bpmn:incoming>Flow_wait</bpmn:incoming>\n      <bpmn:outgoing>Flow_end",
+    )
+    data = data.replace(
+        b"<bpmn:flowNodeRef>EndEvent",
+        b"<bpmn:flowNodeRef>Event_wait</bpmn:flowNodeRef><bpmn:flowNodeRef>EndEvent",
+    )
+    return data.replace(b"<bpmn:endEvent ", event.encode() + b"<bpmn:endEvent ")
+
+
+@pytest.mark.parametrize(
+    ("data", "element", "severity", "message"),
+    [
+        (
+            _due("P9000Y"),
+            "Task_medical",
+            "error",
+            "due period 'P9000Y' is not an ISO-8601 duration of at most ten years",
+        ),
+        (
+            _due("PT0S"),
+            "Task_medical",
+            "error",
+            "due period 'PT0S' is not an ISO-8601 duration of at most ten years",
+        ),
+        (
+            _due(None),
+            "Task_medical",
+            "warning",
+            "user task has no due period (camunda:dueDate), so it is never escalated",
+        ),
+        *(
+            (
+                _as(kind),
+                "Task_medical",
+                "error",
+                f"a {kind} waits for what nothing here does: make it a user task"
+                " (a department's step) or a script task",
+            )
+            for kind in ("task", "manualTask", "receiveTask", "serviceTask")
+        ),
+        *(
+            (
+                _waiting_for(f"{event}EventDefinition"),
+                "Event_wait",
+                "error",
+                f"a {event} waits for what nothing here sends: only timer events wait",
+            )
+            for event in ("message", "signal", "conditional")
+        ),
+    ],
+)
+def test_what_would_leave_a_case_waiting_for_ever_is_refused(data, element, severity, message):
+    """A step no inbox shows, an event nothing sends, a due period that overflows the date
+    would each leave a case open with nothing in any inbox, no timer and no incident."""
+    assert _only_problem("waiting.bpmn", data) == ("waiting.bpmn", element, severity, message)
 
 
 @pytest.mark.parametrize(

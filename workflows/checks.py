@@ -1,11 +1,11 @@
 """The diagram checks: the CLI, the modeler and deployment all call `check_files`."""
 
 import ast
-
-from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from datetime import UTC, datetime, timedelta
 
 from forms.registry import FORMS, case_fields
 
+from . import service_levels
 from .errors import N_, DiagramInvalid, Problem, ScriptRejected
 from .measures import check_tags
 from .parsing import bpmn_parser, read_xml
@@ -17,8 +17,11 @@ FLOW_NODES = {
     "task",
     "userTask",
     "manualTask",
-    "scriptTask",
+    "receiveTask",
+    "sendTask",
     "serviceTask",
+    "businessRuleTask",
+    "scriptTask",
     "callActivity",
     "subProcess",
     "exclusiveGateway",
@@ -30,6 +33,20 @@ FLOW_NODES = {
     "intermediateCatchEvent",
     "intermediateThrowEvent",
 }
+# Elements that wait for someone or something no inbox, timer or rule of this app provides: a
+# case reaching one would wait for ever with no step in any inbox (bpmn-js draws "task").
+WAITING_FOREVER = {
+    "task",
+    "manualTask",
+    "receiveTask",
+    "sendTask",
+    "serviceTask",
+    "businessRuleTask",
+    "eventBasedGateway",
+}
+# Of the event definitions, only a timer is ever triggered here (no message, signal, condition).
+TIMER = "timerEventDefinition"
+LONGEST_DUE = timedelta(days=3660)  # a step's due period: ten years at most
 
 
 def check_files(files: dict[str, bytes], departments) -> list[Problem]:
@@ -102,6 +119,7 @@ def _check_process(filename, process, departments, process_ids, fields):
             yield Problem(filename, node_id, N_("unreachable: no flow leads to this element"))
         if kind == "userTask":
             yield from _check_user_task(filename, node, lane_of.get(node_id), departments)
+        yield from _check_waiting(filename, node, kind)
         diverging = len(outgoing.get(node_id, [])) > 1
         if kind == "exclusiveGateway" and diverging and not node.get("default"):
             yield Problem(
@@ -118,6 +136,29 @@ def _check_process(filename, process, departments, process_ids, fields):
             )
     for element, source, script in _expressions(process):
         yield from _check_expression(filename, element, source, script, fields)
+
+
+def _check_waiting(filename, node, kind):
+    """An element no one here could ever move on: a case reaching it would wait for ever."""
+    if kind in WAITING_FOREVER:
+        yield Problem(
+            filename,
+            node.get("id"),
+            N_(
+                "a %(kind)s waits for what nothing here does: make it a user task (a"
+                " department's step) or a script task"
+            ),
+            kind=kind,
+        )
+    for definition in node:
+        name = _local(definition)
+        if name.endswith("EventDefinition") and name != TIMER:
+            yield Problem(
+                filename,
+                node.get("id"),
+                N_("a %(event)s waits for what nothing here sends: only timer events wait"),
+                event=name.removesuffix("EventDefinition"),
+            )
 
 
 def _check_user_task(filename, node, lane, departments):
@@ -143,13 +184,25 @@ def _check_user_task(filename, node, lane, departments):
         )
     yield from check_tags(filename, node, departments)
     due = node.get(f"{CAMUNDA}dueDate")
-    if due:
-        try:
-            TimerEventDefinition.parse_iso_duration(due.strip().strip("\"'"))
-        except Exception:
-            yield Problem(
-                filename, node_id, N_("due period %(due)r is not an ISO-8601 duration"), due=due
-            )
+    if not due:
+        yield Problem(
+            filename,
+            node_id,
+            N_("user task has no due period (camunda:dueDate), so it is never escalated"),
+            severity="warning",
+        )
+        return
+    try:
+        length = service_levels.period(due.strip().strip("\"'"), datetime.now(UTC))
+    except Exception:  # SpiffWorkflow raises bare exceptions on a bad duration
+        length = None
+    if length is None or not timedelta(0) < length <= LONGEST_DUE:
+        yield Problem(
+            filename,
+            node_id,
+            N_("due period %(due)r is not an ISO-8601 duration of at most ten years"),
+            due=due,
+        )
 
 
 def _expressions(process):

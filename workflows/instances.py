@@ -19,7 +19,7 @@ from .failures import reported, rule_failed
 from .locks import lock_with_case
 from .pathways import pathway
 from .routing import is_user_task, ready_user_tasks, sync_tasks
-from .serialization import dump_state, is_lean, load_state
+from .serialization import dump_state, is_lean, load_state, unstorable_task
 
 
 class _RecentlySaved:
@@ -144,8 +144,16 @@ def next_timer_at(workflow) -> datetime | None:
 
 
 def save(instance: ProcessInstance, workflow) -> None:
-    """Write the workflow back into its row (the version column guards the write)."""
-    instance.state = dump_state(workflow)
+    """Write the workflow back into its row (the version column guards the write); a value a
+    script left that the state cannot hold (`range(3)`, a generator) is that script's failure."""
+    try:
+        instance.state = dump_state(workflow)
+    except (TypeError, ValueError, OverflowError) as error:
+        task = unstorable_task(workflow)
+        if task is None:
+            raise
+        script = getattr(task.task_spec, "script", None)
+        raise rule_failed(task, script, type(error).__name__) from None
     instance.completed = workflow.is_completed()
     instance.next_timer_at = next_timer_at(workflow)
     db.session.flush()
@@ -222,12 +230,20 @@ class Step:
 
     def __exit__(self, error_type, error, traceback) -> None:
         if error_type is None:
-            with self._roll_ups:  # a failing finish drops the sums with the rest
-                self.finish()
+            try:
+                with self._roll_ups:  # a failing finish drops the sums with the rest
+                    self.finish()
+            except RuleFailed as failure:  # saving what a rule left
+                self._blame(failure)
+                raise
             return
         self._roll_ups.__exit__(error_type, error, traceback)  # drops them
-        if isinstance(error, RuleFailed):  # the incident names the version the rule ran on
-            error.pathway_version_id = self.row.pathway_version.id  # set even on a new row
+        if isinstance(error, RuleFailed):
+            self._blame(error)
+
+    def _blame(self, failure: RuleFailed) -> None:
+        """The incident names the version the rule ran on (set even on a new row)."""
+        failure.pathway_version_id = self.row.pathway_version.id
 
     def finish(self) -> list[HumanTask]:
         """Save the workflow, sync the task rows and record what follows; returns new rows."""

@@ -117,6 +117,17 @@ def dump_state(workflow: BpmnWorkflow) -> str:
     return _STATE.serialize_json(workflow)
 
 
+def unstorable_task(workflow: BpmnWorkflow):
+    """The task, first in the order they changed, whose data the state cannot hold (a value a
+    script left: `range(3)`, a generator), or None."""
+    for task in sorted(workflow.get_tasks(), key=lambda task: task.last_state_change):
+        try:
+            json.dumps(_STATE.registry.convert(task.data))
+        except (TypeError, ValueError, OverflowError):
+            return task
+    return None
+
+
 def load_state(state: str, specs, whole=True) -> BpmnWorkflow:
     """Restore a workflow saved by `dump_state` onto its (cached) specs; not `whole`: lean,
     its finished called processes kept as JSON (see the module's docstring)."""

@@ -11,6 +11,7 @@ import time
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import exists, or_, select, update
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from models import HumanTask, Incident, IncidentSource, ProcessInstance, TaskStatus, db
 
@@ -21,6 +22,9 @@ from .instances import Step
 log = logging.getLogger(__name__)
 # Short, because a live worker renews it after every instance it fires (see `renew`).
 LEASE = timedelta(seconds=15)
+# How long a case whose timer failed on something else than a rule (a bug) is left alone, so
+# that it is tried again now and then but never holds up the other cases' timers.
+SET_ASIDE = timedelta(minutes=10)
 
 
 # A timer whose continuation failed waits for a manager's retry instead of refiring at once.
@@ -96,14 +100,21 @@ def _last_department(case):
 
 
 def _fire_or_report(instance_id: int, worker: str, rollback) -> int:
-    """Fire; a failing rule is rolled back and becomes an incident that holds the timer."""
+    """Fire; a failing rule is rolled back and becomes an incident that holds the timer; any
+    other failure but the database's is logged and the case set aside for SET_ASIDE."""
     try:
         return fire(instance_id, worker)
     except RuleFailed as failure:
         rollback()
         case_id = db.session.scalar(select(ProcessInstance.case_id).filter_by(id=instance_id))
         incidents.report(failure, IncidentSource.TIMER, case_id=case_id)
-        return 0
+    except DBAPIError:
+        raise  # the database itself: the round stops (see `run`)
+    except Exception:
+        log.exception("the timer of instance %s failed; it is tried again later", instance_id)
+        rollback()
+        renew(worker, [instance_id], SET_ASIDE)
+    return 0
 
 
 def run(worker: str, commit, rollback, *, until_idle=False, batch=20, poll=5.0, chores=()) -> int:
@@ -115,18 +126,33 @@ def run(worker: str, commit, rollback, *, until_idle=False, batch=20, poll=5.0, 
     """
     fired = 0
     while True:
-        ids = claim_due(worker, datetime.now(UTC), batch)
-        commit()
-        for position, instance_id in enumerate(ids):
-            fired += _fire_or_report(instance_id, worker, rollback)
-            renew(worker, ids[position + 1 :])
-            commit()
-        busy = _escalate_and_mail(commit, batch) + sum(_done(chore, rollback) for chore in chores)
-        commit()  # a chore's last read ends here: never sleep in a transaction (SQLite's lock)
-        if not ids and not busy:
+        try:
+            count, busy = _round(worker, commit, rollback, batch, chores)
+        except (OperationalError, DBAPIError) as error:
+            if not (isinstance(error, OperationalError) or error.connection_invalidated):
+                raise
+            log.warning("the database is unavailable (%s); trying again", type(error.orig))
+            rollback()  # the connection is dropped: the pool makes a new one
+            time.sleep(poll)
+            continue
+        fired += count
+        if not busy:
             if until_idle:
                 return fired
             time.sleep(poll)
+
+
+def _round(worker: str, commit, rollback, batch: int, chores) -> tuple[int, bool]:
+    """One round of the loop: timers fired, and whether there was anything to do."""
+    fired, ids = 0, claim_due(worker, datetime.now(UTC), batch)
+    commit()
+    for position, instance_id in enumerate(ids):
+        fired += _fire_or_report(instance_id, worker, rollback)
+        renew(worker, ids[position + 1 :])
+        commit()
+    busy = _escalate_and_mail(commit, batch) + sum(_done(chore, rollback) for chore in chores)
+    commit()  # a chore's last read ends here: never sleep in a transaction (SQLite's lock)
+    return fired, bool(ids or busy)
 
 
 def _done(chore, rollback) -> int:
