@@ -6,6 +6,7 @@ import threading
 import uuid
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, HTTPServer
+from pathlib import Path
 
 import pytest
 from sqlalchemy import delete, select
@@ -15,6 +16,7 @@ from exchange.packets import HANDOVER_FORM, build_packet
 from exchange.signing import new_signing_key, public_key, sign, signing_key, verify
 from forms.examples import EXAMPLES
 from models import (
+    DEPARTMENT_CODES,
     AuditEvent,
     Case,
     CaseIndicator,
@@ -23,6 +25,7 @@ from models import (
     EventType,
     HandoverStatus,
     HumanTask,
+    Incident,
     IncomingHandover,
     OutgoingAnswer,
     OutgoingHandover,
@@ -36,7 +39,9 @@ from models import (
 from webapp import demo
 from workflows import engine
 from workflows.evaluation.recorder import ALL_REGIONS, rebuild
+from workflows.pathways import deploy
 
+DIAGRAMS = Path(__file__).parent / "diagrams"
 SICHUAN = signing_key(new_signing_key())
 HOME_KEY = new_signing_key()
 
@@ -170,6 +175,26 @@ def test_a_packet_stored_before_bad_ones_were_refused_opens_no_case(
     reason = "hcd_Age: 200 is no age; please correct it and send the packet again."
     refused = client.post(f"/handovers/{handover.id}/refuse", data={"reason": reason})
     assert refused.status_code == 303
+
+
+def test_a_rule_failing_as_the_received_case_opens_is_an_incident_and_the_packet_waits(
+    restore_pathway, client, app, login
+):
+    probe = (DIAGRAMS / "incident_opening_probe.bpmn").read_text()
+    failing = probe.replace("RULE", "age / 0 > 1").replace("incident_opening_probe", "received")
+    deploy({"received.bpmn": failing.encode()}, DEPARTMENT_CODES, process_id="received")
+    db.session.commit()
+    handover = _receive(client, app)
+    login("civil_affairs", locale="en")
+    answer = client.post(f"/handovers/{handover.id}/accept")
+    assert answer.status_code == 409
+    assert "a manager has been told" in answer.get_data(as_text=True)
+    db.session.rollback()
+    (incident,) = db.session.scalars(select(Incident))
+    assert incident.error_type == "ZeroDivisionError" and incident.case_id is None
+    assert db.session.get(IncomingHandover, handover.id).status == HandoverStatus.RECEIVED
+    assert db.session.scalar(select(Case)) is None
+    assert db.session.scalar(select(OutgoingAnswer)) is None
 
 
 def test_a_withdrawn_packet_can_no_longer_be_accepted(client, app, login):

@@ -1,16 +1,30 @@
 """Re-opening a closed case: who may, with what reason, where it starts again, and its trace."""
 
 import re
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
 from forms.examples import EXAMPLES
 from forms.reopening import PHASES
-from models import Case, CaseIndicator, CaseStatus, EventType, TimelineEvent, db
+from models import (
+    DEPARTMENT_CODES,
+    Case,
+    CaseIndicator,
+    CaseStatus,
+    EventType,
+    Incident,
+    IncidentSource,
+    TimelineEvent,
+    db,
+)
 from workflows import engine, timeline
 from workflows.errors import CaseNotClosed, ReopeningInvalid
+from workflows.pathways import deploy
 from workflows.reopening import ENTRY_PHASES, REASON_LENGTH, entry_phases, reopen_case
+
+DIAGRAMS = Path(__file__).parent / "diagrams"
 
 REASON = "The victim came back into care after a month at home."
 
@@ -253,3 +267,26 @@ def test_a_case_another_province_took_over_does_not_start_again_here(closed_case
     assert response.status_code == 409
     assert "Another province has taken this case over" in response.get_data(as_text=True)
     assert db.session.get(Case, closed_case.id).reopenings == 0
+
+
+def test_a_rule_failing_as_the_case_starts_again_is_an_incident_and_it_stays_closed(
+    restore_pathway, closed_case, login
+):
+    """As at intake: 409 saying a manager has been told, an incident, nothing changed."""
+    probe = (DIAGRAMS / "incident_opening_probe.bpmn").read_text()
+    failing = probe.replace("RULE", "age / 0 > 1").replace("incident_opening_probe", "case")
+    deploy({"case.bpmn": failing.encode()}, DEPARTMENT_CODES)
+    db.session.commit()
+    client = login("police_head", "en")
+    answer = client.post(
+        f"/cases/{closed_case.number}/reopen", data={"phase": "rescue", "reason": REASON}
+    )
+    assert answer.status_code == 409
+    assert "a manager has been told" in answer.get_data(as_text=True)
+    db.session.rollback()
+    (incident,) = db.session.scalars(select(Incident))
+    assert (incident.source, incident.error_type) == (
+        IncidentSource.CASE_OPENING,
+        "ZeroDivisionError",
+    )
+    assert db.session.get(Case, closed_case.id).status == CaseStatus.CLOSED

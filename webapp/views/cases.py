@@ -18,16 +18,17 @@ from exchange import incoming, withdrawals
 from exchange.errors import AlreadyDecided, PeerNotEnabled, WithdrawalFailed
 from exchange.signing import deployment_key
 from forms.reopening import ReopenForm
-from models import DEPARTMENT_CODES, CaseStatus, db
+from models import DEPARTMENT_CODES, CaseStatus, IncidentSource, db
 from workflows import consent, engine, reopening
-from workflows.errors import CaseNotClosed, ReopeningInvalid
+from workflows.errors import CaseNotClosed, ReopeningInvalid, RuleFailed
 from workflows.matching.decisions import is_retrafficked
 
 from .. import access, case_list, casefile, document_list, match_list, readers, saved_views
 from ..cjk_font import CjkFontMissing
 from ..request_checks import whole_number
 from ..summary_pdf import case_summary_pdf
-from ..templating import province_name
+from ..templating import province_name, rule_failed
+from ..transaction import record_incident
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 NAME_MAX_LENGTH = 120
@@ -195,6 +196,10 @@ def reopen(number):
     except ReopeningInvalid:  # a phase this case cannot start at (e.g. rescue, handed over)
         form.phase.errors = [_("This case cannot start again at this phase: choose another.")]
         return show(number, reopen_form=form, status=422)
+    except RuleFailed as failure:  # the case stays closed; a manager is told
+        record_incident(failure, IncidentSource.CASE_OPENING, actor=current_user)
+        flash(rule_failed(failure), "error")
+        return show(number, reopen_form=form, status=409)
     access.audit(current_user, "case_reopened", case, phase=form.phase.data)
     flash(_("Case re-opened: its pathway starts again."), "success")
     return redirect(url_for("cases.show", number=case.number), 303)

@@ -8,11 +8,13 @@ from exchange import incoming
 from exchange.errors import AlreadyDecided, NoSigningKey, PacketInvalid
 from exchange.signing import deployment_key
 from forms.exchange import HandoverRefusalForm
-from models import HandoverStatus, IncomingHandover, db
+from models import HandoverStatus, IncidentSource, IncomingHandover, db
+from workflows.errors import RuleFailed
 
 from .. import access
 from ..handover_preview import STATUS_NAMES, preview
-from ..templating import province_name
+from ..templating import province_name, rule_failed
+from ..transaction import record_incident
 
 bp = Blueprint("handovers", __name__, url_prefix="/handovers")
 
@@ -101,6 +103,10 @@ def accept(handover_id: int):
         return _no_key(handover)
     except PacketInvalid as invalid:
         return _unusable(handover, invalid)
+    except RuleFailed as failure:  # no case opened, the packet still waits; a manager is told
+        record_incident(failure, IncidentSource.CASE_OPENING, actor=current_user)
+        flash(rule_failed(failure), "error")
+        return show(handover.id, status=409)
     access.audit(current_user, "handover_accepted", case, packet=handover.packet_id)
     flash(_("Hand-over accepted: case %(number)s is open.", number=case.number), "success")
     return redirect(url_for("cases.show", number=case.number), 303)
