@@ -98,6 +98,13 @@ def build_packet(case: Case, *, sender: str, consent: ConsentCheck = recorded_co
     return packet
 
 
+def without_personal_data(packet: dict) -> dict:
+    """The packet as it is without the victim's consent: no field of `_person`."""
+    personal = {"prs_FirstName", "prs_Gender", "vic_AgreementToManagePersonalData", *TYPES}
+    kept = {field: value for field, value in packet.items() if field not in personal}
+    return kept | {"hcd_PersonalDataShared": False}
+
+
 def case_data(packet: dict) -> dict:
     """What the received pathway knows of the victim from the packet (what consent shared)."""
     data = {

@@ -19,6 +19,8 @@ from sqlalchemy.exc import IntegrityError
 
 from models import (
     Case,
+    ConsentEntry,
+    ConsentPurpose,
     DeliveryStatus,
     EventType,
     HandoverStatus,
@@ -31,7 +33,13 @@ from models import (
 from workflows import clock
 
 from . import receipts, withdrawals
-from .packets import HANDOVER_FORM, build_packet
+from .packets import (
+    HANDOVER_FORM,
+    build_packet,
+    recorded_answers,
+    recorded_consent,
+    without_personal_data,
+)
 from .signing import sign
 from .transport import PATHS, WITHDRAWN_THERE, Post, Reply, http_post
 
@@ -79,6 +87,30 @@ def queue_new(sender: str, key: Ed25519PrivateKey) -> int:
                 db.session.add(outgoing)
         except IntegrityError:
             continue
+        count += 1
+    db.session.flush()
+    return count
+
+
+def withhold_withdrawn(key: Ed25519PrivateKey) -> int:
+    """Take the victim's personal data out of each packet still waiting to be sent whose
+    victim has withdrawn the consent since it was built (re-signed: the same packet id); how
+    many. A packet the receiver holds already cannot be called back (a withdrawal can)."""
+    refused = select(ConsentEntry.case_id).where(
+        ConsentEntry.purpose == ConsentPurpose.ROW_EXPORT, ConsentEntry.given.is_(False)
+    )
+    waiting = select(OutgoingHandover).where(
+        OutgoingHandover.status == DeliveryStatus.PENDING, OutgoingHandover.case_id.in_(refused)
+    )
+    count = 0
+    for outgoing in db.session.scalars(waiting):
+        case = db.session.get(Case, outgoing.case_id)
+        if not outgoing.packet["hcd_PersonalDataShared"] or recorded_consent(
+            case, recorded_answers(case)
+        ):
+            continue  # already without, or given again since
+        outgoing.packet = without_personal_data(outgoing.packet)
+        outgoing.signature = sign(key, outgoing.packet)
         count += 1
     db.session.flush()
     return count

@@ -216,7 +216,7 @@ def _csrf(page: requests.Response) -> str:
     return re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
 
 
-def _civil_affairs(server: dict) -> requests.Session:
+def civil_affairs(server: dict) -> requests.Session:
     """A browser session of Yunnan's civil affairs, logged in through the login page."""
     browser = requests.Session()
     login = browser.get(server["url"] + "/login")
@@ -228,7 +228,7 @@ def _civil_affairs(server: dict) -> requests.Session:
 
 def decide(server: dict, packet_id: str, action: str, **form) -> requests.Response:
     """Civil affairs find the packet on the incoming list, open it and answer it."""
-    browser = _civil_affairs(server)
+    browser = civil_affairs(server)
     listing = browser.get(server["url"] + "/handovers")
     assert listing.status_code == 200
     (handover_id,) = yunnan_rows(

@@ -7,11 +7,21 @@ from datetime import UTC, datetime
 
 from sqlalchemy import text
 
-from exchange.signing import new_signing_key, sign, signing_key
-from models import Case, DeliveryStatus, EventType, OutgoingHandover, db
+from exchange.signing import new_signing_key, public_key, sign, signing_key, verify
+from models import (
+    Case,
+    ConsentGiver,
+    ConsentMethod,
+    ConsentPurpose,
+    DeliveryStatus,
+    EventType,
+    OutgoingHandover,
+    db,
+)
 from tests.provinces import (
     FUJIAN_KEY,
     answers_sent,
+    civil_affairs,
     decide,
     post,
     received,
@@ -21,6 +31,8 @@ from tests.provinces import (
     yunnan_rows,
     yunnan_sql,
 )
+from workflows import consent
+from workflows.consent import ConsentAnswer
 
 
 def test_a_hand_over_reaches_a_receiver_that_was_down(fujian, yunnan, fujian_server):
@@ -205,3 +217,36 @@ def test_a_packet_the_receiver_refuses_to_take_shows_why_to_the_sender(
 def _peer_row(page: str, code: str) -> list[str]:
     """The peers page's table row of one peer."""
     return re.findall(rf'<tr data-peer="{code}">.*?</tr>', page, re.S)
+
+
+def test_a_consent_withdrawn_before_the_packet_left_keeps_the_name_at_home(
+    fujian, yunnan, fujian_server, users
+):
+    """Yunnan was down when the victim withdrew her consent: the packet that leaves later
+    carries no personal data, and Yunnan's civil affairs never read her name."""
+    stop(yunnan)
+    first = fujian()
+    assert first.status == DeliveryStatus.PENDING
+    assert first.packet["hcd_PersonalDataShared"] and first.packet["prs_FirstName"]
+    police = users["police"]
+    withdrawal = ConsentAnswer(
+        ConsentPurpose.ROW_EXPORT, False, ConsentMethod.WRITTEN, ConsentGiver.VICTIM
+    )
+    department = police.memberships[0].department
+    consent.record(
+        db.session.get(Case, first.case_id), withdrawal, actor=police, department=department
+    )
+    db.session.commit()
+    serve(yunnan)
+    serve(fujian_server)
+    time.sleep(max((first.next_attempt_at - datetime.now(UTC)).total_seconds(), 0) + 0.1)
+    delivered = fujian(first.case_id)
+    assert delivered.status == DeliveryStatus.DELIVERED
+    assert delivered.packet["hcd_PersonalDataShared"] is False
+    assert not {"prs_FirstName", "hcd_Age", "prs_Gender"} & set(delivered.packet)
+    assert verify(public_key(signing_key(FUJIAN_KEY)), delivered.packet, delivered.signature)
+    (handover_id,) = yunnan_rows(
+        yunnan, "select id from incoming_handovers where packet_id = :p", p=first.packet_id
+    )[0]
+    preview = civil_affairs(yunnan).get(f"{yunnan['url']}/handovers/{handover_id}")
+    assert preview.status_code == 200 and first.packet["prs_FirstName"] not in preview.text

@@ -187,6 +187,32 @@ def test_a_grant_revoked_before_the_download_stops_it(open_case, users, login, a
     assert audits("rows_exported") == 0
 
 
+@pytest.mark.parametrize(
+    ("locale", "words"),
+    [
+        ("en", "A victim withdrew their consent to row-level exports"),
+        ("zh", "撤回了纳入逐行导出的同意"),
+    ],
+)
+def test_a_consent_withdrawn_after_the_export_was_asked_deletes_its_file(
+    ready, users, login, audits, locale, words
+):
+    """The file was written while the victim agreed: it is never handed out once any victim
+    has withdrawn since; asked again, the export leaves them out."""
+    stored = Path(current_app.config["DOCUMENTS_DIR"], ready.storage_name)
+    _export_consent(db.session.scalar(select(Case)), users, False)  # the fixture's one case
+    client = login("joint_office", locale=locale)
+    answer = client.post(f"/evaluation/export/jobs/{ready.id}/download")
+    assert answer.status_code == 410 and words in answer.get_data(as_text=True)
+    assert not stored.exists() and audits("rows_exported") == 0
+    db.session.refresh(ready)
+    assert ready.status == ExportStatus.EXPIRED
+    again = _job(client)
+    export_jobs.prepare_due(db.session.commit, db.session.rollback, 500)
+    rows = client.post(f"/evaluation/export/jobs/{again.id}/download").get_data(as_text=True)
+    assert list(csv.DictReader(io.StringIO(rows))) == []
+
+
 def test_a_stalled_export_is_written_again_by_the_next_worker(open_case, users):
     """A worker died after two of three rows: the next writes all three, each once."""
     for name in ("Lin Xiaomei", "Wang Fang", "Chen Hua"):

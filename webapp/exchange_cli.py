@@ -29,7 +29,8 @@ def public_key_command():
 
 def send_handovers() -> int:
     """The timer worker's chore: forget old withdrawals of packets never received, queue new
-    hand-overs for registered peers, send those due."""
+    hand-overs for registered peers, take out of those waiting what a consent withdrawn no
+    longer lets travel, send those due."""
     receiving.forget_old_withdrawals(clock.now())
     db.session.commit()
     config = current_app.config
@@ -37,6 +38,7 @@ def send_handovers() -> int:
     if key is None:  # a deployment without a key exchanges nothing
         return 0
     queued = sending.queue_new(config["HOME_PROVINCE"], key)
+    sending.withhold_withdrawn(key)
     db.session.commit()
     return queued + sending.send_due(db.session.commit)
 

@@ -1,7 +1,7 @@
 """The joint office's row-level export (HTCDS v2): state a purpose, see the count, let the timer
 worker prepare it while its progress shows, download it once."""
 
-from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -161,6 +161,13 @@ def download(job_id: int):
     _refuse_unheld(frozenset(Sensitivity(value) for value in found.classes))
     try:
         data = export_jobs.take(found, clock.now())
+    except export_jobs.ConsentWithdrawn:
+        message = _(
+            "A victim withdrew their consent to row-level exports after this export was asked:"
+            " its file was deleted. Ask for the export again."
+        )
+        flash(message, "error")
+        return render_template("evaluation/export_job.html", job=found, gone=True), 410
     except export_jobs.ExportGone:
         return render_template("evaluation/export_job.html", job=found, gone=True), 410
     access.audit(current_user, "rows_exported", None, job=found.id, **_detail(found))

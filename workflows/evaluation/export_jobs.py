@@ -17,7 +17,7 @@ from cryptography.exceptions import InvalidTag
 from sqlalchemy import and_, or_, select, update
 
 from forms.sensitivity import Sensitivity
-from models import ExportStatus, RowExport, User, db
+from models import ConsentEntry, ConsentPurpose, ExportStatus, RowExport, User, db
 from models.crypto import MissingDataKey
 
 from .. import clock
@@ -36,6 +36,11 @@ BREATH = 0.01
 
 class ExportGone(LookupError):
     """The export was downloaded already, or expired: its file is deleted."""
+
+
+class ConsentWithdrawn(ExportGone):
+    """A victim withdrew consent to row exports after the export was asked, so its file may
+    hold their row: it is deleted, and the export must be asked again."""
 
 
 def request_export(asked: ExportRequest, actor: User, now: datetime) -> RowExport:
@@ -135,23 +140,42 @@ def take(job: RowExport, now: datetime) -> bytes:
     if status_now(job, now) != ExportStatus.READY:
         raise ExportGone(job.id)
     name = job.storage_name
+    if _consent_withdrawn_since(job.requested_at):
+        _mark(job, ExportStatus.EXPIRED, None)
+        store.remove(name)
+        raise ConsentWithdrawn(job.id)
     try:
         data = store.load(name)
     except (FileNotFoundError, MissingDataKey, InvalidTag):  # lost, its key gone, or changed
         logger.warning("row export %s cannot be read back", job.id)
         data = None
     done = ExportStatus.DOWNLOADED if data is not None else ExportStatus.EXPIRED
-    won = db.session.execute(
-        update(RowExport)
-        .where(RowExport.id == job.id, RowExport.status == ExportStatus.READY)
-        .values(status=done, downloaded_at=now if data else None, storage_name=None)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    db.session.refresh(job)
-    if won != 1 or data is None:
+    if not _mark(job, done, now if data else None) or data is None:
         raise ExportGone(job.id)
     store.remove(name)
     return data
+
+
+def _mark(job: RowExport, status: ExportStatus, downloaded_at: datetime | None) -> bool:
+    """Compare-and-set a ready export to `status`, its file forgotten; whether it was ready."""
+    won = db.session.execute(
+        update(RowExport)
+        .where(RowExport.id == job.id, RowExport.status == ExportStatus.READY)
+        .values(status=status, downloaded_at=downloaded_at, storage_name=None)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.refresh(job)
+    return won == 1
+
+
+def _consent_withdrawn_since(moment: datetime) -> bool:
+    """Whether any victim withdrew (or refused) consent to row exports since `moment`."""
+    withdrawn = select(ConsentEntry.id).where(
+        ConsentEntry.purpose == ConsentPurpose.ROW_EXPORT,
+        ConsentEntry.given.is_(False),
+        ConsentEntry.recorded_at >= moment,
+    )
+    return db.session.scalar(withdrawn.limit(1)) is not None
 
 
 def expire(now: datetime) -> int:
