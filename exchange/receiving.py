@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from models import HandoverStatus, IncomingHandover, PeerProvince, WithdrawnPacket, db
 
 from .errors import AlreadyDecided, PacketInvalid, SignatureRefused, UnknownSender
-from .packets import victim_errors
+from .packets import victim_errors, without_personal_data
 from .signing import verify
 
 WITHDRAW = "withdraw"
@@ -118,7 +118,10 @@ def forget_old_withdrawals(now: datetime) -> int:
 
 def decide(handover: IncomingHandover, status: HandoverStatus, **values) -> None:
     """Move a packet not yet decided to `status`, or AlreadyDecided: one compare-and-set, so
-    of an acceptance, a refusal and a withdrawal at once exactly one wins."""
+    of an acceptance, a refusal and a withdrawal at once exactly one wins. A packet refused or
+    withdrawn keeps none of the victim's personal data: no case here needs it."""
+    if status in (HandoverStatus.REFUSED, HandoverStatus.WITHDRAWN):
+        values["packet"] = without_personal_data(handover.packet)
     won = db.session.execute(
         update(IncomingHandover)
         .where(

@@ -8,6 +8,9 @@ from .base import TaskMeta
 from .fields import NotesField, ShortTextField
 from .sensitivity import Sensitivity as S
 
+# Who reads a refusal's reason on the sending case: it may say where the family now lives.
+REFUSAL_CLASS = S.IDENTITY
+
 
 class HandoverRefusalForm(Form):
     """Why this province does not take the victim's case (the sender reads it)."""
@@ -15,7 +18,7 @@ class HandoverRefusalForm(Form):
     Meta = TaskMeta
 
     # Sensitive: the reason may say something of the victim's situation.
-    reason = NotesField(_l("Reason (sent to the sending province)"), sensitivity=S.IDENTITY)
+    reason = NotesField(_l("Reason (sent to the sending province)"), sensitivity=REFUSAL_CLASS)
 
     def validate(self, extra_validators=None) -> bool:
         """A refusal always says why (notes are otherwise optional)."""

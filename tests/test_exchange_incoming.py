@@ -143,7 +143,8 @@ def test_refusing_needs_a_reason_which_goes_back_signed(client, app, login, audi
         client.post(f"/handovers/{handover.id}/refuse", data={"reason": reason}).status_code == 303
     )
     db.session.rollback()
-    assert db.session.get(IncomingHandover, handover.id).status == HandoverStatus.REFUSED
+    refused = db.session.get(IncomingHandover, handover.id)
+    assert refused.status == HandoverStatus.REFUSED and "prs_FirstName" not in refused.packet
     sent = db.session.scalar(select(OutgoingAnswer))
     assert sent.packet["hcd_Action"] == "refused" and sent.packet["hcd_RefusalReason"] == reason
     assert db.session.scalar(select(Case)) is None
@@ -207,6 +208,10 @@ def test_a_withdrawn_packet_can_no_longer_be_accepted(client, app, login):
     refused = client.post(f"/handovers/{handover.id}/accept")
     assert refused.status_code == 409
     assert "already answered or withdrawn" in refused.get_data(as_text=True)
+    assert "Wang Fang" not in client.get(f"/handovers/{handover.id}").get_data(as_text=True)
+    db.session.rollback()
+    kept = db.session.get(IncomingHandover, handover.id).packet
+    assert kept["hcd_PersonalDataShared"] is False and "prs_FirstName" not in kept
     db.session.rollback()
     assert (
         db.session.scalar(select(Case)) is None
@@ -298,8 +303,14 @@ def test_an_answer_to_a_withdrawn_packet_changes_nothing(client, app, sent_to_si
     assert db.session.scalars(accepted).all() == []
 
 
-def test_a_refusal_shows_its_reason_and_a_forged_answer_is_refused(client, app, sent_to_sichuan):
+def test_a_refusal_shows_its_reason_and_a_forged_answer_is_refused(
+    client, app, sent_to_sichuan, login, users
+):
+    """The reason, free text from another province (it may say where the family lives), is
+    read by the readers of its class only."""
     case = db.session.get(Case, sent_to_sichuan.case_id)
+    demo.advance_case(case, users, 6)  # civil affairs and health have worked on it
+    db.session.commit()
     forged = _answer(app, sent_to_sichuan, case.number)
     forged["signature"] = sign(signing_key(new_signing_key()), forged["packet"])
     assert client.post("/api/v1/handovers/answers", json=forged).status_code == 403
@@ -323,6 +334,10 @@ def test_a_refusal_shows_its_reason_and_a_forged_answer_is_refused(client, app, 
     )
     assert event.data["reason"] == "Family not found at the address given"
     assert answers.receive_answer(body["packet"], body["signature"], home="fujian")[1] is False
+    for username, reads in (("civil_affairs", True), ("police", True), ("health", False)):
+        page = login(username, "en").get(f"/cases/{case.number}").get_data(as_text=True)
+        assert "Hand-over refused by the province of Sichuan" in page, username
+        assert ("Family not found at the address given" in page) is reads, username
 
 
 def test_the_received_case_goes_on_to_follow_up_after_the_reunion(client, app, users):

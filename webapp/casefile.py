@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from forms.consent import PURPOSES
+from forms.exchange import REFUSAL_CLASS
 from forms.intake import INTAKE_FORM
 from forms.referrals import SERVICES, STATUS_NAMES
 from forms.registry import FORMS
@@ -206,6 +207,13 @@ def _entry(
         if not access.reads_class(user, REASON_CLASS, case, recorded_by):
             entry.summary = _("Case re-opened at %(phase)s", phase=phase_name(data.get("phase")))
             entry.restricted = True
+    elif event.event_type == EventType.HANDOVER_REFUSED and not access.reads_class(
+        user, REFUSAL_CLASS, case, None
+    ):
+        entry.summary = _(
+            "Hand-over refused by the province of %(province)s", province=_province(data)
+        )
+        entry.restricted = True
     return entry
 
 
