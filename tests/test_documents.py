@@ -6,6 +6,8 @@ from pathlib import Path
 import pytest
 from flask import current_app
 from sqlalchemy import func, select
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
 
 from models import Document, EventType, HumanTask, TimelineEvent, db
 
@@ -15,10 +17,15 @@ JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 16 + b"\xff\xd9"
 
 
 def _post(client, case, name, data, kind="identity_papers", task_id=""):
+    """Post a file as the upload form does (the body built in memory: the test client would
+    spool a large one to a file it never closes)."""
+    values = {"file": FileStorage(io.BytesIO(data), name), "kind": kind, "task_id": task_id}
+    boundary, body = encode_multipart(values)
     return client.post(
         f"/cases/{case.number}/documents",
-        data={"file": (io.BytesIO(data), name), "kind": kind, "task_id": task_id},
-        content_type="multipart/form-data",
+        input_stream=io.BytesIO(body),
+        content_type=f"multipart/form-data; boundary={boundary}",
+        content_length=len(body),
     )
 
 
@@ -70,6 +77,33 @@ def test_hostile_uploads_are_refused_and_nothing_is_kept(
     assert response.status_code == status
     assert _documents() == 0
     assert audits("document_attached", case_id=case.id, allowed=False) == 1
+
+
+@pytest.mark.parametrize(
+    ("locale", "words"),
+    [("en", "The file is too large: at most 5 MB."), ("zh", "文件过大：最大 5 MB。")],  # noqa: RUF001
+)
+def test_a_refused_file_shows_the_case_page_again_saying_why(open_case, login, locale, words):
+    case = open_case()
+    big = PDF[:-6] + b"0" * (5 * 1024 * 1024) + b"\n%%EOF\n"
+    response = _post(login("police", locale), case, "scan.pdf", big)
+    assert response.status_code == 413 and response.mimetype == "text/html"
+    page = response.get_data(as_text=True)
+    assert words in page and case.number in page and 'id="document-file"' in page
+    assert _documents() == 0
+
+
+def test_a_request_over_the_limit_and_an_expired_form_say_what_happened(
+    open_case, login, csrf_client
+):
+    case = open_case()
+    huge = PDF + b"0" * (9 * 1024 * 1024)
+    response = _post(login("police", "en"), case, "scan.pdf", huge)
+    assert response.status_code == 413
+    assert "What was sent is over 8 MB: nothing was saved." in response.get_data(as_text=True)
+    expired = csrf_client.post("/cases/new", data={"victim_name": "Lin Xiaomei"})
+    assert expired.status_code == 400
+    assert "页面打开时间过长" in expired.get_data(as_text=True)  # anonymous: the default language
 
 
 def test_an_unknown_kind_or_a_task_of_another_case_is_refused(open_case, login):

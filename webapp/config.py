@@ -44,6 +44,9 @@ class Config:
     # Enrolled for the demo's oversight accounts only (`make run`, tests); never in production.
     DEMO_TOTP_SECRET = os.environ.get("HOMECOMING_DEMO_TOTP_SECRET", "HOMECOMINGDEMOTOTPSECRET")
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024  # no request needs more; a 50 MB upload gets 413
+    # A form's CSRF token lasts as long as its session (which ends after 30 idle minutes), not
+    # an hour from when the page was shown: a task page open over lunch still saves.
+    WTF_CSRF_TIME_LIMIT = None
     BABEL_DEFAULT_LOCALE = "zh"
     BABEL_DEFAULT_TIMEZONE = os.environ.get("HOMECOMING_TIMEZONE", "Asia/Shanghai")
     BABEL_TRANSLATION_DIRECTORIES = str(Path(__file__).parent / "translations")

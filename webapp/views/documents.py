@@ -2,7 +2,7 @@
 
 from urllib.parse import quote
 
-from flask import Blueprint, Response, abort, flash, redirect, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -12,14 +12,22 @@ from workflows.documents import operations
 from workflows.documents.errors import BadFilename, TooLarge, UnsafeContent
 
 from .. import access
+from .cases import phase_names
+from .cases import show as case_page
 
 bp = Blueprint("documents", __name__, url_prefix="/cases/<number>/documents")
+bp.context_processor(phase_names)  # a refused upload shows the case page again
 STATUS = {BadFilename: 400, TooLarge: 413, UnsafeContent: 415}
 MESSAGES = {
     BadFilename: lambda: _("Give the file a plain name ending in .pdf, .jpg or .png."),
-    TooLarge: lambda: _("The file is too large."),
+    TooLarge: lambda: _("The file is too large: at most %(size)s MB.", size=max_megabytes()),
     UnsafeContent: lambda: _("Only plain PDF, JPEG and PNG files are accepted."),
 }
+
+
+def max_megabytes() -> int:
+    """The largest document accepted, in MB (what the upload form says)."""
+    return current_app.config["DOCUMENT_MAX_BYTES"] // (1024 * 1024)
 
 
 def _task(case, raw: str | None) -> HumanTask | None:
@@ -62,7 +70,8 @@ def _upload(number):
         )  # fmt: skip
     except tuple(STATUS) as error:
         access.record_refusal(current_user, "document_attached", case, reason=type(error).__name__)
-        return MESSAGES[type(error)](), STATUS[type(error)], {"Content-Type": "text/plain"}
+        flash(MESSAGES[type(error)](), "error")
+        return case_page(case.number, status=STATUS[type(error)])
     flash(_("The document was attached."), "success")
     return redirect(url_for("cases.show", number=case.number) + "#documents")
 
