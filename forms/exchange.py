@@ -1,6 +1,7 @@
 """Forms of the exchange between provinces: refusing a hand-over, registering a peer."""
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from wtforms import Form
 from wtforms import validators as v
 
@@ -40,7 +41,9 @@ class PeerForm(Form):
         sensitivity=S.PLAIN,
         max_length=40,
     )
-    name = ShortTextField(_l("Name"), sensitivity=S.PLAIN, max_length=80)
+    name = ShortTextField(
+        lazy_pgettext("a thing's name, not a person's", "Name"), sensitivity=S.PLAIN, max_length=80
+    )
     api_url = ShortTextField(
         _l("API address"), sensitivity=S.PLAIN, max_length=300, description="https://…"
     )

@@ -1,6 +1,7 @@
 """Referring a case for a service, answering a referral, and the directory of organisations."""
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from wtforms import Form
 
 from models import OrganisationKind, ReferralStatus
@@ -80,7 +81,9 @@ class OrganisationForm(Form):
 
     Meta = TaskMeta
 
-    name = ShortTextField(_l("Name"), sensitivity=S.PLAIN)
+    name = ShortTextField(
+        lazy_pgettext("a thing's name, not a person's", "Name"), sensitivity=S.PLAIN
+    )
     kind = ChoiceField(_l("Type"), KINDS)
     services = MultiChoiceField(_l("Services"), SERVICES, required=True)
     contact = ShortTextField(_l("Contact (office telephone or e-mail)"), sensitivity=S.PLAIN)

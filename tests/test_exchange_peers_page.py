@@ -38,7 +38,10 @@ def test_an_admin_adds_lists_and_disables_a_peer(client, login, audits):
     page = client.get("/admin/peers").get_data(as_text=True)
     assert "Yunnan civil affairs" in page and YUNNAN in page and "enabled" in page
     assert audits("peer_set") == 1
-    assert client.post("/admin/peers/yunnan/disable").status_code == 303
+    disabled = client.post("/admin/peers/yunnan/disable", follow_redirects=True)
+    assert "Peer province yunnan disabled: nothing is sent to it or taken from it." in (
+        disabled.get_data(as_text=True)
+    )
     db.session.rollback()
     assert db.session.scalar(select(PeerProvince)).enabled is False
     assert audits("peer_disabled") == 1

@@ -43,6 +43,18 @@ def test_a_wrong_code_is_refused_and_the_right_one_logs_in(client):
     assert client.get("/cases/").status_code == 200
 
 
+def test_a_short_code_and_an_empty_log_in_are_refused_in_the_pages_language(client):
+    """The page asks for six digits in Chinese: WTForms' own messages follow it (they were
+    English), and a phone offers its number keys for the code."""
+    empty = client.post("/login", data={"username": "", "password": ""})
+    assert "该字段是必填字段。" in empty.get_data(as_text=True)  # "This field is required."
+    _password(client, "manager")
+    page = client.get("/login/second-factor").get_data(as_text=True)
+    assert 'inputmode="numeric"' in page and 'autocomplete="one-time-code"' in page
+    short = client.post("/login/second-factor", data={"code": "12345"}).get_data(as_text=True)
+    assert "字段长度必须介于 6 到 8 个字符之间" in short and "Field must be" not in short
+
+
 def test_the_code_page_without_a_password_is_a_400(client):
     """Nobody reaches the second factor without the password."""
     assert client.post("/login/second-factor", data={"code": demo_code()}).status_code == 400

@@ -26,6 +26,18 @@ def test_a_new_case_is_in_the_police_inbox_only(open_case, login, client):
     assert case.number not in _page(client)
 
 
+@pytest.mark.parametrize(
+    ("locale", "column"), [("en", "<th>Reminder</th>"), ("zh", "<th>提醒时间</th>")]
+)
+def test_the_reminder_column_is_not_named_like_the_follow_up_visit(
+    open_case, login, client, locale, column
+):
+    """Its heading shared the follow-up visit's title: every step seemed to have a visit."""
+    open_case()
+    page = _page(login("police", locale))
+    assert column in page and "跟踪回访" not in page and "Follow up<" not in page
+
+
 @pytest.mark.parametrize("username", ["manager", "reviewer", "admin"])
 def test_oversight_accounts_have_no_inbox(open_case, username, login, client):
     case = open_case()

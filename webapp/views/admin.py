@@ -105,5 +105,12 @@ def change_peer(code: str, change: str):
     if peer is None:
         abort(404)
     audit(current_user, f"peer_{change}d", None, code=peer.code)
-    flash(_("Peer province %(code)s saved.", code=peer.code), "success")
+    if peer.enabled:
+        message = _("Peer province %(code)s enabled: hand-overs go to it again.", code=peer.code)
+    else:
+        message = _(
+            "Peer province %(code)s disabled: nothing is sent to it or taken from it.",
+            code=peer.code,
+        )
+    flash(message, "success")
     return redirect(url_for(".peers"), 303)
