@@ -25,6 +25,7 @@ from tests.conftest import demo_code
 from webapp.config import TestConfig
 from workflows import drafts, engine, migration
 from workflows.parsing import MAX_DIAGRAM_BYTES
+from workflows.pathways import RECEIVED_PROCESS, latest_version, pathway
 
 pytestmark = pytest.mark.usefixtures("restore_pathway")
 ROOT = Path(__file__).resolve().parent.parent
@@ -300,6 +301,22 @@ def test_new_cases_take_the_new_version_running_ones_keep_theirs(open_case, logi
     download = client.get(f"/diagrams/versions/{version}/rescue.bpmn")
     assert b"Task_rescue_briefing" in download.data
     assert db.session.scalar(select(AuditEvent).filter_by(action="diagram_deployed"))
+
+
+def test_a_process_both_pathways_run_gets_a_new_version_of_each(login, client):
+    """`follow_up` runs in the case's pathway and a received case's: both get the change;
+    `rescue` runs in the case's only."""
+    received = latest_version(RECEIVED_PROCESS).id
+    login("manager")
+    assert _deploy(client).status_code == 200  # rescue
+    assert latest_version(RECEIVED_PROCESS).id == received
+    follow_up = (ROOT / "workflows/diagrams/follow_up.bpmn").read_bytes()
+    longer = follow_up.replace(b'camunda:dueDate="P7D"', b'camunda:dueDate="P10D"', 1)
+    answer = _deploy(client, "follow_up", longer, "ten days for a visit")
+    assert answer.status_code == 200
+    case, moved = latest_version(), latest_version(RECEIVED_PROCESS)
+    assert answer.get_json()["version"] == case.id and moved.id != received
+    assert "P10D" in pathway(moved).due_periods.values() and moved.comment == "ten days for a visit"
 
 
 # --- moving running cases --------------------------------------------------------------------

@@ -10,7 +10,7 @@ from .checks import check_files
 from .errors import N_, DiagramInvalid, Problem
 from .lint import lint
 from .parsing import read_xml
-from .pathways import BPMN_NS, deploy, latest_version
+from .pathways import BPMN_NS, CASE_PROCESS, TOP_PROCESSES, deploy, latest_version, pathway
 
 # What a process id may be here: an XML name (BPMN's), ASCII, and one its column holds.
 PROCESS_ID = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]{0,99}")
@@ -102,7 +102,8 @@ def save_upload(filename: str, data: bytes, actor) -> tuple[str, list[Problem]]:
 def deploy_draft(process_id: str, actor, comment: str) -> PathwayVersion:
     """Deploy the latest version with this process replaced by its draft; drop the draft.
 
-    Raises DiagramInvalid (nothing deployed) when the draft or the set has any error.
+    Raises DiagramInvalid (nothing deployed) when the draft or the set has any error. Every
+    pathway running the process gets a new version; the first (the case's, if it runs it).
     """
     draft = get_draft(process_id)
     if draft is None:
@@ -112,7 +113,24 @@ def deploy_draft(process_id: str, actor, comment: str) -> PathwayVersion:
     errors = [p for p in check_draft(process_id, data) if p.severity == "error"]
     if errors:
         raise DiagramInvalid(errors)
-    version = deploy(files, DEPARTMENT_CODES, actor=actor, comment=comment)
+    versions = [
+        deploy(files, DEPARTMENT_CODES, actor=actor, comment=comment, process_id=top)
+        for top in _running(process_id)
+    ]
     db.session.delete(draft)
     db.session.flush()
-    return version
+    return versions[0]
+
+
+def _running(process_id: str) -> list[str]:
+    """The top processes whose latest version runs this process, itself or as a called one
+    (`follow_up` runs in the case's pathway and a received case's): each gets the new version;
+    a process nobody runs yet, the case's."""
+    tops = []
+    for top in TOP_PROCESSES:
+        latest = latest_version(top)
+        if latest is not None and (
+            top == process_id or process_id in pathway(latest).subprocess_specs
+        ):
+            tops.append(top)
+    return tops or [CASE_PROCESS]
