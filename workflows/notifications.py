@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 
 FIRST_RETRY = timedelta(minutes=1)
 LAST_RETRY = timedelta(hours=1)
-MAX_ATTEMPTS = 6  # over about half an hour; then the mail is given up
+MAX_ATTEMPTS = 30  # 5 tries in the first half hour, then hourly for a day; then given up
 LEASE = timedelta(minutes=5)  # longer than a batch may take (30 s timeout per attempt)
 
 
