@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from models import (
+    Department,
     Escalation,
     EventType,
     Notification,
@@ -196,8 +197,39 @@ def test_without_a_head_the_overdue_rung_tells_the_joint_office(
     office = {"joint_office", "joint_office_head"}
     assert told(task.id, EventType.TASK_OVERDUE) == office
     assert not told(task.id, EventType.TASK_ESCALATED)
+    # The link in its notification opens the case (it gave 403 until the rung after).
+    assert login("joint_office").get(f"/cases/{case.number}").status_code == 200
+    assert case.number in client.get("/cases/").get_data(as_text=True)
 
     other = open_case("Headless Referral")
     refer(client, login, other.number)
     run_workers(timedelta(hours=73).total_seconds(), count=2)
     assert set(told_of(other.id, "referral_overdue")) == office
+
+
+@pytest.mark.parametrize("leaves", ["deactivated", "moved to health"])
+def test_a_step_whose_claimer_left_goes_back_to_the_department(
+    open_case, users, run_workers, colleague, leaves
+):
+    """The officer who claimed it left the service, or the department: the worker gives the
+    step back, so a colleague can take it, and its reminder goes to those still there."""
+    case = open_case("Claimed Then Left")
+    task = db.session.scalars(engine.open_tasks(case)).one()
+    engine.claim_task(task.id, colleague)
+    if leaves == "deactivated":
+        colleague.active = False
+    else:
+        (membership,) = colleague.memberships
+        membership.department = db.session.scalar(select(Department).filter_by(code="health"))
+    db.session.commit()
+    period = (task.due_at - task.created_at).total_seconds()
+    run_workers(period * 0.85, count=1)
+    db.session.refresh(task)
+    assert task.claimed_by_id is None
+    assert "police_colleague" not in told(task.id, EventType.TASK_NEARLY_DUE)
+    assert "police" in told(task.id, EventType.TASK_NEARLY_DUE)
+    released = db.session.scalars(
+        select(TimelineEvent).filter_by(task_id=task.id, event_type=EventType.TASK_RELEASED)
+    ).all()
+    assert len(released) == 1 and released[0].actor_id is None
+    assert engine.claim_task(task.id, users["police"]).claimed_by_id == users["police"].id

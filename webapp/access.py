@@ -24,6 +24,7 @@ from models import (
     Document,
     Escalation,
     HumanTask,
+    Membership,
     ProcessInstance,
     Referral,
     Role,
@@ -158,11 +159,32 @@ def visible_cases(user: User) -> Select:
 
 
 def _escalated():
+    return _told_oversight(Case.id).exists()
+
+
+def _told_oversight(case_id):
+    """The escalations of the case's steps that told the joint office: twice overdue, or
+    overdue in a department with no active head (escalation.told)."""
+    headed = (
+        select(Membership.id)
+        .join(User, User.id == Membership.user_id)
+        .where(
+            Membership.department_id == HumanTask.department_id,
+            Membership.role == Role.DEPARTMENT_HEAD,
+            User.active,
+        )
+        .exists()
+    )
     return (
         select(Escalation.id)
         .join(HumanTask, HumanTask.id == Escalation.task_id)
-        .where(HumanTask.case_id == Case.id, Escalation.step == escalation.JOINT_OFFICE_STEP)
-        .exists()
+        .where(
+            HumanTask.case_id == case_id,
+            or_(
+                Escalation.step == escalation.JOINT_OFFICE_STEP,
+                and_(Escalation.step == escalation.OVERDUE_STEP, ~headed),
+            ),
+        )
     )
 
 
@@ -196,14 +218,9 @@ def may_read_step_report(user: User, case: Case) -> bool:
 
 
 def escalated_to_oversight(case: Case) -> bool:
-    """Whether a step of the case went overdue twice over (the joint office must look)."""
-    query = (
-        select(Escalation.id)
-        .join(HumanTask, HumanTask.id == Escalation.task_id)
-        .where(HumanTask.case_id == case.id, Escalation.step == escalation.JOINT_OFFICE_STEP)
-        .limit(1)
-    )
-    return db.session.scalar(query) is not None
+    """Whether a step of the case went overdue twice over, or overdue with no head to tell
+    (the joint office was told, and must look)."""
+    return db.session.scalar(_told_oversight(case.id).limit(1)) is not None
 
 
 def shares_with(user: User, case: Case | None) -> bool:

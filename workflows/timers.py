@@ -15,7 +15,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 
 from models import HumanTask, Incident, IncidentSource, ProcessInstance, TaskStatus, db
 
-from . import clock, escalation, incidents, notifications
+from . import clock, escalation, incidents, notifications, workload
 from .errors import RuleFailed
 from .instances import Step
 
@@ -167,7 +167,10 @@ def _done(chore, rollback) -> int:
 
 
 def _escalate_and_mail(commit, batch: int) -> bool:
-    """Fire due escalation rungs, then mail what is unsent; whether there was anything."""
+    """Release the claims of those who left, fire due escalation rungs, then mail what is
+    unsent; whether there was anything."""
+    released = workload.release_lapsed_claims()
+    commit()
     now = clock.now()
     rungs = escalation.run_once(now, batch)
     commit()
@@ -175,4 +178,4 @@ def _escalate_and_mail(commit, batch: int) -> bool:
     commit()  # leased before sending: another worker leaves them alone
     notifications.send(messages)
     commit()
-    return bool(rungs or messages)
+    return bool(released or rungs or messages)

@@ -1,9 +1,9 @@
 """A department head's view of the department: who holds what, what waits elsewhere, and
 giving a task to a colleague."""
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 
-from models import Department, EventType, HumanTask, Role, TaskStatus, User, db
+from models import Department, EventType, HumanTask, Membership, Role, TaskStatus, User, db
 
 from . import clock, timeline
 from .engine import get_task
@@ -44,6 +44,41 @@ def waiting_elsewhere(department_code: str):
         )
         .order_by(HumanTask.created_at)
     )
+
+
+def release_lapsed_claims() -> int:
+    """Give back to its department each ready task whose claimer can no longer work on it
+    (deactivated, or no longer a social worker of the department), on the record; how many.
+    The timer worker's chore: else no colleague could claim it, and its reminders would go
+    to someone who has left."""
+    member = (
+        select(Membership.id)
+        .where(
+            Membership.user_id == HumanTask.claimed_by_id,
+            Membership.department_id == HumanTask.department_id,
+            Membership.role == Role.SOCIAL_WORKER,
+        )
+        .exists()
+    )
+    inactive = select(User.id).where(User.id == HumanTask.claimed_by_id, ~User.active).exists()
+    lapsed = db.session.scalars(
+        select(HumanTask).where(
+            HumanTask.status == TaskStatus.READY,
+            HumanTask.claimed_by_id.is_not(None),
+            or_(inactive, ~member),
+        )
+    ).all()
+    for task in lapsed:
+        task.claimed_by_id = task.claimed_at = None
+        timeline.record(
+            task.case,
+            EventType.TASK_RELEASED,
+            department=task.department,
+            task=task,
+            step=task.name,
+        )
+    db.session.flush()
+    return len(lapsed)
 
 
 def colleagues(department_code: str) -> list[User]:
