@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import select, update
 
+from forms.registry import get_form_class
 from models import (
     Case,
     DeliveryStatus,
@@ -17,11 +18,14 @@ from models import (
     IncomingHandover,
     OutgoingAnswer,
     OutgoingHandover,
+    Role,
     db,
 )
 from workflows import timeline
+from workflows.notifications import members, notify
 
 from .errors import PacketInvalid
+from .packets import HANDOVER_FORM
 from .receiving import verified
 from .signing import sign
 
@@ -115,6 +119,10 @@ def receive_answer(answer: dict, signature: str, *, home: str) -> tuple[Outgoing
         detail["case_number"] = answer["hcd_ReceiverCaseNumber"]
     else:
         detail["reason"] = answer["hcd_RefusalReason"]
-    timeline.record(db.session.get(Case, outgoing.case_id), event_type, **detail)
+    case = db.session.get(Case, outgoing.case_id)
+    timeline.record(case, event_type, **detail)
+    if status == DeliveryStatus.REFUSED:  # the victim is still this province's to place
+        handing = members(get_form_class(HANDOVER_FORM).department, Role.SOCIAL_WORKER)
+        notify(handing, "handover_refused", case_id=case.id)
     db.session.flush()
     return outgoing, True

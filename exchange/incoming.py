@@ -3,7 +3,7 @@ opens in the `received` pathway, linked to the sender's) or refused with a reaso
 answer is signed and queued for the sender."""
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from models import Case, HandoverStatus, IncomingHandover, User, db
 from workflows import engine
@@ -22,6 +22,12 @@ def received(*, status: HandoverStatus | None = None) -> list[IncomingHandover]:
     if status is not None:
         query = query.filter_by(status=status)
     return list(db.session.scalars(query))
+
+
+def waiting() -> int:
+    """How many packets received wait for civil affairs' answer (the menu shows it)."""
+    query = select(func.count()).select_from(IncomingHandover)
+    return db.session.scalar(query.filter_by(status=HandoverStatus.RECEIVED))
 
 
 def _signing(key: Ed25519PrivateKey | None) -> Ed25519PrivateKey:

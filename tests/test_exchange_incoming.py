@@ -27,6 +27,7 @@ from models import (
     HumanTask,
     Incident,
     IncomingHandover,
+    Notification,
     OutgoingAnswer,
     OutgoingHandover,
     PeerProvince,
@@ -109,6 +110,8 @@ def test_civil_affairs_preview_what_was_sent_in_both_languages(client, app, logi
 def test_accepting_opens_a_case_at_the_reunion_linked_to_the_sender(client, app, login, audits):
     handover = _receive(client, app)
     login("civil_affairs", locale="en")
+    waiting = '<span class="badge" aria-label="waiting for an answer">1</span>'
+    assert waiting in client.get("/handovers").get_data(as_text=True)  # the menu says so
     answer = client.post(f"/handovers/{handover.id}/accept")
     assert answer.status_code == 303
     db.session.rollback()
@@ -130,6 +133,7 @@ def test_accepting_opens_a_case_at_the_reunion_linked_to_the_sender(client, app,
     assert sent.packet["hcd_ReceiverCaseNumber"] == case.number
     assert verify(public_key(signing_key(HOME_KEY)), sent.packet, sent.signature)
     assert client.post(f"/handovers/{handover.id}/accept").status_code == 409  # once only
+    assert waiting not in client.get("/handovers").get_data(as_text=True)
 
 
 def test_refusing_needs_a_reason_which_goes_back_signed(client, app, login, audits):
@@ -334,6 +338,13 @@ def test_a_refusal_shows_its_reason_and_a_forged_answer_is_refused(
     )
     assert event.data["reason"] == "Family not found at the address given"
     assert answers.receive_answer(body["packet"], body["signature"], home="fujian")[1] is False
+    told = db.session.scalars(select(Notification).filter_by(kind="handover_refused")).all()
+    assert sorted((n.user.username, n.case_id) for n in told) == [  # once each, not per replay
+        ("civil_affairs", case.id),
+        ("civil_affairs_head", case.id),
+    ]
+    page = login("civil_affairs", "en").get("/notifications/").get_data(as_text=True)
+    assert "The other province did not take the hand-over: decide what happens now" in page
     for username, reads in (("civil_affairs", True), ("police", True), ("health", False)):
         page = login(username, "en").get(f"/cases/{case.number}").get_data(as_text=True)
         assert "Hand-over refused by the province of Sichuan" in page, username

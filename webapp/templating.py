@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from exchange import incoming
 from forms.choices import PROVINCES
 from forms.consent import GIVERS, METHODS, PURPOSES
 from forms.referrals import KINDS, SERVICES, STATUS_NAMES
@@ -146,6 +147,7 @@ def register_template_helpers(app) -> None:
         may_export_rows=may_export_rows,
         may_evaluate=may_evaluate,
         may_receive_handovers=may_receive_handovers,
+        waiting_handovers=incoming.waiting,
         unread_notifications=unread_count,
         consent_purpose=_labeller(PURPOSES),
         consent_method=_labeller(METHODS),

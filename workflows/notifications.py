@@ -36,7 +36,9 @@ SUBJECTS = {
     "task_reassigned": N_("Case %(number)s: a step was given to you"),
     "referral_overdue": N_("Case %(number)s: a referral is overdue"),
     "referral_escalated": N_("Case %(number)s: a referral is overdue twice over"),
-    "victim_retrafficked": N_("Case %(number)s: a victim was rescued again"),
+    # A mailbox is read over shoulders: a subject says a case needs looking at, not what.
+    "victim_retrafficked": N_("Case %(number)s: a linked case needs your attention"),
+    "handover_refused": N_("Case %(number)s: the other province did not take the hand-over"),
 }
 # Where a kind of notification sends its reader, when not to the case page (which the reader
 # may not be allowed to open).
