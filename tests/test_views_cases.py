@@ -81,6 +81,18 @@ def _text(response) -> str:
 # --- who may see what ---------------------------------------------------------------------
 
 
+def test_the_case_page_links_the_users_own_waiting_step(open_case, users, login):
+    """A worker on the case's page finds the step waiting for their department as a link to
+    it; a step of another department is not one."""
+    case = _advance(open_case(), users, until="care_medical")
+    (task,) = [
+        t for t in db.session.scalars(engine.open_tasks(case)) if t.form_key == "care_medical"
+    ]
+    link = f'href="/tasks/{task.id}"'
+    assert link in login("health", "en").get(f"/cases/{case.number}").get_data(as_text=True)
+    assert link not in login("police", "en").get(f"/cases/{case.number}").get_data(as_text=True)
+
+
 @pytest.mark.parametrize("username", ACCOUNTS)
 def test_status_codes_for_every_account(open_case, username, users, login, client):
     """A fresh case is police's; after rescue civil affairs joins; missing cases are 404."""

@@ -134,6 +134,7 @@ def show(number, reopen_form: ReopenForm | None = None, status: int = 200):
     page = casefile.case_page(case, current_user, department, phase, timeline_page)
     seen_by = readers.readers(case) if readers.may_see_readers(current_user, case) else None
     ledger = consent.ledger(case)
+    waiting = db.session.scalars(engine.open_tasks(case)).all()
     return render_template(
         "cases/show.html",
         case=case,
@@ -143,7 +144,8 @@ def show(number, reopen_form: ReopenForm | None = None, status: int = 200):
         may_record_consent=access.may_record_consent(current_user, case),
         may_read_child_view=access.may_read_child_view(current_user),
         may_refer=access.may_refer(current_user, case),
-        waiting=db.session.scalars(engine.open_tasks(case)).all(),
+        waiting=waiting,
+        mine={task.id for task in waiting if access.may_work_on(current_user, task)},
         matches=match_list.for_case(current_user, case),
         decide=access.may_open_cases(current_user),
         retrafficked=is_retrafficked(case),
