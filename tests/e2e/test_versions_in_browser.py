@@ -98,6 +98,15 @@ def deploy_new_task_in_browser(page) -> int:
                .businessObject.get('camunda:formKey') === 'follow_up_visit'""",
         arg=task_id,
     )
+    # Its due period (without one it is never escalated: a warning).
+    due = group.locator("#bio-properties-panel-homecoming-due")
+    due.fill("P5D")
+    due.press("Tab")
+    page.wait_for_function(
+        """(id) => window.homecomingModeler.get('elementRegistry').get(id)
+               .businessObject.get('camunda:dueDate') === 'P5D'""",
+        arg=task_id,
+    )
     # The plan measure it carries out (an untagged step is a warning).
     group.locator("#bio-properties-panel-homecoming-measure").select_option("二(三)2")
     page.click("#save")
