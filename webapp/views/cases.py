@@ -101,9 +101,10 @@ def _list_choices() -> dict:
 @bp.route("/find")
 @login_required
 def find():
-    """Go to a case by its number; a case the user may not see is answered like a missing one."""
+    """Go to a case by its number; a case the user may not see is answered like a missing one.
+    A name is never taken from the address (proxies and browser histories keep those)."""
     if "name" in request.args:
-        return _find_by_name(request.args.get("name", "").strip())
+        return render_template("cases/find.html", typed="", name_in_address=True), 400
     typed = request.args.get("number", "").strip()
     number = casefile.case_number(typed)
     if not typed or number is None:
@@ -114,8 +115,12 @@ def find():
     return redirect(url_for("cases.show", number=case.number))
 
 
-def _find_by_name(name: str):
-    """The cases of that victim name the user may see (the name is never stored or logged)."""
+@bp.post("/find")
+@login_required
+def find_by_name():
+    """The cases of that victim name the user may see (the name is never stored or logged,
+    and is posted: never in an address)."""
+    name = request.form.get("name", "").strip()
     if not name or len(name) > NAME_MAX_LENGTH or not name.isprintable():
         return render_template("cases/find.html", typed="", bad_name=True), 400
     cases = casefile.find_by_name(current_user, name)
