@@ -123,4 +123,25 @@ def test_only_the_joint_office_freezes(twelve_cases, login, audits):
     assert login("police").get("/evaluation/frozen/").status_code == 403
     assert audits("evaluation_create_refused", allowed=False) == 1
     bad = {**data, "kind": "forever"}
-    assert login("joint_office").post("/evaluation/frozen/", data=bad).status_code == 400
+    assert login("joint_office").post("/evaluation/frozen/", data=bad).status_code == 422
+
+
+@pytest.mark.parametrize(
+    ("locale", "words"),
+    [
+        ("en", "The period ends before it starts: nothing was frozen."),
+        ("zh", "期间的结束早于开始：未冻结任何内容。"),  # noqa: RUF001
+    ],
+)
+def test_a_period_ending_before_it_starts_is_the_form_again_saying_so(
+    twelve_cases, login, locale, words
+):
+    client = login("joint_office", locale)
+    data = {"title": "2026 mid-term", "kind": "final", "start": "2026-06", "end": "2026-01"}
+    answer = client.post("/evaluation/frozen/", data=data)
+    page = answer.get_data(as_text=True)
+    assert answer.status_code == 422 and words in page
+    assert 'value="2026 mid-term"' in page and 'value="2026-06"' in page  # nothing typed is lost
+    typo = client.post("/evaluation/frozen/", data={**data, "start": "2026-13"})
+    assert typo.status_code == 422
+    assert db.session.scalars(select(Evaluation)).all() == []

@@ -135,7 +135,7 @@ def test_a_directory_name_with_nul_is_a_field_error(login):
 
 def test_a_frozen_evaluation_titled_with_nul_is_refused(login):
     posted = {"title": "2024\x00", "kind": "staged", "start": "2024-01", "end": "2024-12"}
-    assert login("joint_office").post("/evaluation/frozen/", data=posted).status_code == 400
+    assert login("joint_office").post("/evaluation/frozen/", data=posted).status_code == 422
     assert db.session.scalars(select(Evaluation)).all() == []
 
 

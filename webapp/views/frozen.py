@@ -3,6 +3,7 @@
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from werkzeug.exceptions import BadRequest
 
 from models import Evaluation, db
 from workflows import clock
@@ -41,26 +42,35 @@ def _evaluation(evaluation_id: int) -> Evaluation:
 
 @bp.route("/")
 @login_required
-def index():
-    """Every evaluation, newest first, and (joint office) the form for a new one."""
+def index(problem: str | None = None, status: int = 200):
+    """Every evaluation, newest first, and (joint office) the form for a new one (with what
+    was typed and what is wrong, after a refused one)."""
     _check("evaluations_refused")
     access.audit(current_user, "evaluations_listed", None)
-    return render_template(
+    page = render_template(
         "evaluation/frozen_list.html",
         evaluations=db.session.scalars(evaluations()).all(),
         kinds=KINDS,
         may_create=access.may_freeze_evaluations(current_user),
+        problem=problem,
+        typed={k: v for k, v in request.form.items() if v.isprintable()} if problem else {},
     )
+    return page, status
 
 
 @bp.route("/", methods=["POST"])
 @login_required
 def create():
-    """Freeze the figures of a period."""
+    """Freeze the figures of a period; a bad title or period is the page again, saying so."""
     _check("evaluation_create_refused", create=True)
-    start, end = parse_month(request.form.get("start")), parse_month(request.form.get("end"))
+    try:
+        start, end = (parse_month(request.form.get(name)) for name in ("start", "end"))
+    except BadRequest:
+        start = end = None
     if start is None or end is None:
-        abort(400)
+        return index(_("Enter both months as YYYY-MM, between 2000 and 2100."), 422)
+    if start > end:
+        return index(_("The period ends before it starts: nothing was frozen."), 422)
     try:
         evaluation = freeze(
             request.form.get("title", ""),
@@ -71,7 +81,7 @@ def create():
             clock.now(),
         )
     except EvaluationInvalid:
-        abort(400)
+        return index(_("Give a title of at most 200 characters and a kind."), 422)
     access.audit(current_user, "evaluation_created", None, evaluation_id=evaluation.id)
     flash(_("The evaluation is frozen."), "success")
     return redirect(url_for(".show", evaluation_id=evaluation.id))
