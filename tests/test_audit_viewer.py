@@ -1,12 +1,17 @@
 """The admin audit viewer: admins only, filters, paging, and a CSV without victim data."""
 
+import ast
 import csv
 import io
+import re
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from models import AuditEvent, db
+from tests.conftest import ROOT
+from webapp.audit_actions import NAMES
 
 
 def _audits(**filters) -> int:
@@ -38,6 +43,9 @@ def test_filters_and_paging(open_case, users, login, client):
         == 0
     )
     assert admin.get("/audit/?since=not-a-date").status_code == 400
+    chosen = admin.get(f"/audit/?action=case_viewed&case={case.number}").get_data(as_text=True)
+    assert '<option value="case_viewed" selected>viewed the case</option>' in chosen
+    assert chosen.count("<td>viewed the case</td>") == 4
     assert "Older" not in admin.get("/audit/").get_data(as_text=True) or _audits() > 50
 
 
@@ -59,3 +67,34 @@ def test_the_viewer_is_translated(login, client):
     client.post("/locale", data={"locale": "zh"})
     html = client.get("/audit/").get_data(as_text=True)
     assert "审计日志" in html and "下载为 CSV" in html
+
+
+# The calls whose string arguments name the action of the audit row they write.
+AUDITING = {"audit", "deny", "record_refusal", "case_for", "_task", "_done", "_taken", "_check"}
+CODE = re.compile(r"[a-z]+(?:_[a-z]+)+")
+
+
+def _written_actions() -> set[str]:
+    """Every action code the web app passes to a call that writes an audit row."""
+    found = set()
+    for path in (ROOT / "webapp").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            name = getattr(node, "func", None)
+            name = getattr(name, "attr", None) or getattr(name, "id", None)
+            if isinstance(node, ast.Call) and name in AUDITING:
+                for arg in node.args:
+                    if isinstance(arg, ast.Constant) and CODE.fullmatch(str(arg.value)):
+                        found.add(arg.value)
+                    elif isinstance(arg, ast.JoinedStr):  # f"peer_{change}d"
+                        found |= {"peer_enabled", "peer_disabled"}
+    return found
+
+
+def test_every_action_the_code_writes_has_a_name_in_both_languages(app_context):
+    """The audit log shows each action by its name: a raw code means nothing to an admin."""
+    written = _written_actions()
+    assert {"case_viewed", "diagram_deployed", "peer_disabled", "handover_received"} <= written
+    assert sorted(written - set(NAMES)) == []
+    with force_locale("zh"):
+        untranslated = [code for code in written if str(NAMES[code]) == NAMES[code]._args[0]]
+    assert untranslated == []

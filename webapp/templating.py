@@ -24,7 +24,7 @@ from .access import (
     may_open_cases,
     may_receive_handovers,
 )
-from .audit_actions import action_name
+from .audit_actions import action_name, action_names
 
 # The names `departments sync` writes into the database: read here without a query per name
 # (a long timeline names a department on every event).
@@ -132,6 +132,7 @@ def register_template_helpers(app) -> None:
         format_date=format_date,
         rule_name=rule_name,
         action_name=action_name,
+        action_names=action_names,
         person_name=person_name,
         translated=translated,
         measure_title=measure_title,
