@@ -303,6 +303,13 @@ def test_new_cases_take_the_new_version_running_ones_keep_theirs(open_case, logi
     assert db.session.scalar(select(AuditEvent).filter_by(action="diagram_deployed"))
 
 
+@pytest.mark.parametrize(("locale", "name"), [("en", "Legal aid"), ("zh", "法律援助")])
+def test_the_diagrams_are_listed_by_their_phases_name(login, client, locale, name):
+    page = login("manager", locale).get("/diagrams/").get_data(as_text=True)
+    row = re.search(r'<tr data-process-id="legal_aid">.*?</tr>', page, re.S).group(0)
+    assert name in row and "<code>legal_aid</code>" in row
+
+
 def test_a_process_both_pathways_run_gets_a_new_version_of_each(login, client):
     """`follow_up` runs in the case's pathway and a received case's: both get the change;
     `rescue` runs in the case's only."""

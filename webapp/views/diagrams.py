@@ -29,8 +29,10 @@ from workflows.versions import diff_files, diff_views
 
 from ..access import audit, deny, may_edit_diagrams
 from ..templating import department_name, measure_title, translated
+from .cases import phase_names
 
 bp = Blueprint("diagrams", __name__, url_prefix="/diagrams")
+bp.context_processor(phase_names)  # processes by their phase's name
 
 
 @bp.before_request
