@@ -40,8 +40,10 @@ def test_the_head_reassigns_and_the_colleague_completes(
     task = _task(case)
     engine.claim_task(task.id, users["police"])
     db.session.commit()
-    login("police_head")
+    login("police_head", "en")
     assert _reassign(client, task, colleague.id).status_code == 302
+    said = client.get("/department/police").get_data(as_text=True)
+    assert f"Identify the victim of case {case.number} is now Officer Zhang&#39;s." in said
     db.session.rollback()
     db.session.refresh(task)
     assert task.claimed_by_id == colleague.id

@@ -10,6 +10,7 @@ from workflows.errors import NotAColleague, NotDepartmentHead, TaskAlreadyComple
 
 from ..access import audit, deny, may_head
 from ..request_checks import whole_number
+from ..templating import person_name, step_title
 
 bp = Blueprint("department", __name__, url_prefix="/department")
 
@@ -61,5 +62,11 @@ def reassign(task_id: int):
         flash(_("This task was completed meanwhile."), "error")
         return redirect(url_for(".show", code=task.department.code)), 409
     audit(current_user, "task_reassigned", task.case, task_id=task_id, to_user=to_user)
-    flash(_("Task reassigned."), "success")
+    message = _(
+        "%(step)s of case %(number)s is now %(person)s's.",
+        step=step_title(task.form_key),
+        number=task.case.number,
+        person=person_name(task.claimed_by),
+    )
+    flash(message, "success")
     return redirect(url_for(".show", code=task.department.code))
