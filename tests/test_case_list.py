@@ -213,3 +213,11 @@ def test_cases_opened_before_the_list_get_their_columns_from_the_cli(app, open_c
     result = app.test_cli_runner().invoke(args=["cases", "fill-profiles"])
     assert result.exit_code == 0 and "filled 1 cases" in result.output
     assert _listed(client, age="adult", origin="VN", sex="female") == [case.number]
+
+
+@pytest.mark.parametrize(
+    ("username", "shown"), [("joint_office", True), ("police", False), ("reviewer", False)]
+)
+def test_the_joint_office_is_told_which_cases_it_sees(login, username, shown):
+    page = login(username, "en").get("/cases/").get_data(as_text=True)
+    assert ("The joint office sees the cases whose steps were escalated to it" in page) is shown

@@ -217,6 +217,11 @@ def may_read_step_report(user: User, case: Case) -> bool:
     return ESCALATION_READER in user.department_codes() and may_see_case(user, case)
 
 
+def sees_escalated_only(user: User) -> bool:
+    """Whether the user sees only the cases escalated to the joint office (its own workers)."""
+    return not oversees(user) and user.department_codes() == {ESCALATION_READER}
+
+
 def escalated_to_oversight(case: Case) -> bool:
     """Whether a step of the case went overdue twice over, or overdue with no head to tell
     (the joint office was told, and must look)."""

@@ -95,6 +95,7 @@ def _list_choices() -> dict:
         "sexes": case_list.SEX_NAMES,
         "origins": case_list.ORIGINS,
         "sorts": case_list.SORTS,
+        "sees_escalated_only": access.sees_escalated_only(current_user),
     }
 
 
