@@ -7,8 +7,9 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from models import AuditEvent, db
+from models import AuditEvent, TokenScope, db
 from tests.conftest import FreshGlobalsClient, demo_code
+from webapp.api.tokens import create_token
 
 REDIRECT_CORPUS = [
     "//evil.example/x",
@@ -60,6 +61,10 @@ def test_admin_ends_every_session_of_an_account(app, login, users):
     """An admin's "end all sessions" kills a social worker's session, and is audited."""
     victim_session = login("health", "en")
     stolen = _copy_cookies(victim_session, app)
+    _, secret = create_token(users["health"], "laptop script", TokenScope.READ)
+    db.session.commit()
+    bearer = {"Authorization": f"Bearer {secret}"}
+    assert stolen.get("/api/v1/inbox", headers=bearer).status_code == 200
     admin = FreshGlobalsClient(app, app.response_class)
     admin.post("/login", data={"username": "admin", "password": app.config["DEMO_PASSWORD"]})
     admin.post("/login/second-factor", data={"code": demo_code("admin")})
@@ -68,8 +73,10 @@ def test_admin_ends_every_session_of_an_account(app, login, users):
     ended = admin.post(f"/admin/accounts/{users['health'].id}/end-sessions")
     assert ended.status_code == 302
     assert stolen.get("/").status_code == 302
+    assert stolen.get("/api/v1/inbox", headers=bearer).status_code == 401  # its token too
     row = db.session.scalar(select(AuditEvent).filter_by(action="sessions_ended"))
-    assert row.detail == {"account": "health"} and row.actor_id == users["admin"].id
+    assert row.detail == {"account": "health", "tokens_revoked": 1}
+    assert row.actor_id == users["admin"].id
 
 
 def test_a_social_worker_may_not_end_sessions(login, users):

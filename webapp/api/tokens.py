@@ -78,6 +78,16 @@ def revoke_token(actor: User, token_id: int) -> ApiToken | None:
     return token
 
 
+def revoke_all(user: User) -> int:
+    """Revoke every live token of the account (its sessions ended by an admin: a stolen laptop
+    holds its scripts' tokens too); how many."""
+    live = [token for token in tokens_of(user) if token.revoked_at is None]
+    for token in live:
+        token.revoked_at = datetime.now(UTC)
+    db.session.flush()
+    return len(live)
+
+
 def token_user(presented: str) -> tuple[User, ApiToken] | None:
     """The active account and live token behind a presented secret, or None."""
     if not presented.startswith(TOKEN_PREFIX) or len(presented) > 100:

@@ -13,6 +13,7 @@ from models import Role, User, db
 
 from .. import second_factor
 from ..access import audit, deny
+from ..api import tokens
 from ..sessions import end_sessions
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -44,11 +45,19 @@ def accounts():
 
 @bp.route("/accounts/<int:user_id>/end-sessions", methods=["POST"])
 def end_account_sessions(user_id: int):
-    """End every session of the account (a stolen laptop, a copied cookie)."""
+    """End every session of the account and revoke its API tokens (a stolen laptop, a copied
+    cookie)."""
     user = _account(user_id)
     end_sessions(user)
-    audit(current_user, "sessions_ended", None, account=user.username)
-    flash(_("Every session of %(name)s has been ended.", name=user.username), "success")
+    revoked = tokens.revoke_all(user)
+    audit(current_user, "sessions_ended", None, account=user.username, tokens_revoked=revoked)
+    flash(
+        _(
+            "Every session of %(name)s has been ended, and its API tokens revoked.",
+            name=user.username,
+        ),
+        "success",
+    )
     return redirect(url_for(".accounts"))
 
 
