@@ -2,17 +2,18 @@
 
 SpiffWorkflow aligns elements whose ids changed by structure, so a deleted ready task can
 silently become its replacement: a case is "clean" only when every ready task keeps its id,
-form and lane, and every waiting timer its id and kind; anything else is "ambiguous" and is
-never moved. SpiffWorkflow's migration resets waiting tasks, restarting their timers: the
-move puts each timer's due time back, so it fires when it would have (a changed timer
-expression applies to timers started after the move).
+form and lane, and every waiting timer its id and kind, and the new version changes nothing
+behind the case's tokens that a join ahead would wait for (workflows.stranding); anything
+else is "ambiguous" and is never moved. SpiffWorkflow's migration resets waiting tasks,
+restarting their timers: the move puts each timer's due time back, so it fires when it would
+have (a changed timer expression applies to timers started after the move).
 """
 
 from dataclasses import dataclass, field
 
 from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
-from SpiffWorkflow.bpmn.util.diff import diff_workflow, migrate_workflow
+from SpiffWorkflow.bpmn.util.diff import SpecDiff, WorkflowDiff, migrate_workflow
 from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
@@ -26,6 +27,7 @@ from .instances import Step
 from .pathways import pathway
 from .routing import ready_user_tasks
 from .serialization import load_state
+from .stranding import behind_problems
 
 _REGISTRY = BpmnWorkflowSerializer.configure(CAMUNDA_CONFIG)
 
@@ -132,23 +134,52 @@ def _diff_of(task, workflow, top, subs):
     return top if task.workflow is workflow else subs.get(task.workflow.parent_task_id)
 
 
-def _diffs(workflow, target):
+class SpecDiffs:
+    """Spec diffs by (old spec, new spec), made once for a whole dry run rather than per case."""
+
+    def __init__(self):
+        self._made = {}
+
+    def __call__(self, old, new) -> SpecDiff:
+        """The diff of two process specs."""
+        key = id(old), id(new)
+        if key not in self._made:  # the specs are kept with it, so their ids stay theirs
+            self._made[key] = old, new, SpecDiff(_REGISTRY, old, new)
+        return self._made[key][2]
+
+
+def _diffs(workflow, target, spec_diffs: SpecDiffs):
+    """The diff of the workflow and of each called process (None: the target lacks it)."""
     spec, subprocess_specs = pathway(target).specs
-    top, subs = diff_workflow(_REGISTRY, workflow, spec, subprocess_specs)
+    top = WorkflowDiff(workflow, spec_diffs(workflow.spec, spec))
+    subs = {
+        sp_id: WorkflowDiff(sub, spec_diffs(sub.spec, subprocess_specs[sub.spec.name]))
+        if sub.spec.name in subprocess_specs
+        else None
+        for sp_id, sub in workflow.subprocesses.items()
+    }
     return top, subs, spec, subprocess_specs
 
 
-def plan_for(instance: ProcessInstance, target: PathwayVersion) -> CasePlan:
-    """Where the instance's ready tasks would land on `target` (computed on a copy)."""
-    workflow = load_state(instance.state, pathway(instance.pathway_version).specs)
-    top, subs, _, subprocess_specs = _diffs(workflow, target)
-    plan = CasePlan(instance.id, _case_number(instance), instance.pathway_version_id)
-    # A saved case names each called process it ran; one the new version lacks cannot load.
+def _missing_processes(workflow, subprocess_specs) -> list[Message]:
+    """A saved case names each called process it ran; one the new version lacks cannot load."""
     gone = {sub.spec.name for sub in workflow.subprocesses.values()} - set(subprocess_specs)
-    plan.problems = [
+    return [
         Message(N_("the new version has no process %(process)r"), process=name)
         for name in sorted(gone)
     ]
+
+
+def plan_for(
+    instance: ProcessInstance, target: PathwayVersion, spec_diffs: SpecDiffs | None = None
+) -> CasePlan:
+    """Where the instance's ready tasks would land on `target` (computed on a copy)."""
+    spec_diffs = SpecDiffs() if spec_diffs is None else spec_diffs
+    workflow = load_state(instance.state, pathway(instance.pathway_version).specs)
+    top, subs, spec, subprocess_specs = _diffs(workflow, target, spec_diffs)
+    plan = CasePlan(instance.id, _case_number(instance), instance.pathway_version_id)
+    plan.problems = _missing_processes(workflow, subprocess_specs)
+    plan.problems += behind_problems(spec_diffs, workflow, spec, subprocess_specs)
     for task in ready_user_tasks(workflow):
         plan.landings.append(_landing(task, _diff_of(task, workflow, top, subs)))
     timers = waiting_timers(workflow)
@@ -176,7 +207,8 @@ def dry_run(target: PathwayVersion) -> list[CasePlan]:
         )
         .order_by(ProcessInstance.id)
     ).all()
-    return [plan_for(instance, target) for instance in instances]
+    spec_diffs = SpecDiffs()
+    return [plan_for(instance, target, spec_diffs) for instance in instances]
 
 
 def _carry_rows(instance: ProcessInstance, workflow) -> None:
@@ -207,7 +239,7 @@ def migrate_instance(instance_id: int, target: PathwayVersion, actor) -> CasePla
             _migrate(step.workflow, target)
         except SpiffWorkflowException as exc:
             raise MigrationRefused(f"case {plan.case_number} cannot move: {exc}") from exc
-        step.advance()
+        step.advance(refresh_timers=True)  # a timer due meanwhile fires now, not never
         step.row.pathway_version = target
         _carry_rows(step.row, step.workflow)
         timeline.record(
@@ -224,7 +256,7 @@ def _migrate(workflow, target: PathwayVersion) -> None:
     """Move the workflow and each of its called processes onto the target's specs, each
     waiting timer keeping its due time."""
     kept = {_timer_key(t): dict(t.internal_data) for t in waiting_timers(workflow)}
-    top, subs, spec, subprocess_specs = _diffs(workflow, target)
+    top, subs, spec, subprocess_specs = _diffs(workflow, target, SpecDiffs())
     for sp_id, sub in list(workflow.subprocesses.items()):
         if subs.get(sp_id) is not None:
             migrate_workflow(subs[sp_id], sub, subprocess_specs[sub.spec.name])
