@@ -108,13 +108,21 @@ def _fire_or_report(instance_id: int, worker: str, rollback) -> int:
         rollback()
         case_id = db.session.scalar(select(ProcessInstance.case_id).filter_by(id=instance_id))
         incidents.report(failure, IncidentSource.TIMER, case_id=case_id)
-    except DBAPIError:
-        raise  # the database itself: the round stops (see `run`)
-    except Exception:
+    except Exception as error:
+        if _database_down(error):
+            raise  # the database itself, not this case: the round stops (see `run`)
         log.exception("the timer of instance %s failed; it is tried again later", instance_id)
         rollback()
         renew(worker, [instance_id], SET_ASIDE)
     return 0
+
+
+def _database_down(error: Exception) -> bool:
+    """Whether an error is the database's being unreachable (a restart, a dropped connection,
+    SQLite's lock held too long), not a fault of what was asked of it."""
+    return isinstance(error, OperationalError) or (
+        isinstance(error, DBAPIError) and error.connection_invalidated
+    )
 
 
 def run(worker: str, commit, rollback, *, until_idle=False, batch=20, poll=5.0, chores=()) -> int:
@@ -128,8 +136,8 @@ def run(worker: str, commit, rollback, *, until_idle=False, batch=20, poll=5.0, 
     while True:
         try:
             count, busy = _round(worker, commit, rollback, batch, chores)
-        except (OperationalError, DBAPIError) as error:
-            if not (isinstance(error, OperationalError) or error.connection_invalidated):
+        except DBAPIError as error:
+            if not _database_down(error):
                 raise
             log.warning("the database is unavailable (%s); trying again", type(error.orig))
             rollback()  # the connection is dropped: the pool makes a new one

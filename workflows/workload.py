@@ -68,17 +68,22 @@ def release_lapsed_claims() -> int:
             or_(inactive, ~member),
         )
     ).all()
-    for task in lapsed:
-        task.claimed_by_id = task.claimed_at = None
-        timeline.record(
-            task.case,
-            EventType.TASK_RELEASED,
-            department=task.department,
-            task=task,
-            step=task.name,
-        )
+    released = 0
+    for task in lapsed:  # a compare-and-set: a head may give it to a colleague meanwhile
+        won = db.session.execute(
+            update(HumanTask)
+            .where(HumanTask.id == task.id, HumanTask.claimed_by_id == task.claimed_by_id)
+            .values(claimed_by_id=None, claimed_at=None)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if won == 1:
+            timeline.record(
+                task.case, EventType.TASK_RELEASED, department=task.department, task=task,
+                step=task.name,
+            )  # fmt: skip
+            released += 1
     db.session.flush()
-    return len(lapsed)
+    return released
 
 
 def colleagues(department_code: str) -> list[User]:
