@@ -51,6 +51,8 @@ LEASE = timedelta(seconds=30)
 # never keep timers and escalations from firing for long.
 PASS_BUDGET = 20
 ERROR_LENGTH = OutgoingHandover.__table__.c.last_error.type.length
+# Failures before any byte reached the peer: nothing refused the connection, no address.
+NEVER_REACHED = {"ConnectionRefusedError", "gaierror", "ValueError"}
 GONE = "withdrawn there"  # an attempt's outcome: the peer has the packet withdrawn
 Outgoing = OutgoingHandover | OutgoingAnswer
 
@@ -93,14 +95,17 @@ def queue_new(sender: str, key: Ed25519PrivateKey) -> int:
 
 
 def withhold_withdrawn(key: Ed25519PrivateKey) -> int:
-    """Take the victim's personal data out of each packet still waiting to be sent whose
-    victim has withdrawn the consent since it was built (re-signed: the same packet id); how
-    many. A packet the receiver holds already cannot be called back (a withdrawal can)."""
+    """Take the victim's personal data out of each packet no worker has taken to send yet
+    (its receiver disabled, say) whose victim has withdrawn the consent since it was built
+    (re-signed: the same packet id); how many. One that may have reached the receiver is
+    left as it is, so that this deployment's record stays true: a withdrawal calls it back."""
     refused = select(ConsentEntry.case_id).where(
         ConsentEntry.purpose == ConsentPurpose.ROW_EXPORT, ConsentEntry.given.is_(False)
     )
     waiting = select(OutgoingHandover).where(
-        OutgoingHandover.status == DeliveryStatus.PENDING, OutgoingHandover.case_id.in_(refused)
+        OutgoingHandover.status == DeliveryStatus.PENDING,
+        OutgoingHandover.first_sent_at.is_(None),
+        OutgoingHandover.case_id.in_(refused),
     )
     count = 0
     for outgoing in db.session.scalars(waiting):
@@ -116,13 +121,13 @@ def withhold_withdrawn(key: Ed25519PrivateKey) -> int:
     return count
 
 
-def claim_due(now: datetime, skip: Collection[str] = ()) -> Outgoing | None:
+def claim_due(now: datetime, skip: Collection[str] = ()) -> tuple[Outgoing, bool] | None:
     """Lease the pending message, packet or answer (to an enabled peer not in `skip`), that
-    has been due the longest; None if none."""
+    has been due the longest, and whether this is its first sending; None if none."""
     due = [found for model in PATHS if (found := _longest_due(model, now, skip)) is not None]
     if not due:
         return None
-    _, model, candidate = min(due, key=lambda found: found[0])
+    _, model, candidate, sent_before = min(due, key=lambda found: found[0])
     won = db.session.execute(
         update(model)
         .where(
@@ -132,13 +137,14 @@ def claim_due(now: datetime, skip: Collection[str] = ()) -> Outgoing | None:
         )
         .values(next_attempt_at=now + LEASE, first_sent_at=func.coalesce(model.first_sent_at, now))
     ).rowcount
-    return db.session.get(model, candidate) if won == 1 else None
+    return (db.session.get(model, candidate), sent_before is None) if won == 1 else None
 
 
 def _longest_due(model: type[Outgoing], now: datetime, skip: Collection[str]):
-    """(due at, model, id) of the message of this kind due the longest, or None."""
+    """(due at, model, id, first sent at) of the message of this kind due the longest, or
+    None."""
     found = db.session.execute(
-        select(model.next_attempt_at, model.id)
+        select(model.next_attempt_at, model.id, model.first_sent_at)
         .join(PeerProvince, PeerProvince.code == model.receiver)
         .where(
             model.status == DeliveryStatus.PENDING,
@@ -149,7 +155,7 @@ def _longest_due(model: type[Outgoing], now: datetime, skip: Collection[str]):
         .order_by(model.next_attempt_at)
         .limit(1)
     ).first()
-    return None if found is None else (found.next_attempt_at, model, found.id)
+    return None if found is None else (found.next_attempt_at, model, found.id, found.first_sent_at)
 
 
 class Delivery(NamedTuple):
@@ -209,6 +215,19 @@ def _refusal(reply: Reply) -> str:
     return text[:ERROR_LENGTH]
 
 
+def _unsent_again(outgoing: Outgoing, claimed_at: datetime) -> None:
+    """Undo the claim's "first sent" (it wrote `claimed_at`): this first attempt never reached
+    the peer, which holds nothing, so the packet may still be changed or withdrawn here."""
+    model = type(outgoing)
+    db.session.execute(
+        update(model)
+        .where(model.id == outgoing.id, model.first_sent_at == claimed_at)
+        .values(first_sent_at=None)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.refresh(outgoing, ["first_sent_at"])
+
+
 def record(outgoing: Outgoing, error: str | None) -> bool:
     """Note an attempt: acknowledged marks the message delivered (a compare-and-set, so that an
     answer recorded meanwhile stays), a packet the peer has withdrawn is withdrawn here too,
@@ -245,12 +264,17 @@ def send_due(commit, post: Post = http_post, budget: float = PASS_BUDGET) -> int
     outcome recorded afterwards, so a slow peer holds no lock (on SQLite, the database's)."""
     deadline, failing, tried = time.monotonic() + budget, set(), 0
     while time.monotonic() < deadline:
-        outgoing = claim_due(clock.now(), failing)
-        if outgoing is None:
+        now = clock.now()
+        claimed = claim_due(now, failing)
+        if claimed is None:
             break
+        outgoing, first = claimed
         delivery = addressed(outgoing)
         commit()
-        if not record(outgoing, attempt(delivery, post)):
+        error = attempt(delivery, post)
+        if first and error in NEVER_REACHED:  # it left no trace there: a packet never sent
+            _unsent_again(outgoing, now)
+        if not record(outgoing, error):
             failing.add(delivery.peer)
         commit()
         tried += 1

@@ -419,3 +419,23 @@ def test_a_peers_refusal_is_kept_in_its_own_words_as_one_printable_line(handed_o
     outgoing = db.session.scalar(select(OutgoingHandover))
     assert (outgoing.status, outgoing.attempts) == (DeliveryStatus.PENDING, 1)
     assert outgoing.last_error == stored and outgoing.last_attempt_at >= before
+
+
+@pytest.mark.parametrize(
+    ("failure", "may_hold"),
+    [(ConnectionRefusedError, False), (TimeoutError, True), (ConnectionResetError, True)],
+)
+def test_only_an_attempt_that_may_have_reached_the_peer_counts_as_sent(
+    handed_over, failure, may_hold
+):
+    """A refused connection left nothing there: the packet is still one never sent (withdrawn
+    here alone, changed before it leaves); a timeout or a reset may have delivered it."""
+    sending.queue_new("fujian", KEY)
+
+    def fails(url, body):
+        raise failure
+
+    assert sending.send_due(db.session.commit, fails) == 1
+    db.session.expire_all()
+    outgoing = db.session.scalar(select(OutgoingHandover))
+    assert outgoing.attempts == 1 and (outgoing.first_sent_at is not None) is may_hold

@@ -165,6 +165,11 @@ def test_a_packet_not_yet_delivered_is_withdrawn_on_yunnans_word_and_never_taken
     stop(yunnan)
     outgoing = fujian()  # Yunnan is down: the packet waits to be sent again
     assert outgoing.status == DeliveryStatus.PENDING
+    assert outgoing.first_sent_at is None  # the connection was refused: nothing reached it
+    db.session.rollback()  # as if a later attempt's answer was lost: it might have arrived
+    sent = "update outgoing_handovers set first_sent_at = :now where id = :id"
+    db.session.execute(text(sent), {"now": datetime.now(UTC), "id": outgoing.id})
+    db.session.commit()
     login("civil_affairs", locale="zh")
     down = _withdraw(client, outgoing.case_id)  # it might have arrived: Yunnan must say
     assert down.status_code == 503 and "未确认撤回" in down.get_data(as_text=True)

@@ -28,6 +28,7 @@ from models import (
     ProcessInstance,
     Referral,
     Role,
+    TaskStatus,
     User,
     db,
 )
@@ -182,7 +183,11 @@ def _told_oversight(case_id):
             HumanTask.case_id == case_id,
             or_(
                 Escalation.step == escalation.JOINT_OFFICE_STEP,
-                and_(Escalation.step == escalation.OVERDUE_STEP, ~headed),
+                and_(  # while the step waits: whether a head exists is read now
+                    Escalation.step == escalation.OVERDUE_STEP,
+                    HumanTask.status == TaskStatus.READY,
+                    ~headed,
+                ),
             ),
         )
     )

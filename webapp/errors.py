@@ -18,7 +18,7 @@ def register_error_pages(app) -> None:
         db.session.rollback()  # an error answer keeps nothing of the request
         if is_api_request():
             return error_answer(error)
-        limit = app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
+        limit = (app.config["MAX_CONTENT_LENGTH"] or 0) // (1024 * 1024)
         messages = {
             403: (_("Not allowed"), _("Your account may not see or do this.")),
             404: (_("Not found"), _("There is nothing at this address.")),

@@ -150,7 +150,7 @@ def _check_waiting(filename, node, kind):
             ),
             kind=kind,
         )
-    for definition in node:
+    for definition in node if kind == "intermediateCatchEvent" else ():  # a throw waits not
         name = _local(definition)
         if name.endswith("EventDefinition") and name != TIMER:
             yield Problem(

@@ -128,9 +128,10 @@ def _running(process_id: str) -> list[str]:
     a process nobody runs yet, the case's."""
     tops = []
     for top in TOP_PROCESSES:
-        latest = latest_version(top)
-        if latest is not None and (
-            top == process_id or process_id in pathway(latest).subprocess_specs
-        ):
+        try:
+            latest = latest_version(top)
+        except LookupError:  # a pathway never deployed runs nothing
+            continue
+        if top == process_id or process_id in pathway(latest).subprocess_specs:
             tops.append(top)
     return tops or [CASE_PROCESS]

@@ -72,7 +72,11 @@ def release_lapsed_claims() -> int:
     for task in lapsed:  # a compare-and-set: a head may give it to a colleague meanwhile
         won = db.session.execute(
             update(HumanTask)
-            .where(HumanTask.id == task.id, HumanTask.claimed_by_id == task.claimed_by_id)
+            .where(
+                HumanTask.id == task.id,
+                HumanTask.status == TaskStatus.READY,
+                HumanTask.claimed_by_id == task.claimed_by_id,
+            )
             .values(claimed_by_id=None, claimed_at=None)
             .execution_options(synchronize_session=False)
         ).rowcount
