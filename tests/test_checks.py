@@ -324,3 +324,13 @@ def test_cli_refuses_xxe_without_printing_the_file_it_names():
     assert lines[0] == "error: xxe.bpmn: DOCTYPE and entity declarations are not accepted"
     assert lines[1:] == ["1 diagrams, 1 errors"]
     assert PASSWD_LINE not in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("definition", ["terminate", "error", "escalation", "message"])
+def test_an_end_event_that_throws_waits_for_nothing_and_passes(definition):
+    data = _due("P3D").replace(
+        b'<bpmn:endEvent id="EndEvent">',
+        f'<bpmn:endEvent id="EndEvent"><bpmn:{definition}EventDefinition id="Def_end" />'.encode(),
+    )
+    assert b"Def_end" in data
+    assert [p for p in _problems({"end.bpmn": data}) if p[2] == "error"] == []
