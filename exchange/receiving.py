@@ -2,10 +2,11 @@
 
 A withdrawal of a packet not (yet) here is remembered (`WithdrawnPacket`), so that the packet
 arriving after it (a worker was posting it at that moment) is answered as withdrawn and not
-stored: a withdrawal the receiver confirmed always holds. Each message locks its signer's peer
-row, so a packet and its withdrawal arriving at once are taken one after the other. Such a
-packet is one its sender was posting when it withdrew it, which arrives within seconds: the
-withdrawal is forgotten after a week, and a peer may have at most 10,000 remembered at once.
+stored: a withdrawal the receiver confirmed holds for as long as it is remembered. Each
+message locks its signer's peer row, so a packet and its withdrawal arriving at once are
+taken one after the other. Such a packet is one its sender was posting when it withdrew it,
+which arrives within seconds: the withdrawal is forgotten after a week, and a peer may have
+at most 10,000 remembered at once.
 """
 
 from datetime import UTC, datetime, timedelta
