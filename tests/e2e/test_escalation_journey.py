@@ -57,7 +57,8 @@ def test_overdue_child_step_reassigned_and_completed(
     row.get_by_label("Give to").select_option(label=holder)
     with page.expect_navigation():
         row.get_by_role("button", name="Reassign").click()
-    expect(page.locator("p.flash.success")).to_have_text("Task reassigned.")
+    said = f"{TITLE} of case {number} is now {holder}'s."
+    expect(page.locator("p.flash.success")).to_have_text(said)
     expect(row).to_contain_text(holder)
     screenshot(page, "department-head-workload")
     log_out(page)
