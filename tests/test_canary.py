@@ -103,7 +103,7 @@ def _still_readable_by_those_who_may(carried, login, client):
     login("police")
     page = client.get(f"/cases/{carried.number}").get_data(as_text=True)
     assert NAME in page and CANARY in page.replace(NAME, "")
-    found = client.get("/cases/find", query_string={"name": NAME}).get_data(as_text=True)
+    found = client.post("/cases/find", data={"name": NAME}).get_data(as_text=True)
     assert carried.number in found
     login("health")
     page = client.get(f"/cases/{carried.number}").get_data(as_text=True)
